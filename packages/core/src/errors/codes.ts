@@ -1,0 +1,88 @@
+/**
+ * The one registry of Latchkey error codes. Each code carries the HTTP status a
+ * server answers with; status 0 marks outcomes that only a client produces (no
+ * response was read, or a browser ceremony ended before reaching the server).
+ */
+export const ERROR_CODES = {
+  // Bad input.
+  INVALID_JSON: 400,
+  INVALID_BODY: 400,
+  INVALID_PARAMS: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+
+  // Who is calling.
+  UNAUTHENTICATED: 401,
+  SESSION_EXPIRED: 401,
+  INVALID_TOKEN: 401,
+  ORIGIN_NOT_ALLOWED: 403,
+  STEP_UP_REQUIRED: 403,
+  ENROLMENT_REQUIRED: 403,
+  INSUFFICIENT_SCOPE: 403,
+  FORBIDDEN: 403,
+  SIGN_UP_CLOSED: 403,
+
+  // WebAuthn ceremonies.
+  CHALLENGE_EXPIRED: 400,
+  CHALLENGE_MISMATCH: 400,
+  ORIGIN_MISMATCH: 400,
+  RP_ID_MISMATCH: 400,
+  USER_VERIFICATION_REQUIRED: 400,
+  VERIFICATION_FAILED: 400,
+  COUNTER_REGRESSION: 400,
+  UNKNOWN_CREDENTIAL: 400,
+  CREDENTIAL_PENDING: 403,
+  CREDENTIAL_EXISTS: 409,
+  LAST_CREDENTIAL: 409,
+  EMAIL_TAKEN: 409,
+  NOT_FOUND: 404,
+
+  // Recovery, pairing, approvals.
+  INVALID_CODE: 400,
+  PAIRING_EXPIRED: 410,
+
+  // Tokens, the device flow, handoff, proof of possession.
+  AUTHORIZATION_PENDING: 400,
+  SLOW_DOWN: 400,
+  ACCESS_DENIED: 403,
+  EXPIRED_TOKEN: 400,
+  HANDOFF_INVALID: 401,
+  POP_REQUIRED: 401,
+  POP_INVALID: 401,
+
+  // Limits and infrastructure.
+  RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+
+  // Client-side outcomes.
+  NETWORK_ERROR: 0,
+  INVALID_RESPONSE: 0,
+  CEREMONY_CANCELLED: 0,
+  WEBAUTHN_UNSUPPORTED: 0,
+} as const;
+
+/** Every code in the registry. `switch (error.code)` over it narrows. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * True when `value` is a registered error code.
+ *
+ * @example
+ * isErrorCode('RATE_LIMITED') // true
+ */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+/**
+ * The HTTP status that goes with a code.
+ *
+ * @example
+ * statusOf('LAST_CREDENTIAL') // 409
+ */
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}

@@ -1,0 +1,100 @@
+// @latchkey/core: the wire protocol shared by the server, the React kit and the CLI.
+
+export type {
+  LatchkeyClient,
+  LatchkeyClientOptions,
+  LatchkeyResult,
+  RequestOptions,
+} from './client/create-latchkey-client.js';
+export { createLatchkeyClient } from './client/create-latchkey-client.js';
+export { base64urlDecode, base64urlEncode, isBase64url } from './encoding/base64url.js';
+export type { ErrorCode } from './errors/codes.js';
+export { ERROR_CODES, isErrorCode, statusOf } from './errors/codes.js';
+export { isLatchkeyError, LatchkeyError } from './errors/latchkey-error.js';
+export type {
+  HttpMethod,
+  PathParamNames,
+  RouteAuth,
+  RouteBody,
+  RouteDefinition,
+  RouteInput,
+  RouteName,
+  RouteResponse,
+  Routes,
+} from './routes.js';
+export { routes } from './routes.js';
+export {
+  DeviceDescription,
+  Session,
+  SessionInfo,
+  SessionKind,
+  SessionResponse,
+  SessionsResponse,
+  SignedInResponse,
+  Tier,
+  User,
+} from './schemas/account.js';
+export { AUDIT_EVENT_TYPES, AuditEvent, AuditEventType, AuditResponse } from './schemas/audit.js';
+export {
+  AuthenticateRequest,
+  AuthOptionsRequest,
+  AuthOptionsResponse,
+  RegisterOptionsRequest,
+  RegisterOptionsResponse,
+  RegisterRequest,
+  RegisterResponse,
+  RenamePasskeyRequest,
+  VerifyRequest,
+  VerifyResponse,
+} from './schemas/ceremonies.js';
+export { ErrorResponse } from './schemas/error.js';
+export {
+  ApprovalsResponse,
+  PairingCodeRequest,
+  PairingLookupResponse,
+  PairingRequest,
+  PairingResponse,
+  PairingStatus,
+  PairingStatusResponse,
+} from './schemas/pairing.js';
+export { PasskeyInfo, PasskeyResponse, PasskeysResponse } from './schemas/passkey.js';
+export {
+  PopChallengeResponse,
+  PopProveRequest,
+  PopProveResponse,
+  PopPublicKey,
+  TierRequest,
+} from './schemas/pop.js';
+export { Empty, Ok } from './schemas/primitives.js';
+export {
+  RecoveryCodesResponse,
+  RecoveryCodesStatusResponse,
+  RecoveryRequest,
+} from './schemas/recovery.js';
+export {
+  CreateTokenRequest,
+  CreateTokenResponse,
+  DeviceCodeRequest,
+  DeviceCodeResponse,
+  DeviceLookupResponse,
+  DeviceTokenRequest,
+  DeviceTokenResponse,
+  DeviceUserCodeRequest,
+  HandoffExchangeRequest,
+  HandoffRequest,
+  HandoffResponse,
+  Jwks,
+  RelatedOrigins,
+  Scope,
+  TokenInfo,
+  TokensResponse,
+} from './schemas/tokens.js';
+export {
+  AuthenticationExtensionsClientOutputsJSON,
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialDescriptorJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from './schemas/webauthn.js';

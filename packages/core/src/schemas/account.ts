@@ -1,0 +1,74 @@
+import * as z from 'zod/mini';
+import { email, id, label, timestamp } from './primitives.js';
+
+/** A security tier: `locked` sessions must keep proving possession of a device key. */
+export const Tier = z.enum(['standard', 'locked']);
+export type Tier = z.infer<typeof Tier>;
+
+export const User = z.object({
+  id,
+  email: z.nullable(email),
+  displayName: z.nullable(label(128)),
+  tier: Tier,
+  createdAt: timestamp,
+});
+export type User = z.infer<typeof User>;
+
+/**
+ * What a session may do: `full`; `recovery` (signed in with a recovery code) and
+ * `enrol` (a paired device) may only enrol a passkey until they do.
+ */
+export const SessionKind = z.enum(['full', 'recovery', 'enrol']);
+export type SessionKind = z.infer<typeof SessionKind>;
+
+export const Session = z.object({
+  id,
+  kind: SessionKind,
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  lastSeenAt: timestamp,
+  /** Until when a step-up (`/passkeys/verify`) lets this session do sensitive things. */
+  elevatedUntil: z.nullable(timestamp),
+  /** True when the session is bound to a proof-of-possession key. */
+  locked: z.boolean(),
+});
+export type Session = z.infer<typeof Session>;
+
+/** Browser, OS and form factor, read from a User-Agent. */
+export const DeviceDescription = z.object({
+  browser: z.string().check(z.maxLength(64)),
+  os: z.string().check(z.maxLength(64)),
+  deviceType: z.enum(['desktop', 'mobile', 'tablet', 'unknown']),
+});
+export type DeviceDescription = z.infer<typeof DeviceDescription>;
+
+export const SessionInfo = z.object({
+  id,
+  kind: SessionKind,
+  device: DeviceDescription,
+  ip: z.nullable(z.string().check(z.maxLength(64))),
+  createdAt: timestamp,
+  lastSeenAt: timestamp,
+  expiresAt: timestamp,
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+/** `GET /session`: both `null` when signed out. */
+export const SessionResponse = z.object({
+  user: z.nullable(User),
+  session: z.nullable(Session),
+  /**
+   * The relying party this request maps to, and whether it is still in grace
+   * (no passkey enrolled for it yet), so a UI can offer to enrol or pair.
+   */
+  rp: z.object({ id: label(253), grace: z.boolean(), signUp: z.enum(['open', 'closed']) }),
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+export const SessionsResponse = z.object({ sessions: z.array(SessionInfo) });
+export type SessionsResponse = z.infer<typeof SessionsResponse>;
+
+/** `POST /passkeys/authenticate`, `/recovery`, `/handoff/exchange`. */
+export const SignedInResponse = z.object({ user: User, session: Session });
+export type SignedInResponse = z.infer<typeof SignedInResponse>;

@@ -1,0 +1,53 @@
+import * as z from 'zod/mini';
+import { id, timestamp } from './primitives.js';
+
+export const AUDIT_EVENT_TYPES = [
+  'user.created',
+  'passkey.registered',
+  'passkey.renamed',
+  'passkey.revoked',
+  'passkey.approved',
+  'passkey.denied',
+  'signin.succeeded',
+  'signin.failed',
+  'counter.regression',
+  'session.elevated',
+  'session.revoked',
+  'signout',
+  'recovery.codes_generated',
+  'recovery.used',
+  'recovery.failed',
+  'pairing.requested',
+  'pairing.approved',
+  'pairing.denied',
+  'token.created',
+  'token.revoked',
+  'token.used',
+  'device.approved',
+  'device.denied',
+  'handoff.issued',
+  'handoff.exchanged',
+  'tier.changed',
+  'pop.failed',
+  'rate.limited',
+] as const;
+
+export const AuditEventType = z.enum(AUDIT_EVENT_TYPES);
+export type AuditEventType = z.infer<typeof AuditEventType>;
+
+export const AuditEvent = z.object({
+  id,
+  type: AuditEventType,
+  userId: z.nullable(id),
+  at: timestamp,
+  ip: z.nullable(z.string()),
+  userAgent: z.nullable(z.string()),
+  /** The actor when not the user's own session, such as `token:<id>`. */
+  actor: z.nullable(z.string()),
+  /** Event-specific facts (`credentialId`, `reason`, …); never secrets. */
+  data: z.record(z.string(), z.unknown()),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const AuditResponse = z.object({ events: z.array(AuditEvent) });
+export type AuditResponse = z.infer<typeof AuditResponse>;

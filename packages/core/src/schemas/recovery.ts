@@ -1,0 +1,15 @@
+import * as z from 'zod/mini';
+import { email } from './primitives.js';
+
+/** A recovery code as shown to a person: groups of letters and digits, dashes allowed. */
+const recoveryCode = z.string().check(z.minLength(6), z.maxLength(64), z.regex(/^[A-Za-z0-9 -]+$/));
+
+export const RecoveryCodesStatusResponse = z.object({ remaining: z.number().check(z.int()) });
+export type RecoveryCodesStatusResponse = z.infer<typeof RecoveryCodesStatusResponse>;
+
+/** A fresh set, shown once; the old set stops working. */
+export const RecoveryCodesResponse = z.object({ codes: z.array(z.string()) });
+export type RecoveryCodesResponse = z.infer<typeof RecoveryCodesResponse>;
+
+export const RecoveryRequest = z.strictObject({ email: z.optional(email), code: recoveryCode });
+export type RecoveryRequest = z.infer<typeof RecoveryRequest>;

@@ -1,0 +1,298 @@
+/**
+ * The storage contract. Every adapter (memory, PGlite, PostgreSQL, Redis for the
+ * short-lived half) passes one conformance suite (`conformance.ts`) that checks
+ * each promise made here, including the atomic ones under real concurrency.
+ *
+ * Times are epoch milliseconds. Secrets (session ids, token values, recovery
+ * codes, device codes) never reach a store: only their SHA-256 hashes (base64url)
+ * do. Methods that return a record return a fresh copy the caller may keep.
+ *
+ * Failures: an adapter throws `StoreUnavailableError` when its backend cannot be
+ * reached, and the handler answers 503. A method that writes several rows does so
+ * in one transaction: it happens whole or not at all.
+ */
+
+export type Millis = number;
+
+export interface UserRecord {
+  id: string;
+  /** Lower-cased; unique when not null. */
+  email: string | null;
+  displayName: string | null;
+  /** The WebAuthn user handle (base64url of 32 random bytes); unique, never reused. */
+  userHandle: string;
+  tier: 'standard' | 'locked';
+  /** Per-user salt for PRF key derivation (base64url of 32 random bytes). */
+  prfSalt: string;
+  createdAt: Millis;
+}
+
+export interface DeviceInfo {
+  browser: string;
+  os: string;
+  deviceType: 'desktop' | 'mobile' | 'tablet' | 'unknown';
+}
+
+export interface CredentialRecord {
+  id: string;
+  userId: string;
+  /** base64url; unique across every user. */
+  credentialId: string;
+  publicKey: Uint8Array;
+  counter: number;
+  transports: string[];
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+  aaguid: string;
+  name: string;
+  providerName: string;
+  providerIcon: string | null;
+  createdWith: DeviceInfo;
+  status: 'active' | 'pending';
+  rpId: string;
+  prf: boolean;
+  /** A wrapped data key for PRF-derived encryption, opaque to the store. */
+  wrappedKey: string | null;
+  createdAt: Millis;
+  lastUsedAt: Millis | null;
+}
+
+/** What a successful assertion updates. */
+export interface CredentialUse {
+  counter: number;
+  backedUp: boolean;
+  deviceType: 'singleDevice' | 'multiDevice';
+  transports?: string[];
+  lastUsedAt: Millis;
+}
+
+export interface SessionRecord {
+  /** Public id, shown in session lists and used to revoke. */
+  id: string;
+  /** SHA-256 of the cookie secret: the lookup key. */
+  secretHash: string;
+  userId: string;
+  kind: 'full' | 'recovery' | 'enrol';
+  /** The passkey that opened it, when one did (revoking that passkey may end it). */
+  credentialId: string | null;
+  createdAt: Millis;
+  expiresAt: Millis;
+  lastSeenAt: Millis;
+  elevatedUntil: Millis | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** The proof-of-possession public key (JWK JSON) when the session is locked. */
+  popKey: string | null;
+  popProvenAt: Millis | null;
+}
+
+export interface RecoveryCodeRecord {
+  userId: string;
+  codeHash: string;
+  usedAt: Millis | null;
+}
+
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  name: string;
+  scopes: string[];
+  agent: boolean;
+  tokenHash: string;
+  createdAt: Millis;
+  expiresAt: Millis | null;
+  lastUsedAt: Millis | null;
+}
+
+export interface AuditRecord {
+  id: string;
+  type: string;
+  userId: string | null;
+  at: Millis;
+  ip: string | null;
+  userAgent: string | null;
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: 'EdDSA' | 'ES256';
+  /** Private JWK as JSON text. */
+  privateJwk: string;
+  publicJwk: string;
+  createdAt: Millis;
+  /** Set when rotated out: still published (and verified) until `retiresAt`. */
+  retiresAt: Millis | null;
+}
+
+/** A pending WebAuthn or proof-of-possession challenge. */
+export interface ChallengeRecord {
+  /** The challenge itself (base64url): the key. */
+  challenge: string;
+  kind: 'registration' | 'authentication' | 'step-up' | 'pop';
+  /** Who asked: `session:<id>` or `pre:<pre-session id>`. A verify from anyone else fails. */
+  binding: string;
+  userId: string | null;
+  rpId: string;
+  expiresAt: Millis;
+  /** Ceremony facts kept for the verify step (sign-up email, display name, …). */
+  data: Record<string, unknown>;
+}
+
+export interface PairingRecord {
+  id: string;
+  /** SHA-256 of the normalised code. */
+  codeHash: string;
+  status: 'pending' | 'approved' | 'denied';
+  deviceName: string | null;
+  device: DeviceInfo;
+  ip: string | null;
+  rpId: string;
+  createdAt: Millis;
+  expiresAt: Millis;
+  /** Set on approval: the user the new device will enrol for. */
+  userId: string | null;
+  /** Hash of the secret the asking device holds (its pairing cookie). */
+  requesterHash: string;
+}
+
+export interface DeviceCodeRecord {
+  /** SHA-256 of the device code: the key. */
+  deviceCodeHash: string;
+  /** Normalised user code (upper case, no dash); unique while pending. */
+  userCode: string;
+  status: 'pending' | 'approved' | 'denied';
+  clientName: string | null;
+  scopes: string[];
+  agent: boolean;
+  ip: string | null;
+  createdAt: Millis;
+  expiresAt: Millis;
+  lastPolledAt: Millis | null;
+  /** Set on approval. */
+  userId: string | null;
+}
+
+export interface RateLimitHit {
+  /** Hits in the current window, this one included. */
+  count: number;
+  resetAt: Millis;
+}
+
+/**
+ * The durable half: users, passkeys, sessions, tokens, recovery codes, audit,
+ * signing keys.
+ */
+export interface DurableStore {
+  /** Creates the account, its first passkey and its recovery codes in one transaction. Throws `StoreConflictError` on a taken email, user handle or credential id. */
+  createUser(user: UserRecord, credential: CredentialRecord, recoveryCodeHashes: string[]): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  getUserByEmail(email: string): Promise<UserRecord | null>;
+  getUserByHandle(userHandle: string): Promise<UserRecord | null>;
+  updateUser(id: string, patch: Partial<Pick<UserRecord, 'displayName' | 'tier'>>): Promise<UserRecord | null>;
+  /** Counts users with at least one active passkey on `rpId` (owner mode and grace). */
+  countCredentialsForRpId(rpId: string): Promise<number>;
+
+  /** Throws `StoreConflictError` when the credential id exists (for any user). */
+  addCredential(credential: CredentialRecord): Promise<void>;
+  getCredential(credentialId: string): Promise<CredentialRecord | null>;
+  listCredentials(userId: string): Promise<CredentialRecord[]>;
+  /**
+   * Records a sign-in, atomically: succeeds only while the stored counter is still
+   * `expectedCounter` (two racing assertions cannot both move it). False otherwise.
+   */
+  recordCredentialUse(credentialId: string, expectedCounter: number, use: CredentialUse): Promise<boolean>;
+  updateCredential(credentialId: string, patch: Partial<Pick<CredentialRecord, 'name' | 'status' | 'wrappedKey'>>): Promise<CredentialRecord | null>;
+  /**
+   * Deletes a passkey unless it is the user's last active one; in one step so two
+   * concurrent deletes can never remove the last two. `'last'` when refused.
+   */
+  deleteCredential(userId: string, credentialId: string, options?: { allowLast?: boolean }): Promise<'deleted' | 'last' | 'not-found'>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSessionBySecretHash(secretHash: string): Promise<SessionRecord | null>;
+  listSessions(userId: string): Promise<SessionRecord[]>;
+  updateSession(id: string, patch: Partial<Pick<SessionRecord, 'lastSeenAt' | 'expiresAt' | 'elevatedUntil' | 'kind' | 'popKey' | 'popProvenAt'>>): Promise<void>;
+  /** Replaces the secret (rotation): the old cookie stops working at once. */
+  rotateSession(id: string, newSecretHash: string, patch?: Partial<Pick<SessionRecord, 'kind' | 'elevatedUntil' | 'expiresAt'>>): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+  deleteSessionsOfUser(userId: string, filter?: { credentialId?: string; exceptId?: string }): Promise<number>;
+
+  /** Replaces the user's whole set of recovery codes in one transaction. */
+  replaceRecoveryCodes(userId: string, codeHashes: string[]): Promise<void>;
+  /** Marks one unused code used; exactly one of two concurrent callers gets `true`. */
+  consumeRecoveryCode(userId: string, codeHash: string, at: Millis): Promise<boolean>;
+  /** Finds the user an unused code belongs to (sign-in by code alone). */
+  findRecoveryCodeOwner(codeHash: string): Promise<string | null>;
+  countRecoveryCodes(userId: string): Promise<number>;
+
+  createToken(token: TokenRecord): Promise<void>;
+  getTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  listTokens(userId: string): Promise<TokenRecord[]>;
+  touchToken(id: string, at: Millis): Promise<void>;
+  deleteToken(userId: string, id: string): Promise<boolean>;
+
+  appendAudit(event: AuditRecord): Promise<void>;
+  /** Newest first. */
+  listAudit(filter: { userId?: string; limit: number; before?: Millis }): Promise<AuditRecord[]>;
+
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  /** Adds a key unless one with the same kid exists. */
+  addSigningKey(key: SigningKeyRecord): Promise<void>;
+  retireSigningKey(kid: string, retiresAt: Millis): Promise<void>;
+}
+
+/**
+ * The short-lived half: challenges, rate limits, pairing, device codes and
+ * single-use markers. Entries vanish after `expiresAt` (or may linger, but are
+ * then never returned).
+ */
+export interface EphemeralStore {
+  putChallenge(record: ChallengeRecord): Promise<void>;
+  /** Returns the record and deletes it in one step: exactly one of two concurrent callers gets it. Never returns an expired one. */
+  consumeChallenge(challenge: string, now: Millis): Promise<ChallengeRecord | null>;
+
+  /** Counts a hit in a fixed window of `windowMs` for `key`, atomically. */
+  hitRateLimit(key: string, windowMs: number, now: Millis): Promise<RateLimitHit>;
+
+  putPairing(record: PairingRecord): Promise<void>;
+  getPairing(id: string, now: Millis): Promise<PairingRecord | null>;
+  getPairingByCodeHash(codeHash: string, now: Millis): Promise<PairingRecord | null>;
+  /** Moves a pending pairing to approved or denied; exactly one concurrent caller wins (true). */
+  decidePairing(id: string, decision: { status: 'approved' | 'denied'; userId: string | null }, now: Millis): Promise<boolean>;
+  /** Deletes it (after the asking device collected its session): single use. True for the one caller that did. */
+  takePairing(id: string): Promise<boolean>;
+
+  putDeviceCode(record: DeviceCodeRecord): Promise<void>;
+  getDeviceCode(deviceCodeHash: string, now: Millis): Promise<DeviceCodeRecord | null>;
+  getDeviceCodeByUserCode(userCode: string, now: Millis): Promise<DeviceCodeRecord | null>;
+  decideDeviceCode(userCode: string, decision: { status: 'approved' | 'denied'; userId: string | null }, now: Millis): Promise<boolean>;
+  /** Records a poll; returns the previous poll time (for `slow_down`). */
+  pollDeviceCode(deviceCodeHash: string, now: Millis): Promise<Millis | null>;
+  /** Deletes an approved code when its token is issued; exactly one caller gets true. */
+  takeDeviceCode(deviceCodeHash: string): Promise<boolean>;
+
+  /** Sets a single-use marker; true for the one caller that set it first (JWT `jti`s). */
+  markOnce(key: string, expiresAt: Millis): Promise<boolean>;
+}
+
+export interface LatchkeyStore extends DurableStore, EphemeralStore {
+  /** Creates tables and runs pending migrations. Idempotent; safe when two instances start together. */
+  migrate(): Promise<void>;
+  /** Releases connections (and, for PGlite, closes the database). */
+  close(): Promise<void>;
+}
+
+/** The backend cannot be reached or failed mid-operation; the handler answers 503. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+/** A unique constraint refused a write (email, user handle, credential id, token hash). */
+export class StoreConflictError extends Error {
+  override readonly name = 'StoreConflictError';
+  constructor(readonly field: 'email' | 'userHandle' | 'credentialId' | 'other', message?: string) {
+    super(message ?? `${field} already exists`);
+  }
+}
