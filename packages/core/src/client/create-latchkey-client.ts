@@ -29,9 +29,10 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-type Method<N extends RouteName> = Record<never, never> extends RouteInput<N>
-  ? (input?: RouteInput<N>, options?: RequestOptions) => Promise<LatchkeyResult<RouteResponse<N>>>
-  : (input: RouteInput<N>, options?: RequestOptions) => Promise<LatchkeyResult<RouteResponse<N>>>;
+type Method<N extends RouteName> =
+  Record<never, never> extends RouteInput<N>
+    ? (input?: RouteInput<N>, options?: RequestOptions) => Promise<LatchkeyResult<RouteResponse<N>>>
+    : (input: RouteInput<N>, options?: RequestOptions) => Promise<LatchkeyResult<RouteResponse<N>>>;
 
 /** One typed method per route of the table, plus `request` for calling a route by name. */
 export type LatchkeyClient = { readonly [N in RouteName]: Method<N> } & {
@@ -56,9 +57,11 @@ const PARAM_RE = /:([A-Za-z]+)/g;
  * if (error?.code === 'UNAUTHENTICATED') redirectToSignIn();
  */
 export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyClient {
-  if (typeof options?.baseUrl !== 'string') throw new TypeError('createLatchkeyClient: baseUrl must be a string');
+  if (typeof options?.baseUrl !== 'string')
+    throw new TypeError('createLatchkeyClient: baseUrl must be a string');
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const doFetch =
+    options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const origin = /^https?:\/\//.test(baseUrl) ? new URL(baseUrl).origin : '';
 
   async function request<N extends RouteName>(
@@ -75,7 +78,11 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     });
     const url = (def.absolute ? origin : baseUrl) + path;
     const extra = typeof options.headers === 'function' ? options.headers() : options.headers;
-    const headers: Record<string, string> = { accept: 'application/json', ...extra, ...requestOptions?.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...extra,
+      ...requestOptions?.headers,
+    };
     let body: string | undefined;
     if (def.request) {
       headers['content-type'] = 'application/json';
@@ -100,10 +107,14 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
       json = response.status === 204 ? {} : await response.json();
     } catch (cause) {
       return failure(
-        new LatchkeyError('INVALID_RESPONSE', `Expected JSON from ${url} (HTTP ${response.status})`, {
-          cause,
-          status: response.status,
-        }),
+        new LatchkeyError(
+          'INVALID_RESPONSE',
+          `Expected JSON from ${url} (HTTP ${response.status})`,
+          {
+            cause,
+            status: response.status,
+          },
+        ),
       );
     }
 
@@ -135,17 +146,36 @@ function failure(error: LatchkeyError): { data: null; error: LatchkeyError } {
 
 function errorFrom(response: Response, json: unknown): LatchkeyError {
   const parsed = z.safeParse(ErrorResponse, json);
-  const retryAfter = Number(response.headers.get('retry-after'));
-  const details = Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : undefined;
+  const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
+  const details = retryAfter === undefined ? undefined : { retryAfter };
   if (parsed.success && isErrorCode(parsed.data.error.code)) {
     return new LatchkeyError(parsed.data.error.code, parsed.data.error.message, {
       status: response.status,
       details,
     });
   }
-  return new LatchkeyError('INVALID_RESPONSE', `HTTP ${response.status} without a Latchkey error body`, {
-    status: response.status,
-    details,
-    cause: json,
-  });
+  return new LatchkeyError(
+    'INVALID_RESPONSE',
+    `HTTP ${response.status} without a Latchkey error body`,
+    {
+      status: response.status,
+      details,
+      cause: json,
+    },
+  );
+}
+
+/**
+ * RFC 9110 §10.2.3: `Retry-After` is either delay-seconds or an HTTP-date (a
+ * proxy or CDN in front of the server may send the date form). Returns whole
+ * seconds to wait, or `undefined` when there is nothing to wait for.
+ */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds > 0 ? seconds : undefined;
+  const at = Date.parse(header);
+  if (Number.isNaN(at)) return undefined;
+  const wait = Math.ceil((at - Date.now()) / 1000);
+  return wait > 0 ? wait : undefined;
 }

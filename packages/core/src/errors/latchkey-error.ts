@@ -42,6 +42,8 @@ export class LatchkeyError extends Error {
 export function isLatchkeyError(value: unknown): value is LatchkeyError {
   return (
     value instanceof LatchkeyError ||
-    (value instanceof Error && value.name === 'LatchkeyError' && isErrorCode((value as LatchkeyError).code))
+    (value instanceof Error &&
+      value.name === 'LatchkeyError' &&
+      isErrorCode((value as LatchkeyError).code))
   );
 }

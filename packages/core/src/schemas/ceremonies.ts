@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { PasskeyInfo } from './passkey.js';
+import { PopPublicKey } from './pop.js';
 import { email, label, timestamp } from './primitives.js';
 import {
   AuthenticationResponseJSON,
@@ -7,7 +8,6 @@ import {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from './webauthn.js';
-import { PopPublicKey } from './pop.js';
 
 /** `POST /passkeys/register-options`: `email` and `displayName` only matter at sign-up. */
 export const RegisterOptionsRequest = z.strictObject({
@@ -16,7 +16,9 @@ export const RegisterOptionsRequest = z.strictObject({
 });
 export type RegisterOptionsRequest = z.infer<typeof RegisterOptionsRequest>;
 
-export const RegisterOptionsResponse = z.object({ options: PublicKeyCredentialCreationOptionsJSON });
+export const RegisterOptionsResponse = z.object({
+  options: PublicKeyCredentialCreationOptionsJSON,
+});
 export type RegisterOptionsResponse = z.infer<typeof RegisterOptionsResponse>;
 
 /** `POST /passkeys/register`. `popKey` binds the new session at sign-up (locked tier). */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { AuthenticatorTransport } from './webauthn.js';
 import { DeviceDescription } from './account.js';
 import { base64url, id, label, timestamp } from './primitives.js';
+import { AuthenticatorTransport } from './webauthn.js';
 
 /** A passkey as its owner sees it in a list. */
 export const PasskeyInfo = z.object({

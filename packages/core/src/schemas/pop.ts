@@ -16,7 +16,10 @@ export const PopChallengeResponse = z.object({ challenge: base64url(128), expire
 export type PopChallengeResponse = z.infer<typeof PopChallengeResponse>;
 
 /** The signature is ECDSA P-256 SHA-256 over the challenge's bytes, raw r‖s (64 bytes). */
-export const PopProveRequest = z.strictObject({ challenge: base64url(128), signature: base64url(128) });
+export const PopProveRequest = z.strictObject({
+  challenge: base64url(128),
+  signature: base64url(128),
+});
 export type PopProveRequest = z.infer<typeof PopProveRequest>;
 
 export const PopProveResponse = z.object({ provenAt: timestamp, nextProofBy: timestamp });

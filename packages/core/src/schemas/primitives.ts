@@ -7,11 +7,13 @@ import { isBase64url } from '../encoding/base64url.js';
  * the schema before any cryptography runs.
  */
 export const base64url = (max: number) =>
-  z.string().check(
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine(isBase64url, { message: 'expected base64url' }),
-  );
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(max),
+      z.refine(isBase64url, { message: 'expected base64url' }),
+    );
 
 /** Short human text: trimmed by the caller, 1..max characters, no control characters. */
 export const label = (max: number) =>

@@ -2,7 +2,9 @@ import * as z from 'zod/mini';
 import { id, label, timestamp } from './primitives.js';
 
 /** A scope: `read`, `write`, `admin`, or one an app defines (`notes:write`). */
-export const Scope = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z][a-z0-9:._-]*$/));
+export const Scope = z
+  .string()
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z][a-z0-9:._-]*$/));
 
 export const TokenInfo = z.object({
   id,
@@ -91,7 +93,11 @@ export const HandoffRequest = z.strictObject({
 });
 export type HandoffRequest = z.infer<typeof HandoffRequest>;
 
-export const HandoffResponse = z.object({ token: z.string(), url: z.string(), expiresAt: timestamp });
+export const HandoffResponse = z.object({
+  token: z.string(),
+  url: z.string(),
+  expiresAt: timestamp,
+});
 export type HandoffResponse = z.infer<typeof HandoffResponse>;
 
 export const HandoffExchangeRequest = z.strictObject({

@@ -36,13 +36,19 @@ const extensionInputs = z.optional(
 
 export const PublicKeyCredentialCreationOptionsJSON = z.object({
   rp: z.object({ id: z.optional(label(253)), name: label(128) }),
-  user: z.object({ id: base64url(86), name: label(254), displayName: z.string().check(z.maxLength(128)) }),
+  user: z.object({
+    id: base64url(86),
+    name: label(254),
+    displayName: z.string().check(z.maxLength(128)),
+  }),
   challenge: base64url(128),
   pubKeyCredParams: z
     .array(z.object({ alg: z.number().check(z.int()), type: z.literal('public-key') }))
     .check(z.minLength(1), z.maxLength(16)),
   timeout: z.optional(z.number().check(z.int(), z.nonnegative())),
-  excludeCredentials: z.optional(z.array(PublicKeyCredentialDescriptorJSON).check(z.maxLength(256))),
+  excludeCredentials: z.optional(
+    z.array(PublicKeyCredentialDescriptorJSON).check(z.maxLength(256)),
+  ),
   authenticatorSelection: z.optional(
     z.object({
       authenticatorAttachment: z.optional(z.enum(['platform', 'cross-platform'])),
