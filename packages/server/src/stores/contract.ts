@@ -237,6 +237,12 @@ export interface DurableStore {
   /** Newest first. */
   listAudit(filter: { userId?: string; limit: number; before?: Millis }): Promise<AuditRecord[]>;
 
+  /**
+   * Returns the secret stored under `name`, storing `candidate` first when there is
+   * none. Concurrent callers (other instances included) all get the same value.
+   */
+  getOrCreateSecret(name: string, candidate: string): Promise<string>;
+
   listSigningKeys(): Promise<SigningKeyRecord[]>;
   /** Adds a key unless one with the same kid exists. */
   addSigningKey(key: SigningKeyRecord): Promise<void>;

@@ -1,0 +1,33 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ConnectionInfo } from '../http/request-context.js';
+
+type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
+
+/** The socket peer on @hono/node-server (`c.env.incoming`), Bun and Deno (`c.env.remoteAddr`…). */
+function remoteAddress(c: Context): string | null {
+  const env = c.env as
+    | {
+        incoming?: { socket?: { remoteAddress?: string } };
+        requestIP?: (r: Request) => { address?: string } | null;
+      }
+    | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? env?.requestIP?.(c.req.raw)?.address ?? null;
+}
+
+/**
+ * Hono middleware: answers Latchkey's routes and passes everything else on.
+ *
+ * @example
+ * const app = new Hono();
+ * app.use(latchkeyHono(latchkey.handler));
+ */
+export function latchkeyHono(handler: FetchHandler): MiddlewareHandler {
+  return async (c, next) => {
+    const response = await handler(c.req.raw, { remoteAddress: remoteAddress(c) });
+    if (response.status === 404) {
+      const body = (await response.clone().json()) as { error?: { code?: string } };
+      if (body.error?.code === 'ROUTE_NOT_FOUND') return next();
+    }
+    return response;
+  };
+}

@@ -1,0 +1,127 @@
+import type { AuditEvent, PasskeyInfo, Session, SessionInfo, User } from '@latchkey/core';
+import { LatchkeyError } from '@latchkey/core';
+import { toWireAuditEvent } from '../audit/auditor.js';
+import { parseCookies } from '../http/cookies.js';
+import { sha256 } from '../internal/crypto.js';
+import type { Services } from '../internal/services.js';
+import { toWirePasskey, toWireUser } from '../passkeys/to-wire.js';
+import { toWireSession, toWireSessionInfo } from '../sessions/session-manager.js';
+
+/** The host app's programmatic surface; every method waits for migrations. */
+export interface LatchkeyApi {
+  users: {
+    get(userId: string): Promise<User | null>;
+    getByEmail(email: string): Promise<User | null>;
+    update(userId: string, patch: { displayName?: string | null }): Promise<User | null>;
+  };
+  passkeys: {
+    list(userId: string): Promise<PasskeyInfo[]>;
+    rename(userId: string, credentialId: string, name: string): Promise<PasskeyInfo>;
+    /** Revokes a passkey; refuses the last one (`LAST_CREDENTIAL`) unless `allowLast`. */
+    remove(userId: string, credentialId: string, options?: { allowLast?: boolean }): Promise<void>;
+  };
+  sessions: {
+    /** The signed-in user and session of a request (its cookie), or null. */
+    fromRequest(request: Request): Promise<{ user: User; session: Session } | null>;
+    list(userId: string): Promise<SessionInfo[]>;
+    revoke(sessionId: string): Promise<void>;
+    revokeAll(userId: string): Promise<number>;
+  };
+  audit: {
+    list(filter?: { userId?: string; limit?: number; before?: Date }): Promise<AuditEvent[]>;
+  };
+}
+
+export function createApi(services: Services, ready: () => Promise<void>): LatchkeyApi {
+  const { store, config } = services;
+  const withReady =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A) => {
+      await ready();
+      return fn(...args);
+    };
+
+  return {
+    users: {
+      get: withReady(async (id: string) => {
+        const u = await store.getUser(id);
+        return u ? toWireUser(u) : null;
+      }),
+      getByEmail: withReady(async (email: string) => {
+        const u = await store.getUserByEmail(email.toLowerCase());
+        return u ? toWireUser(u) : null;
+      }),
+      update: withReady(async (id: string, patch: { displayName?: string | null }) => {
+        const u = await store.updateUser(id, patch);
+        return u ? toWireUser(u) : null;
+      }),
+    },
+    passkeys: {
+      list: withReady(async (userId: string) =>
+        (await store.listCredentials(userId)).map(toWirePasskey),
+      ),
+      rename: withReady(async (userId: string, credentialId: string, name: string) => {
+        const c = await store.getCredential(credentialId);
+        if (!c || c.userId !== userId) throw new LatchkeyError('NOT_FOUND', 'No such passkey');
+        const trimmed = name.trim();
+        if (!trimmed || trimmed.length > 64) throw new TypeError('name must be 1-64 characters');
+        const updated = await store.updateCredential(credentialId, { name: trimmed });
+        if (!updated) throw new LatchkeyError('NOT_FOUND', 'No such passkey');
+        await services.audit.record(null, 'passkey.renamed', userId, {
+          credentialId,
+          name: trimmed,
+          by: 'api',
+        });
+        return toWirePasskey(updated);
+      }),
+      remove: withReady(
+        async (userId: string, credentialId: string, options?: { allowLast?: boolean }) => {
+          const result = await store.deleteCredential(userId, credentialId, options);
+          if (result === 'not-found') throw new LatchkeyError('NOT_FOUND', 'No such passkey');
+          if (result === 'last')
+            throw new LatchkeyError('LAST_CREDENTIAL', 'That is the user’s only passkey');
+          if (config.revokeSessionsWithPasskey)
+            await store.deleteSessionsOfUser(userId, { credentialId });
+          await services.audit.record(null, 'passkey.revoked', userId, { credentialId, by: 'api' });
+        },
+      ),
+    },
+    sessions: {
+      fromRequest: withReady(async (request: Request) => {
+        const cookies = parseCookies(request.headers.get('cookie'));
+        const names = [services.sessions.cookieName(true), services.sessions.cookieName(false)];
+        for (const name of names) {
+          const secret = cookies.get(name);
+          if (!secret || secret.length > 128) continue;
+          const session = await store.getSessionBySecretHash(await sha256(secret));
+          const now = config.now();
+          if (
+            !session ||
+            now >= session.expiresAt ||
+            now >= session.lastSeenAt + config.session.idleTtl * 1000
+          )
+            continue;
+          const user = await store.getUser(session.userId);
+          if (user) return { user: toWireUser(user), session: toWireSession(session) };
+        }
+        return null;
+      }),
+      list: withReady(async (userId: string) =>
+        (await store.listSessions(userId)).map((s) => toWireSessionInfo(s, null)),
+      ),
+      revoke: withReady((id: string) => store.deleteSession(id)),
+      revokeAll: withReady((userId: string) => store.deleteSessionsOfUser(userId)),
+    },
+    audit: {
+      list: withReady(async (filter?: { userId?: string; limit?: number; before?: Date }) =>
+        (
+          await store.listAudit({
+            limit: Math.min(Math.max(filter?.limit ?? 50, 1), 1000),
+            ...(filter?.userId ? { userId: filter.userId } : {}),
+            ...(filter?.before ? { before: filter.before.getTime() } : {}),
+          })
+        ).map(toWireAuditEvent),
+      ),
+    },
+  };
+}

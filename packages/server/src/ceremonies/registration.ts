@@ -1,0 +1,220 @@
+import { base64urlDecode, LatchkeyError } from '@latchkey/core';
+import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
+import { decodeAttestationObject, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
+import { defaultPasskeyName, describeUserAgent, passkeyProvider } from '../devices/index.js';
+import { randomToken, sha256Bytes } from '../internal/crypto.js';
+import type { RouteHandlers } from '../internal/services.js';
+import { bytesEqual, parseClientData } from '../internal/webauthn-data.js';
+import { toWirePasskey } from '../passkeys/to-wire.js';
+import { generateRecoveryCodes } from '../recovery/recovery-codes.js';
+import { type CredentialRecord, StoreConflictError, type UserRecord } from '../stores/contract.js';
+import { consumeChallenge, issueChallenge } from './challenges.js';
+
+/** COSE algorithms we accept, most preferred first: Ed25519, ES256, RS256 (WebAuthn L3 §5.8.3). */
+const SUPPORTED_ALGORITHMS = [-8, -7, -257];
+
+/**
+ * `POST /passkeys/register-options` and `POST /passkeys/register` (WebAuthn L3
+ * §7.1): a signed-in user adds a passkey, or (when sign-up is open) a new user
+ * signs up with one and is signed in.
+ */
+export const registrationRoutes: RouteHandlers = {
+  async registerOptions(ctx, services) {
+    const { config, store } = services;
+    const user: UserRecord | null = ctx.user;
+    let userHandle: string;
+    const data: Record<string, unknown> = {};
+    if (user) {
+      userHandle = user.userHandle;
+    } else {
+      if (config.signUp !== 'open')
+        throw new LatchkeyError('SIGN_UP_CLOSED', 'Sign-up is closed; sign in first');
+      await services.rateLimit.checkIp(ctx);
+      const email = ctx.body.email?.toLowerCase() ?? null;
+      if (email && (await store.getUserByEmail(email))) {
+        throw new LatchkeyError(
+          'EMAIL_TAKEN',
+          'An account with this email exists; sign in instead',
+        );
+      }
+      // A stable random user handle (WebAuthn L3 §14.6.1: no personal data in it).
+      userHandle = randomToken(32);
+      Object.assign(data, { email, displayName: ctx.body.displayName ?? null, userHandle });
+    }
+
+    const credentials = user ? await store.listCredentials(user.id) : [];
+    const email = user ? user.email : (data.email as string | null);
+    const displayName = user ? user.displayName : (data.displayName as string | null);
+    const challenge = await issueChallenge(services, ctx, 'registration', user?.id ?? null, data);
+    const options = await generateRegistrationOptions({
+      rpName: config.rpName,
+      rpID: ctx.rpId,
+      userName: email ?? displayName ?? `${config.rpName} account`,
+      userDisplayName: displayName ?? email ?? '',
+      userID: base64urlDecode(userHandle) as Uint8Array<ArrayBuffer>,
+      challenge: base64urlDecode(challenge.challenge) as Uint8Array<ArrayBuffer>,
+      timeout: 300_000,
+      attestationType: 'none',
+      // §5.4.3: a passkey the user already has here must not be registered twice.
+      excludeCredentials: credentials.map((c) => ({
+        id: c.credentialId,
+        transports: c.transports,
+      })),
+      authenticatorSelection: {
+        residentKey: 'required',
+        userVerification: config.userVerification,
+      },
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+      extensions: { credProps: true } as never,
+    });
+    return { options: options as never };
+  },
+
+  async register(ctx, services) {
+    const { config, store, sessions, audit } = services;
+    const { response } = ctx.body;
+    if (!ctx.user) await services.rateLimit.checkIp(ctx);
+
+    // §7.1 steps 5-7: C := parsed clientDataJSON; C.type must be "webauthn.create".
+    const clientData = parseClientData(response.response.clientDataJSON);
+    if (clientData?.type !== 'webauthn.create') {
+      throw new LatchkeyError('VERIFICATION_FAILED', 'The response is not a WebAuthn registration');
+    }
+    // §7.1 step 8: the challenge (single use, bound to this ceremony and caller).
+    const challenge = await consumeChallenge(services, ctx, clientData.challenge, 'registration');
+    if ((challenge.userId ?? null) !== (ctx.user?.id ?? null)) {
+      throw new LatchkeyError('CHALLENGE_MISMATCH', 'The challenge was issued to another account');
+    }
+    // §7.1 step 9: the origin.
+    if (!config.origins.includes(clientData.origin) || clientData.crossOrigin) {
+      throw new LatchkeyError(
+        'ORIGIN_MISMATCH',
+        `Origin ${clientData.origin.slice(0, 100)} is not allowed`,
+      );
+    }
+    // §7.1 steps 12-15: rpIdHash, UP and UV from the attested authenticator data.
+    let authData: ReturnType<typeof parseAuthenticatorData>;
+    try {
+      const attestation = decodeAttestationObject(
+        base64urlDecode(response.response.attestationObject) as Uint8Array<ArrayBuffer>,
+      );
+      authData = parseAuthenticatorData(attestation.get('authData'));
+    } catch (cause) {
+      throw new LatchkeyError('VERIFICATION_FAILED', 'The attestation object is malformed', {
+        cause,
+      });
+    }
+    if (!bytesEqual(authData.rpIdHash, await sha256Bytes(challenge.rpId))) {
+      throw new LatchkeyError('RP_ID_MISMATCH', 'The passkey was made for another site');
+    }
+    if (!authData.flags.up)
+      throw new LatchkeyError('VERIFICATION_FAILED', 'User presence is required');
+    if (config.userVerification === 'required' && !authData.flags.uv) {
+      throw new LatchkeyError(
+        'USER_VERIFICATION_REQUIRED',
+        'Unlock the passkey with a fingerprint, face or PIN',
+      );
+    }
+
+    let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    try {
+      verification = await verifyRegistrationResponse({
+        response: response as Parameters<typeof verifyRegistrationResponse>[0]['response'],
+        expectedChallenge: challenge.challenge,
+        expectedOrigin: config.origins,
+        expectedRPID: challenge.rpId,
+        requireUserVerification: config.userVerification === 'required',
+        supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+      });
+    } catch (cause) {
+      throw new LatchkeyError('VERIFICATION_FAILED', 'The new passkey could not be verified', {
+        cause,
+      });
+    }
+    if (!verification.verified)
+      throw new LatchkeyError('VERIFICATION_FAILED', 'The new passkey could not be verified');
+    const info = verification.registrationInfo;
+
+    const provider = passkeyProvider(info.aaguid);
+    const createdWith = describeUserAgent(ctx.userAgent);
+    const credential: CredentialRecord = {
+      id: randomToken(12),
+      userId: ctx.user?.id ?? randomToken(12),
+      credentialId: info.credential.id,
+      publicKey: info.credential.publicKey,
+      counter: info.credential.counter,
+      transports: (response.response.transports ?? []).filter((t) => t.length <= 32).slice(0, 8),
+      deviceType: info.credentialDeviceType,
+      backedUp: info.credentialBackedUp,
+      aaguid: info.aaguid,
+      name: ctx.body.name?.trim() || defaultPasskeyName(ctx.userAgent),
+      providerName: provider?.name ?? defaultPasskeyName(ctx.userAgent),
+      providerIcon: provider?.icon ?? null,
+      createdWith,
+      status: 'active',
+      rpId: challenge.rpId,
+      prf: response.clientExtensionResults.prf?.enabled === true,
+      wrappedKey: null,
+      createdAt: ctx.now,
+      lastUsedAt: null,
+    };
+
+    let recoveryCodes: string[] | undefined;
+    try {
+      if (ctx.user) {
+        await store.addCredential(credential);
+      } else {
+        const { codes, hashes } = await generateRecoveryCodes();
+        const data = challenge.data as {
+          email: string | null;
+          displayName: string | null;
+          userHandle: string;
+        };
+        const user: UserRecord = {
+          id: credential.userId,
+          email: data.email,
+          displayName: data.displayName,
+          userHandle: data.userHandle,
+          tier: 'standard',
+          prfSalt: randomToken(32),
+          createdAt: ctx.now,
+        };
+        // One transaction: the account, its passkey and its recovery codes, or nothing.
+        await store.createUser(user, credential, hashes);
+        recoveryCodes = codes;
+        ctx.user = user;
+        await audit.record(ctx, 'user.created', user.id, { email: user.email !== null });
+      }
+    } catch (error) {
+      if (error instanceof StoreConflictError) {
+        if (error.field === 'email')
+          throw new LatchkeyError('EMAIL_TAKEN', 'An account with this email exists');
+        throw new LatchkeyError('CREDENTIAL_EXISTS', 'This passkey is already registered');
+      }
+      throw error;
+    }
+
+    await audit.record(ctx, 'passkey.registered', credential.userId, {
+      credentialId: credential.credentialId,
+      name: credential.name,
+      provider: credential.providerName,
+    });
+    if (!ctx.session) {
+      await sessions.start(ctx, {
+        userId: credential.userId,
+        kind: 'full',
+        credentialId: credential.credentialId,
+        popKey: ctx.body.popKey ? JSON.stringify(ctx.body.popKey) : null,
+      });
+    } else if (ctx.session.kind !== 'full') {
+      // A recovery or paired (enrol-only) session becomes a full one once it has its own passkey.
+      await sessions.rotate(ctx, { kind: 'full' });
+    }
+
+    return {
+      credentialId: credential.credentialId,
+      passkey: toWirePasskey(credential),
+      ...(recoveryCodes ? { recoveryCodes } : {}),
+    };
+  },
+};

@@ -1,0 +1,162 @@
+import { type AuthenticationResponseJSON, base64urlDecode, LatchkeyError } from '@latchkey/core';
+import { verifyAuthenticationResponse } from '@simplewebauthn/server';
+import type { RequestContext } from '../http/request-context.js';
+import { sha256Bytes } from '../internal/crypto.js';
+import type { Services } from '../internal/services.js';
+import {
+  bytesEqual,
+  parseAuthenticatorDataHead,
+  parseClientData,
+} from '../internal/webauthn-data.js';
+import type { ChallengeRecord, CredentialRecord, UserRecord } from '../stores/contract.js';
+import { consumeChallenge } from './challenges.js';
+
+export interface VerifiedAssertion {
+  credential: CredentialRecord;
+  user: UserRecord;
+  challenge: ChallengeRecord;
+}
+
+/**
+ * Verifies an assertion (WebAuthn L3 §7.2) for sign-in or step-up. Latchkey runs
+ * the checks whose failure a user or an operator must be able to tell apart
+ * (origin, RP ID, user verification, counter) itself, each with its own code, and
+ * lets SimpleWebAuthn verify the signature. Every failure is audited.
+ */
+export async function verifyAssertion(
+  services: Services,
+  ctx: RequestContext,
+  response: AuthenticationResponseJSON,
+  kind: 'authentication' | 'step-up',
+): Promise<VerifiedAssertion> {
+  const { config, store, audit } = services;
+  let userId: string | null = null;
+  let credentialId: string | null = null;
+  try {
+    // §7.2 steps 10-11: C := parsed clientDataJSON; C.type must be "webauthn.get".
+    const clientData = parseClientData(response.response.clientDataJSON);
+    if (clientData?.type !== 'webauthn.get') {
+      throw new LatchkeyError('VERIFICATION_FAILED', 'The response is not a WebAuthn assertion');
+    }
+    // §7.2 step 12: C.challenge must be the challenge we issued (single use, bound).
+    const challenge = await consumeChallenge(services, ctx, clientData.challenge, kind);
+    userId = challenge.userId;
+    // §7.2 step 13-14: the origin must be one we expect; no cross-origin iframes.
+    if (!config.origins.includes(clientData.origin) || clientData.crossOrigin) {
+      throw new LatchkeyError(
+        'ORIGIN_MISMATCH',
+        `Origin ${clientData.origin.slice(0, 100)} is not allowed`,
+      );
+    }
+    // §7.2 step 5: the credential must be known (and, step 6, belong to the identified user).
+    if (response.id !== response.rawId)
+      throw new LatchkeyError('VERIFICATION_FAILED', 'id and rawId differ');
+    credentialId = response.id;
+    const credential = await store.getCredential(response.id);
+    if (!credential)
+      throw new LatchkeyError('UNKNOWN_CREDENTIAL', 'This passkey is not registered here');
+    if (challenge.userId !== null && credential.userId !== challenge.userId) {
+      throw new LatchkeyError('UNKNOWN_CREDENTIAL', 'This passkey belongs to another account');
+    }
+    userId = credential.userId;
+    const user = await store.getUser(credential.userId);
+    if (!user) throw new LatchkeyError('UNKNOWN_CREDENTIAL', 'This passkey is not registered here');
+    if (
+      response.response.userHandle !== undefined &&
+      response.response.userHandle !== user.userHandle
+    ) {
+      throw new LatchkeyError('UNKNOWN_CREDENTIAL', 'The user handle does not match the passkey');
+    }
+    if (credential.status === 'pending') {
+      throw new LatchkeyError(
+        'CREDENTIAL_PENDING',
+        'This passkey is waiting for approval from a trusted device',
+      );
+    }
+
+    // §7.2 steps 15-17: rpIdHash, UP, and UV when required.
+    const head = parseAuthenticatorDataHead(base64urlDecode(response.response.authenticatorData));
+    if (!head) throw new LatchkeyError('VERIFICATION_FAILED', 'Authenticator data is too short');
+    if (
+      credential.rpId !== challenge.rpId ||
+      !bytesEqual(head.rpIdHash, await sha256Bytes(challenge.rpId))
+    ) {
+      throw new LatchkeyError('RP_ID_MISMATCH', 'The passkey was made for another site');
+    }
+    if (!head.userPresent)
+      throw new LatchkeyError('VERIFICATION_FAILED', 'User presence is required');
+    if (config.userVerification === 'required' && !head.userVerified) {
+      throw new LatchkeyError(
+        'USER_VERIFICATION_REQUIRED',
+        'Unlock the passkey with a fingerprint, face or PIN',
+      );
+    }
+
+    // §7.2 step 20: the signature. The counter is checked below, after the
+    // signature is known good, so forged data cannot raise a regression alarm.
+    let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    try {
+      verification = await verifyAuthenticationResponse({
+        response: response as Parameters<typeof verifyAuthenticationResponse>[0]['response'],
+        expectedChallenge: challenge.challenge,
+        expectedOrigin: config.origins,
+        expectedRPID: challenge.rpId,
+        requireUserVerification: config.userVerification === 'required',
+        credential: {
+          id: credential.credentialId,
+          publicKey: credential.publicKey as Uint8Array<ArrayBuffer>,
+          counter: 0,
+          transports: credential.transports as never,
+        },
+      });
+    } catch (cause) {
+      throw new LatchkeyError(
+        'VERIFICATION_FAILED',
+        'The passkey signature could not be verified',
+        { cause },
+      );
+    }
+    if (!verification.verified)
+      throw new LatchkeyError('VERIFICATION_FAILED', 'The passkey signature is not valid');
+
+    // §7.2 step 22: a signature counter that did not grow means a cloned authenticator.
+    const newCounter = verification.authenticationInfo.newCounter;
+    if ((newCounter > 0 || credential.counter > 0) && newCounter <= credential.counter) {
+      await audit.record(ctx, 'counter.regression', credential.userId, {
+        credentialId: credential.credentialId,
+        stored: credential.counter,
+        received: newCounter,
+      });
+      throw new LatchkeyError(
+        'COUNTER_REGRESSION',
+        'This passkey may have been cloned; it was refused',
+      );
+    }
+
+    // §7.2 steps 18-19 and 23: refresh BE/BS (they may change), counter and last use,
+    // atomically against the counter we read, so two racing assertions cannot both pass.
+    const use = {
+      counter: newCounter,
+      backedUp: verification.authenticationInfo.credentialBackedUp,
+      deviceType: verification.authenticationInfo.credentialDeviceType,
+      lastUsedAt: ctx.now,
+    };
+    if (!(await store.recordCredentialUse(credential.credentialId, credential.counter, use))) {
+      throw new LatchkeyError(
+        'VERIFICATION_FAILED',
+        'This passkey was used at the same moment elsewhere; try again',
+      );
+    }
+    Object.assign(credential, use);
+    return { credential, user, challenge };
+  } catch (error) {
+    if (error instanceof LatchkeyError && error.code !== 'COUNTER_REGRESSION') {
+      await audit.record(ctx, 'signin.failed', userId, {
+        reason: error.code,
+        ceremony: kind,
+        ...(credentialId ? { credentialId: credentialId.slice(0, 200) } : {}),
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../stores/memory/memory-store.js';
+import type { LatchkeyConfig } from './latchkey-config.js';
+import { resolveConfig } from './resolve-config.js';
+
+const base: LatchkeyConfig = {
+  rpName: 'Acme',
+  origins: ['https://acme.example'],
+  store: memoryStore(),
+};
+
+describe('resolveConfig', () => {
+  it('fills in production defaults', () => {
+    const c = resolveConfig(base);
+    expect(c).toMatchObject({
+      basePath: '/auth',
+      signUp: 'open',
+      userVerification: 'required',
+      session: {
+        ttl: 2_592_000,
+        idleTtl: 604_800,
+        secure: 'auto',
+        elevationTtl: 300,
+        cookieName: null,
+      },
+      rateLimit: { window: 60, perIp: 30, perAccount: 10 },
+      trustProxy: false,
+      revokeSessionsWithPasskey: true,
+    });
+    expect(c.rpIdFor('https://acme.example')).toBe('acme.example');
+    expect(c.rpIdFor('https://app.alice.ts.net')).toBe('alice.ts.net');
+    expect([...c.webOrigins]).toEqual(['https://acme.example']);
+  });
+
+  it('normalises origins and keeps android ones out of the web allow-list', () => {
+    const c = resolveConfig({
+      ...base,
+      origins: [
+        'https://ACME.example:443/',
+        'android:apk-key-hash:abcdefghijklmnopqrstuvwxyz012345',
+      ],
+    });
+    expect(c.origins).toEqual([
+      'https://acme.example',
+      'android:apk-key-hash:abcdefghijklmnopqrstuvwxyz012345',
+    ]);
+    expect([...c.webOrigins]).toEqual(['https://acme.example']);
+  });
+
+  const wrong: [string, Partial<Record<keyof LatchkeyConfig, unknown>>][] = [
+    ['rpName', { rpName: '' }],
+    ['origins', { origins: [] }],
+    ['origins[0]', { origins: ['acme.example'] }],
+    ['origins[1]', { origins: ['https://acme.example', 'https://acme.example/path'] }],
+    ['origins[0]', { origins: ['ftp://acme.example'] }],
+    ['origins[0]', { origins: ['android:apk-key-hash:'] }],
+    ['rpID', { rpID: 'https://acme.example' }],
+    ['rpID', { rpID: 42 }],
+    ['basePath', { basePath: 'auth' }],
+    ['signUp', { signUp: 'maybe' }],
+    ['userVerification', { userVerification: 'discouraged' }],
+    ['session.ttl', { session: { ttl: -1 } }],
+    ['session.cookieName', { session: { cookieName: 'bad name;' } }],
+    ['session.secure', { session: { secure: 'yes' } }],
+    ['rateLimit.perIp', { rateLimit: { perIp: 0 } }],
+    ['rateLimit', { rateLimit: 'off' }],
+    ['hooks.onEvent', { hooks: { onEvent: 'log' } }],
+    ['secret', { secret: 'short' }],
+    ['store', { store: {} }],
+  ];
+  for (const [field, patch] of wrong) {
+    it(`throws a TypeError naming ${field}`, () => {
+      expect(() => resolveConfig({ ...base, ...patch } as LatchkeyConfig)).toThrow(TypeError);
+      expect(() => resolveConfig({ ...base, ...patch } as LatchkeyConfig)).toThrow(
+        `config.${field} `,
+      );
+    });
+  }
+});

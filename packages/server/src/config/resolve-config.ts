@@ -1,0 +1,170 @@
+import { defaultRpId } from '../relying-party/resolve-rp-id.js';
+import type { LatchkeyStore } from '../stores/contract.js';
+import type { LatchkeyConfig } from './latchkey-config.js';
+
+export interface ResolvedConfig {
+  rpName: string;
+  rpIdFor: (origin: string) => string;
+  origins: string[];
+  /** Web origins only (the allow-list for `Origin` headers). */
+  webOrigins: Set<string>;
+  basePath: string;
+  signUp: 'open' | 'closed';
+  userVerification: 'required' | 'preferred';
+  session: {
+    cookieName: string | null;
+    ttl: number;
+    idleTtl: number;
+    secure: 'auto' | boolean;
+    elevationTtl: number;
+  };
+  rateLimit: { window: number; perIp: number; perAccount: number } | false;
+  revokeSessionsWithPasskey: boolean;
+  audit: boolean;
+  onEvent: NonNullable<LatchkeyConfig['hooks']>['onEvent'];
+  trustProxy: boolean;
+  secret: string | null;
+  now: () => number;
+  logger: (message: string, error: unknown) => void;
+  store: LatchkeyStore | null;
+}
+
+const DAY = 86_400;
+
+function fail(field: string, expected: string): never {
+  throw new TypeError(`createLatchkey: config.${field} ${expected}`);
+}
+
+function positive(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    fail(field, 'must be a positive number');
+  return value;
+}
+
+function normaliseOrigin(origin: string, index: number): string {
+  if (origin.startsWith('android:apk-key-hash:')) {
+    if (!/^android:apk-key-hash:[A-Za-z0-9_-]{20,}$/.test(origin))
+      fail(`origins[${index}]`, 'is not a valid android:apk-key-hash origin');
+    return origin;
+  }
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    fail(
+      `origins[${index}]`,
+      `must be an origin like https://app.example (got ${JSON.stringify(origin)})`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    fail(`origins[${index}]`, 'must use http or https');
+  if (url.pathname !== '/' || url.search || url.hash || url.username)
+    fail(`origins[${index}]`, 'must be an origin, without path, query or credentials');
+  return url.origin;
+}
+
+/**
+ * Checks a configuration at start and fills in defaults. A wrong field throws a
+ * `TypeError` that names it, so a misconfiguration never surfaces as a 500 later.
+ */
+export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
+  if (typeof config !== 'object' || config === null)
+    throw new TypeError('createLatchkey: config must be an object');
+  if (
+    typeof config.rpName !== 'string' ||
+    config.rpName.trim() === '' ||
+    config.rpName.length > 128
+  ) {
+    fail('rpName', 'must be a non-empty string of at most 128 characters');
+  }
+  if (!Array.isArray(config.origins) || config.origins.length === 0)
+    fail('origins', 'must be a non-empty array of origins');
+  const origins = config.origins.map((o, i) =>
+    typeof o === 'string' ? normaliseOrigin(o, i) : fail(`origins[${i}]`, 'must be a string'),
+  );
+  const webOrigins = new Set(origins.filter((o) => !o.startsWith('android:')));
+
+  let rpIdFor: (origin: string) => string;
+  if (config.rpID === undefined) rpIdFor = defaultRpId;
+  else if (typeof config.rpID === 'string') {
+    if (!/^[a-z0-9.-]+$/i.test(config.rpID) && config.rpID !== 'localhost')
+      fail('rpID', 'must be a host name without scheme or port');
+    const rpId = config.rpID.toLowerCase();
+    rpIdFor = () => rpId;
+  } else if (typeof config.rpID === 'function') rpIdFor = config.rpID;
+  else fail('rpID', 'must be a string or a function of the origin');
+
+  const basePath = config.basePath ?? '/auth';
+  if (typeof basePath !== 'string' || !/^(\/[A-Za-z0-9._~-]+)*$/.test(basePath))
+    fail('basePath', "must look like '/auth' (or '' for the root)");
+
+  const signUp = config.signUp ?? 'open';
+  if (signUp !== 'open' && signUp !== 'closed') fail('signUp', "must be 'open' or 'closed'");
+  const userVerification = config.userVerification ?? 'required';
+  if (userVerification !== 'required' && userVerification !== 'preferred')
+    fail('userVerification', "must be 'required' or 'preferred'");
+
+  const s = config.session ?? {};
+  if (typeof s !== 'object') fail('session', 'must be an object');
+  if (s.cookieName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(s.cookieName))
+    fail('session.cookieName', 'must be 1-64 letters, digits, _ or -');
+  if (s.secure !== undefined && s.secure !== 'auto' && typeof s.secure !== 'boolean')
+    fail('session.secure', "must be 'auto', true or false");
+  const ttl = positive(s.ttl, 'session.ttl', 30 * DAY);
+  const idleTtl = positive(s.idleTtl, 'session.idleTtl', 7 * DAY);
+
+  let rateLimit: ResolvedConfig['rateLimit'] = { window: 60, perIp: 30, perAccount: 10 };
+  if (config.rateLimit === false) rateLimit = false;
+  else if (config.rateLimit !== undefined) {
+    if (typeof config.rateLimit !== 'object' || config.rateLimit === null)
+      fail('rateLimit', 'must be an object or false');
+    rateLimit = {
+      window: positive(config.rateLimit.window, 'rateLimit.window', 60),
+      perIp: positive(config.rateLimit.perIp, 'rateLimit.perIp', 30),
+      perAccount: positive(config.rateLimit.perAccount, 'rateLimit.perAccount', 10),
+    };
+  }
+
+  if (config.hooks?.onEvent !== undefined && typeof config.hooks.onEvent !== 'function')
+    fail('hooks.onEvent', 'must be a function');
+  if (
+    config.secret !== undefined &&
+    (typeof config.secret !== 'string' || config.secret.length < 32)
+  )
+    fail('secret', 'must be a string of at least 32 characters');
+  if (config.now !== undefined && typeof config.now !== 'function')
+    fail('now', 'must be a function');
+  if (
+    config.store !== undefined &&
+    (typeof config.store !== 'object' || typeof config.store?.consumeChallenge !== 'function')
+  ) {
+    fail('store', 'must be a LatchkeyStore (memoryStore(), pgliteStore(), postgresStore(), …)');
+  }
+
+  return {
+    rpName: config.rpName,
+    rpIdFor,
+    origins,
+    webOrigins,
+    basePath,
+    signUp,
+    userVerification,
+    session: {
+      cookieName: s.cookieName ?? null,
+      ttl,
+      idleTtl: Math.min(idleTtl, ttl),
+      secure: s.secure ?? 'auto',
+      elevationTtl: positive(s.elevationTtl, 'session.elevationTtl', 300),
+    },
+    rateLimit,
+    revokeSessionsWithPasskey: config.revokeSessionsWithPasskey !== false,
+    audit: config.audit !== false,
+    onEvent: config.hooks?.onEvent,
+    trustProxy: config.trustProxy === true,
+    secret: config.secret ?? null,
+    now: config.now ?? Date.now,
+    logger: config.logger ?? ((message, error) => console.error(`[latchkey] ${message}`, error)),
+    store: config.store ?? null,
+  };
+}

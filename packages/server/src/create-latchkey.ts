@@ -1,0 +1,96 @@
+import { createApi, type LatchkeyApi } from './api/create-api.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import { Auditor } from './audit/auditor.js';
+import { authenticationRoutes } from './ceremonies/authentication.js';
+import { registrationRoutes } from './ceremonies/registration.js';
+import { stepUpRoutes } from './ceremonies/step-up.js';
+import type { LatchkeyConfig } from './config/latchkey-config.js';
+import { resolveConfig } from './config/resolve-config.js';
+import { createHandler } from './handler.js';
+import type { ConnectionInfo } from './http/request-context.js';
+import { randomToken } from './internal/crypto.js';
+import type { RouteHandlers, Services } from './internal/services.js';
+import { passkeyRoutes } from './passkeys/passkey-routes.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { recoveryRoutes } from './recovery/recovery-routes.js';
+import { SessionManager } from './sessions/session-manager.js';
+import { sessionRoutes } from './sessions/session-routes.js';
+import type { LatchkeyStore } from './stores/contract.js';
+import { pgliteStore } from './stores/pglite/pglite-store.js';
+
+/** What `createLatchkey` gives a host app. */
+export interface Latchkey {
+  /** The fetch-style handler for every route under the base path and `/.well-known/*`. */
+  handler(request: Request, connection?: ConnectionInfo): Promise<Response>;
+  /** The programmatic surface: users, passkeys, sessions, audit. */
+  api: LatchkeyApi;
+  /** The store in use (the embedded PGlite one unless `config.store` was given). */
+  store: LatchkeyStore;
+  /** Resolves once the store is migrated; the handler waits for it by itself. */
+  ready(): Promise<void>;
+  /** Closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a Latchkey server: passkey sign-up and sign-in, sessions, step-up,
+ * recovery codes and audit, behind one `(Request) => Promise<Response>`.
+ * A wrong config throws a `TypeError` naming the field.
+ *
+ * @example
+ * const latchkey = createLatchkey({ rpName: 'Acme', origins: ['https://acme.example'] });
+ * Bun.serve({ fetch: latchkey.handler });
+ */
+export function createLatchkey(config: LatchkeyConfig): Latchkey {
+  const resolved = resolveConfig(config);
+  const store = resolved.store ?? pgliteStore({ dataDir: './.latchkey' });
+  const audit = new Auditor(resolved, store);
+  let secret: Promise<string> | null = resolved.secret ? Promise.resolve(resolved.secret) : null;
+  const services: Services = {
+    config: resolved,
+    store,
+    sessions: new SessionManager(resolved, store),
+    audit,
+    rateLimit: new RateLimiter(resolved, store, audit),
+    secret(): Promise<string> {
+      const pending =
+        secret ??
+        store.getOrCreateSecret('latchkey.secret', randomToken(32)).catch((error: unknown) => {
+          secret = null;
+          throw error;
+        });
+      secret = pending;
+      return pending;
+    },
+  };
+
+  let migrated: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    const pending =
+      migrated ??
+      store.migrate().catch((error: unknown) => {
+        migrated = null; // try again on the next request
+        throw error;
+      });
+    migrated = pending;
+    return pending;
+  };
+
+  const handlers: RouteHandlers = {
+    ...sessionRoutes,
+    ...registrationRoutes,
+    ...authenticationRoutes,
+    ...stepUpRoutes,
+    ...passkeyRoutes,
+    ...recoveryRoutes,
+    ...auditRoutes,
+  };
+
+  return {
+    handler: createHandler({ services, handlers, ready }),
+    api: createApi(services, ready),
+    store,
+    ready,
+    close: () => store.close(),
+  };
+}

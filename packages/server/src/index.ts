@@ -1,0 +1,30 @@
+// @latchkey/server: passkey ceremonies, sessions, stores and adapters behind one fetch handler.
+
+export { isLatchkeyError, LatchkeyError } from '@latchkey/core';
+export type { LatchkeyApi } from './api/create-api.js';
+export type { LatchkeyConfig, RateLimitConfig, SessionConfig } from './config/latchkey-config.js';
+export type { Latchkey } from './create-latchkey.js';
+export { createLatchkey } from './create-latchkey.js';
+export { defaultPasskeyName, describeUserAgent, passkeyProvider } from './devices/index.js';
+export type { ConnectionInfo } from './http/request-context.js';
+export { defaultRpId, isRpIdValidForOrigin, tailnetRpId } from './relying-party/resolve-rp-id.js';
+export { combineStores } from './stores/combine-stores.js';
+export type {
+  AuditRecord,
+  ChallengeRecord,
+  CredentialRecord,
+  DeviceCodeRecord,
+  DurableStore,
+  EphemeralStore,
+  LatchkeyStore,
+  PairingRecord,
+  SessionRecord,
+  SigningKeyRecord,
+  TokenRecord,
+  UserRecord,
+} from './stores/contract.js';
+export { StoreConflictError, StoreUnavailableError } from './stores/contract.js';
+export { memoryStore } from './stores/memory/memory-store.js';
+export { pgliteStore } from './stores/pglite/pglite-store.js';
+export { postgresStore } from './stores/postgres/postgres-store.js';
+export { redisStore } from './stores/redis/redis-store.js';

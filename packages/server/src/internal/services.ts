@@ -1,0 +1,32 @@
+import type { RouteName, RouteResponse, Routes } from '@latchkey/core';
+import type * as z from 'zod/mini';
+import type { Auditor } from '../audit/auditor.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { SessionManager } from '../sessions/session-manager.js';
+import type { LatchkeyStore } from '../stores/contract.js';
+
+/** The parts every feature works with; one instance per `createLatchkey`. */
+export interface Services {
+  readonly config: ResolvedConfig;
+  readonly store: LatchkeyStore;
+  readonly sessions: SessionManager;
+  readonly audit: Auditor;
+  readonly rateLimit: RateLimiter;
+  /** The deployment's secret for derived values (decoys), shared by every instance. */
+  secret(): Promise<string>;
+}
+
+type BodyOf<N extends RouteName> = Routes[N]['request'] extends z.ZodMiniType
+  ? z.output<Routes[N]['request']>
+  : undefined;
+
+/** A route's implementation: returns the success body, or a whole `Response`. */
+export type RouteHandler<N extends RouteName> = (
+  ctx: RequestContext<BodyOf<N>>,
+  services: Services,
+) => Promise<RouteResponse<N> | Response>;
+
+/** A feature's routes, by name in the route table. */
+export type RouteHandlers = { [N in RouteName]?: RouteHandler<N> };

@@ -1,0 +1,37 @@
+import type { PasskeyInfo, User } from '@latchkey/core';
+import type { CredentialRecord, UserRecord } from '../stores/contract.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The wire shape of a passkey (`PasskeyInfo`). */
+export function toWirePasskey(c: CredentialRecord): PasskeyInfo {
+  return {
+    id: c.id,
+    credentialId: c.credentialId,
+    name: c.name,
+    createdAt: iso(c.createdAt),
+    lastUsedAt: c.lastUsedAt === null ? null : iso(c.lastUsedAt),
+    transports: c.transports,
+    deviceType: c.deviceType,
+    backedUp: c.backedUp,
+    aaguid: c.aaguid,
+    provider: c.providerIcon
+      ? { name: c.providerName, icon: c.providerIcon }
+      : { name: c.providerName },
+    createdWith: c.createdWith,
+    status: c.status,
+    rpId: c.rpId,
+    prf: c.prf,
+  };
+}
+
+/** The wire shape of a user. */
+export function toWireUser(u: UserRecord): User {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    tier: u.tier,
+    createdAt: iso(u.createdAt),
+  };
+}

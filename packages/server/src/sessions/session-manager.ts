@@ -1,0 +1,182 @@
+import { LatchkeyError, type Session, type SessionInfo } from '@latchkey/core';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { describeUserAgent } from '../devices/index.js';
+import { serializeCookie } from '../http/cookies.js';
+import type { RequestContext } from '../http/request-context.js';
+import { randomToken, sha256 } from '../internal/crypto.js';
+import type { LatchkeyStore, SessionRecord, UserRecord } from '../stores/contract.js';
+
+/** Sessions are touched (lastSeenAt) at most this often, to keep reads cheap. */
+const TOUCH_INTERVAL_MS = 60_000;
+const PRE_SESSION_TTL_S = 600;
+
+export interface SessionStart {
+  userId: string;
+  kind: SessionRecord['kind'];
+  credentialId: string | null;
+  popKey?: string | null;
+}
+
+/**
+ * Opaque, random session ids in an HttpOnly SameSite=Lax cookie (`__Host-` and
+ * Secure on https). Only the SHA-256 of the id is stored, so a read of the store
+ * yields nothing that signs anyone in.
+ */
+export class SessionManager {
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly store: LatchkeyStore,
+  ) {}
+
+  cookieName(secure: boolean): string {
+    return this.config.session.cookieName ?? (secure ? '__Host-latchkey' : 'latchkey');
+  }
+
+  preCookieName(secure: boolean): string {
+    return `${this.cookieName(secure)}-pre`;
+  }
+
+  private isSecure(ctx: RequestContext): boolean {
+    const { secure } = this.config.session;
+    return secure === 'auto' ? ctx.secure : secure;
+  }
+
+  /** Finds the live session of the request's cookie; ends expired ones. */
+  async resolve(ctx: RequestContext): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+    const secret = ctx.cookies.get(this.cookieName(this.isSecure(ctx)));
+    if (!secret || secret.length > 128) return null;
+    const session = await this.store.getSessionBySecretHash(await sha256(secret));
+    if (!session) return null;
+    const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;
+    if (ctx.now >= session.expiresAt || ctx.now >= idleExpiry) {
+      await this.store.deleteSession(session.id);
+      return null;
+    }
+    const user = await this.store.getUser(session.userId);
+    if (!user) return null;
+    if (ctx.now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+      session.lastSeenAt = ctx.now;
+      await this.store.updateSession(session.id, { lastSeenAt: ctx.now });
+    }
+    return { session, user };
+  }
+
+  /**
+   * Opens a session and sets its cookie. A session the request already had is
+   * ended first: every sign-in rotates the id (session fixation, OWASP ASVS 3.2.1).
+   */
+  async start(ctx: RequestContext, start: SessionStart): Promise<SessionRecord> {
+    if (ctx.session) await this.store.deleteSession(ctx.session.id);
+    const secret = randomToken(32);
+    const record: SessionRecord = {
+      id: randomToken(16),
+      secretHash: await sha256(secret),
+      userId: start.userId,
+      kind: start.kind,
+      credentialId: start.credentialId,
+      createdAt: ctx.now,
+      expiresAt: ctx.now + this.config.session.ttl * 1000,
+      lastSeenAt: ctx.now,
+      elevatedUntil: null,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+      popKey: start.popKey ?? null,
+      popProvenAt: start.popKey ? ctx.now : null,
+    };
+    await this.store.createSession(record);
+    this.setCookie(ctx, secret, this.config.session.ttl);
+    ctx.session = record;
+    return record;
+  }
+
+  /**
+   * Gives the session a new id (the old cookie stops working) and applies
+   * `patch`: used on elevation and when an enrol-only session becomes full.
+   */
+  async rotate(
+    ctx: RequestContext,
+    patch: Partial<Pick<SessionRecord, 'kind' | 'elevatedUntil'>>,
+  ): Promise<SessionRecord> {
+    const session = ctx.session;
+    if (!session) throw new LatchkeyError('UNAUTHENTICATED', 'Sign in first');
+    const secret = randomToken(32);
+    const secretHash = await sha256(secret);
+    await this.store.rotateSession(session.id, secretHash, patch);
+    Object.assign(session, patch, { secretHash });
+    this.setCookie(ctx, secret, (session.expiresAt - ctx.now) / 1000);
+    return session;
+  }
+
+  /** Ends the request's session and clears its cookie. */
+  async end(ctx: RequestContext): Promise<void> {
+    if (ctx.session) await this.store.deleteSession(ctx.session.id);
+    ctx.session = null;
+    ctx.setCookies.push(
+      serializeCookie(this.cookieName(this.isSecure(ctx)), '', {
+        maxAge: 0,
+        secure: this.isSecure(ctx),
+      }),
+    );
+  }
+
+  /**
+   * Who asked for a challenge: the session, or a pre-session (a random cookie set
+   * on the first options request) so a challenge can only be answered by the
+   * browser that asked for it.
+   */
+  async binding(ctx: RequestContext, create: boolean): Promise<string | null> {
+    if (ctx.session) return `session:${ctx.session.id}`;
+    const name = this.preCookieName(this.isSecure(ctx));
+    let pre = ctx.cookies.get(name);
+    if (!pre || pre.length > 128) {
+      if (!create) return null;
+      pre = randomToken(24);
+      (ctx.cookies as Map<string, string>).set(name, pre);
+      ctx.setCookies.push(
+        serializeCookie(name, pre, { maxAge: PRE_SESSION_TTL_S, secure: this.isSecure(ctx) }),
+      );
+    }
+    return `pre:${await sha256(pre)}`;
+  }
+
+  isElevated(session: SessionRecord, now: number): boolean {
+    return session.elevatedUntil !== null && session.elevatedUntil > now;
+  }
+
+  elevationEnd(now: number): number {
+    return now + this.config.session.elevationTtl * 1000;
+  }
+
+  private setCookie(ctx: RequestContext, secret: string, maxAge: number): void {
+    const secure = this.isSecure(ctx);
+    ctx.setCookies.push(serializeCookie(this.cookieName(secure), secret, { maxAge, secure }));
+  }
+}
+
+/** The wire shape of a session. */
+export function toWireSession(session: SessionRecord): Session {
+  return {
+    id: session.id,
+    kind: session.kind,
+    createdAt: new Date(session.createdAt).toISOString(),
+    expiresAt: new Date(session.expiresAt).toISOString(),
+    lastSeenAt: new Date(session.lastSeenAt).toISOString(),
+    elevatedUntil:
+      session.elevatedUntil === null ? null : new Date(session.elevatedUntil).toISOString(),
+    locked: session.popKey !== null,
+  };
+}
+
+/** The wire shape of a session in a list (`SessionInfo`). */
+export function toWireSessionInfo(s: SessionRecord, currentId: string | null): SessionInfo {
+  return {
+    id: s.id,
+    kind: s.kind,
+    device: describeUserAgent(s.userAgent),
+    ip: s.ip,
+    createdAt: new Date(s.createdAt).toISOString(),
+    lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+    expiresAt: new Date(s.expiresAt).toISOString(),
+    current: s.id === currentId,
+  };
+}
