@@ -6,6 +6,7 @@ export default defineConfig({
     node: 'src/adapters/node.ts',
     hono: 'src/adapters/hono.ts',
     testing: 'src/testing/index.ts',
+    conformance: 'src/stores/conformance.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -180,17 +180,36 @@ export interface RateLimitHit {
   resetAt: Millis;
 }
 
+/** Everything a sign-up writes, together. */
+export interface NewAccount {
+  user: UserRecord;
+  credential: CredentialRecord;
+  recoveryCodeHashes: string[];
+  /** The session the sign-up opens. */
+  session?: SessionRecord;
+  /** A secret to create at once, failing the whole sign-up if it exists (owner mode's claim). */
+  claim?: { name: string; value: string };
+}
+
 /**
  * The durable half: users, passkeys, sessions, tokens, recovery codes, audit,
  * signing keys.
  */
 export interface DurableStore {
-  /** Creates the account, its first passkey and its recovery codes in one transaction. Throws `StoreConflictError` on a taken email, user handle or credential id. */
-  createUser(user: UserRecord, credential: CredentialRecord, recoveryCodeHashes: string[]): Promise<void>;
+  /**
+   * Creates an account in one transaction: the user, the first passkey, the
+   * recovery codes, and (when given) the first session and a claim. Throws
+   * `StoreConflictError` on a taken email, user handle or credential id, and on a
+   * claim whose name is taken (`field: 'other'`): nothing is written then.
+   */
+  createUser(account: NewAccount): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
   getUserByEmail(email: string): Promise<UserRecord | null>;
   getUserByHandle(userHandle: string): Promise<UserRecord | null>;
-  updateUser(id: string, patch: Partial<Pick<UserRecord, 'displayName' | 'tier'>>): Promise<UserRecord | null>;
+  updateUser(
+    id: string,
+    patch: Partial<Pick<UserRecord, 'displayName' | 'tier'>>,
+  ): Promise<UserRecord | null>;
   /** Counts users with at least one active passkey on `rpId` (owner mode and grace). */
   countCredentialsForRpId(rpId: string): Promise<number>;
 
@@ -202,22 +221,48 @@ export interface DurableStore {
    * Records a sign-in, atomically: succeeds only while the stored counter is still
    * `expectedCounter` (two racing assertions cannot both move it). False otherwise.
    */
-  recordCredentialUse(credentialId: string, expectedCounter: number, use: CredentialUse): Promise<boolean>;
-  updateCredential(credentialId: string, patch: Partial<Pick<CredentialRecord, 'name' | 'status' | 'wrappedKey'>>): Promise<CredentialRecord | null>;
+  recordCredentialUse(
+    credentialId: string,
+    expectedCounter: number,
+    use: CredentialUse,
+  ): Promise<boolean>;
+  updateCredential(
+    credentialId: string,
+    patch: Partial<Pick<CredentialRecord, 'name' | 'status' | 'wrappedKey'>>,
+  ): Promise<CredentialRecord | null>;
   /**
    * Deletes a passkey unless it is the user's last active one; in one step so two
    * concurrent deletes can never remove the last two. `'last'` when refused.
    */
-  deleteCredential(userId: string, credentialId: string, options?: { allowLast?: boolean }): Promise<'deleted' | 'last' | 'not-found'>;
+  deleteCredential(
+    userId: string,
+    credentialId: string,
+    options?: { allowLast?: boolean },
+  ): Promise<'deleted' | 'last' | 'not-found'>;
 
   createSession(session: SessionRecord): Promise<void>;
   getSessionBySecretHash(secretHash: string): Promise<SessionRecord | null>;
   listSessions(userId: string): Promise<SessionRecord[]>;
-  updateSession(id: string, patch: Partial<Pick<SessionRecord, 'lastSeenAt' | 'expiresAt' | 'elevatedUntil' | 'kind' | 'popKey' | 'popProvenAt'>>): Promise<void>;
+  updateSession(
+    id: string,
+    patch: Partial<
+      Pick<
+        SessionRecord,
+        'lastSeenAt' | 'expiresAt' | 'elevatedUntil' | 'kind' | 'popKey' | 'popProvenAt'
+      >
+    >,
+  ): Promise<void>;
   /** Replaces the secret (rotation): the old cookie stops working at once. */
-  rotateSession(id: string, newSecretHash: string, patch?: Partial<Pick<SessionRecord, 'kind' | 'elevatedUntil' | 'expiresAt'>>): Promise<void>;
+  rotateSession(
+    id: string,
+    newSecretHash: string,
+    patch?: Partial<Pick<SessionRecord, 'kind' | 'elevatedUntil' | 'expiresAt'>>,
+  ): Promise<void>;
   deleteSession(id: string): Promise<void>;
-  deleteSessionsOfUser(userId: string, filter?: { credentialId?: string; exceptId?: string }): Promise<number>;
+  deleteSessionsOfUser(
+    userId: string,
+    filter?: { credentialId?: string; exceptId?: string },
+  ): Promise<number>;
 
   /** Replaces the user's whole set of recovery codes in one transaction. */
   replaceRecoveryCodes(userId: string, codeHashes: string[]): Promise<void>;
@@ -242,6 +287,8 @@ export interface DurableStore {
    * none. Concurrent callers (other instances included) all get the same value.
    */
   getOrCreateSecret(name: string, candidate: string): Promise<string>;
+  /** The secret stored under `name`, or null. */
+  getSecret(name: string): Promise<string | null>;
 
   listSigningKeys(): Promise<SigningKeyRecord[]>;
   /** Adds a key unless one with the same kid exists. */
@@ -266,14 +313,22 @@ export interface EphemeralStore {
   getPairing(id: string, now: Millis): Promise<PairingRecord | null>;
   getPairingByCodeHash(codeHash: string, now: Millis): Promise<PairingRecord | null>;
   /** Moves a pending pairing to approved or denied; exactly one concurrent caller wins (true). */
-  decidePairing(id: string, decision: { status: 'approved' | 'denied'; userId: string | null }, now: Millis): Promise<boolean>;
+  decidePairing(
+    id: string,
+    decision: { status: 'approved' | 'denied'; userId: string | null },
+    now: Millis,
+  ): Promise<boolean>;
   /** Deletes it (after the asking device collected its session): single use. True for the one caller that did. */
   takePairing(id: string): Promise<boolean>;
 
   putDeviceCode(record: DeviceCodeRecord): Promise<void>;
   getDeviceCode(deviceCodeHash: string, now: Millis): Promise<DeviceCodeRecord | null>;
   getDeviceCodeByUserCode(userCode: string, now: Millis): Promise<DeviceCodeRecord | null>;
-  decideDeviceCode(userCode: string, decision: { status: 'approved' | 'denied'; userId: string | null }, now: Millis): Promise<boolean>;
+  decideDeviceCode(
+    userCode: string,
+    decision: { status: 'approved' | 'denied'; userId: string | null },
+    now: Millis,
+  ): Promise<boolean>;
   /** Records a poll; returns the previous poll time (for `slow_down`). */
   pollDeviceCode(deviceCodeHash: string, now: Millis): Promise<Millis | null>;
   /** Deletes an approved code when its token is issued; exactly one caller gets true. */
@@ -298,7 +353,10 @@ export class StoreUnavailableError extends Error {
 /** A unique constraint refused a write (email, user handle, credential id, token hash). */
 export class StoreConflictError extends Error {
   override readonly name = 'StoreConflictError';
-  constructor(readonly field: 'email' | 'userHandle' | 'credentialId' | 'other', message?: string) {
+  constructor(
+    readonly field: 'email' | 'userHandle' | 'credentialId' | 'other',
+    message?: string,
+  ) {
     super(message ?? `${field} already exists`);
   }
 }

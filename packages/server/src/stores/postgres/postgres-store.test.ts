@@ -1,0 +1,140 @@
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeStoreConformance } from '../conformance.js';
+import { StoreUnavailableError } from '../contract.js';
+import { MIGRATIONS } from '../sql/migrations.js';
+import { postgresStore } from './postgres-store.js';
+
+const databaseUrl = process.env.DATABASE_URL;
+const skipReason = 'DATABASE_URL is not set: the PostgreSQL store tests are skipped';
+if (databaseUrl === undefined) console.warn(`⚠ ${skipReason}`);
+
+/** A schema of its own for each run, dropped at the end. */
+const runId = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+const schemas: string[] = [];
+function freshSchema(label: string): string {
+  const schema = `latchkey_test_${label}_${runId}`;
+  schemas.push(schema);
+  return schema;
+}
+
+describe.skipIf(databaseUrl === undefined)('postgresStore (needs DATABASE_URL)', () => {
+  const url = databaseUrl ?? '';
+  const schema = freshSchema('conformance');
+  const admin = new pg.Pool({ connectionString: url, max: 2 });
+
+  afterAll(async () => {
+    for (const name of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    await admin.end();
+  });
+
+  describeStoreConformance('postgresStore', async () =>
+    postgresStore({ connectionString: url, schema }),
+  );
+
+  it('lets two instances sharing the database see each other’s challenges', async () => {
+    const a = postgresStore({ connectionString: url, schema });
+    const b = postgresStore({ connectionString: url, schema });
+    try {
+      await a.migrate();
+      const challenge = `challenge-${runId}`;
+      await a.putChallenge({
+        challenge,
+        kind: 'authentication',
+        binding: 'pre:abc',
+        userId: null,
+        rpId: 'example.com',
+        expiresAt: Date.now() + 300_000,
+        data: {},
+      });
+      const [fromB, fromA] = await Promise.all([
+        b.consumeChallenge(challenge, Date.now()),
+        a.consumeChallenge(challenge, Date.now()),
+      ]);
+      expect([fromA, fromB].filter((r) => r !== null).map((r) => r?.challenge)).toEqual([
+        challenge,
+      ]);
+      expect((await b.hitRateLimit(`rl-${runId}`, 60_000, Date.now())).count).toBe(1);
+      expect((await a.hitRateLimit(`rl-${runId}`, 60_000, Date.now())).count).toBe(2);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('migrates a fresh schema exactly once when several instances start together', async () => {
+    const fresh = freshSchema('race');
+    const stores = Array.from({ length: 4 }, () =>
+      postgresStore({ connectionString: url, schema: fresh }),
+    );
+    try {
+      await Promise.all(stores.map((store) => store.migrate()));
+      const { rows } = await admin.query<{ version: number }>(
+        `SELECT version FROM "${fresh}".schema_migrations ORDER BY version`,
+      );
+      expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      await stores[0]!.migrate();
+      expect(await stores[1]!.markOnce(`jti-${runId}`, Date.now() + 60_000)).toBe(true);
+      expect(await stores[2]!.markOnce(`jti-${runId}`, Date.now() + 60_000)).toBe(false);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('uses a pool it is given and leaves it open on close', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 3 });
+    try {
+      const store = postgresStore({ pool, schema });
+      await store.migrate();
+      expect(await store.markOnce(`jti-pool-${runId}`, Date.now() + 60_000)).toBe(true);
+      await store.close();
+      await expect(store.markOnce(`jti-pool-${runId}`, Date.now() + 60_000)).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('postgresStore when PostgreSQL cannot be reached', () => {
+  it('throws StoreUnavailableError for a closed port', async () => {
+    const port = await closedPort();
+    const store = postgresStore({
+      connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    });
+    try {
+      const migrating = await store.migrate().catch((error: unknown) => error);
+      expect(migrating).toBeInstanceOf(StoreUnavailableError);
+      expect((migrating as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(store.getUser('user-1')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.consumeChallenge('c', Date.now())).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a schema name that is not a plain identifier', () => {
+    expect(() =>
+      postgresStore({ connectionString: 'postgres://localhost/x', schema: 'a-b' }),
+    ).toThrow(TypeError);
+  });
+});
+
+/** A loopback port that was just free: bound, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address !== null && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}

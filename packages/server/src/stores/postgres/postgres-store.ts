@@ -1,0 +1,181 @@
+import type { LatchkeyStore } from '../contract.js';
+import {
+  isContractError,
+  type SqlClient,
+  type SqlExecutor,
+  type SqlResult,
+  sqlStateOf,
+  toStoreError,
+  unavailable,
+} from '../sql/sql-client.js';
+import { sqlStore } from '../sql/sql-store.js';
+
+/** What the store needs of a `pg` client; `pg.PoolClient` fits. */
+export interface PgPoolClientLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  release(destroy?: boolean | Error): void;
+}
+
+/** What the store needs of a `pg` pool; `pg.Pool` fits. */
+export interface PgPoolLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  connect(): Promise<PgPoolClientLike>;
+  end(): Promise<void>;
+}
+
+/** How `postgresStore` reaches PostgreSQL. */
+export type PostgresStoreOptions =
+  | {
+      /** A `postgres://` URL; the store opens (and on `close()` ends) its own pool. */
+      connectionString: string;
+      /** The schema holding Latchkey's tables, created by `migrate()` (default `latchkey`). */
+      schema?: string;
+      /** Most connections the store's pool opens (default 10). */
+      maxConnections?: number;
+    }
+  | {
+      /** A `pg` pool to share; the store never ends it. */
+      pool: PgPoolLike;
+      schema?: string;
+    };
+
+/** Deadlock and serialization failures: the transaction can simply run again. */
+const RETRYABLE_STATES = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The store for production and for several server instances: PostgreSQL (or a
+ * PostgreSQL-compatible database) through `pg`, an optional peer dependency loaded
+ * on first use. It runs the same SQL as `pgliteStore`; tables live in their own
+ * schema so they never meet the host app's.
+ *
+ * @example
+ * import { createLatchkey, postgresStore } from '@latchkey/server';
+ * const store = postgresStore({ connectionString: process.env.DATABASE_URL! });
+ * await store.migrate();
+ * const latchkey = createLatchkey({ store, rpName: 'Example', origins: ['https://example.com'] });
+ */
+export function postgresStore(options: PostgresStoreOptions): LatchkeyStore {
+  const owned = !('pool' in options);
+  let opening: Promise<PgPoolLike> | undefined;
+
+  function pool(): Promise<PgPoolLike> {
+    opening ??= (async () => {
+      if ('pool' in options) return options.pool;
+      const Pool = await loadPool();
+      const created = new Pool({
+        connectionString: options.connectionString,
+        max: options.maxConnections ?? 10,
+        // pg waits forever for a connection by default; a store must fail instead (503).
+        connectionTimeoutMillis: 10_000,
+      });
+      // An idle connection that drops emits 'error' on the pool; the next query reports it.
+      created.on('error', () => {});
+      return created;
+    })();
+    opening.catch(() => {
+      opening = undefined;
+    });
+    return opening;
+  }
+
+  async function connect(): Promise<PgPoolClientLike> {
+    const p = await pool();
+    try {
+      return await p.connect();
+    } catch (error) {
+      throw toPgError(error);
+    }
+  }
+
+  async function attempt<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const connection = await connect();
+    let broken = false;
+    try {
+      await connection.query('BEGIN');
+      const result = await fn({
+        async query<Row>(text: string, params?: readonly unknown[]) {
+          try {
+            return toResult<Row>(await connection.query(text, params as unknown[] | undefined));
+          } catch (error) {
+            throw toPgError(error);
+          }
+        },
+      });
+      await connection.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await connection.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw toPgError(error);
+    } finally {
+      // A connection that could not roll back is destroyed, never handed out again.
+      connection.release(broken);
+    }
+  }
+
+  const client: SqlClient = {
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const p = await pool();
+      try {
+        return toResult<Row>(await p.query(text, params as unknown[] | undefined));
+      } catch (error) {
+        throw toPgError(error);
+      }
+    },
+    async transaction(fn) {
+      for (let tries = 1; ; tries += 1) {
+        try {
+          return await attempt(fn);
+        } catch (error) {
+          const state = sqlStateOf((error as { cause?: unknown }).cause ?? error);
+          if (tries >= MAX_ATTEMPTS || state === undefined || !RETRYABLE_STATES.has(state))
+            throw error;
+        }
+      }
+    },
+    async close() {
+      if (!owned || opening === undefined) return;
+      const p = await opening.catch(() => undefined);
+      await p?.end();
+    },
+  };
+
+  return sqlStore(client, { schema: options.schema });
+}
+
+interface PoolConstructor {
+  new (config: {
+    connectionString: string;
+    max: number;
+    connectionTimeoutMillis: number;
+  }): PgPoolLike & { on(event: 'error', listener: (error: Error) => void): unknown };
+}
+
+async function loadPool(): Promise<PoolConstructor> {
+  let pg: { Pool?: PoolConstructor; default?: { Pool?: PoolConstructor } };
+  try {
+    pg = (await import('pg')) as typeof pg;
+  } catch (error) {
+    throw new TypeError('postgresStore needs the `pg` package: npm install pg', { cause: error });
+  }
+  const Pool = pg.Pool ?? pg.default?.Pool;
+  if (Pool === undefined) throw new TypeError('the installed `pg` package has no Pool export');
+  return Pool;
+}
+
+function toResult<Row>(result: { rows: unknown[]; rowCount: number | null }): SqlResult<Row> {
+  return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+}
+
+function toPgError(error: unknown): unknown {
+  const mapped = toStoreError(error);
+  if (mapped !== error || isContractError(error)) return mapped;
+  // Anything the driver throws without a SQLSTATE is about the connection
+  // (refused, reset, timed out, pool ended).
+  if (error instanceof Error && sqlStateOf(error) === undefined) return unavailable(error);
+  return error;
+}

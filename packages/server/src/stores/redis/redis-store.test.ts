@@ -1,0 +1,136 @@
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { combineStores } from '../combine-stores.js';
+import { describeEphemeralStoreConformance, describeStoreConformance } from '../conformance.js';
+import { StoreUnavailableError } from '../contract.js';
+import { memoryStore } from '../memory/memory-store.js';
+import { redisStore } from './redis-store.js';
+
+const redisUrl = process.env.REDIS_URL;
+const skipReason = 'REDIS_URL is not set: the Redis store tests are skipped';
+if (redisUrl === undefined) console.warn(`⚠ ${skipReason}`);
+
+/** Every key this run writes starts with it; they are all deleted at the end. */
+const prefix = `latchkey-test:${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}:`;
+
+describe.skipIf(redisUrl === undefined)('redisStore (needs REDIS_URL)', () => {
+  const url = redisUrl ?? '';
+  const admin = new Redis(url, { lazyConnect: true });
+
+  afterAll(async () => {
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+    expect(await admin.keys(`${prefix}*`)).toEqual([]);
+    await admin.quit();
+  });
+
+  describeEphemeralStoreConformance('redisStore', async () => redisStore({ url, prefix }));
+
+  describeStoreConformance('combineStores(memoryStore, redisStore)', async () =>
+    combineStores(memoryStore(), redisStore({ url, prefix })),
+  );
+
+  it('writes prefixed keys with a TTL, and tags the keys that scripts use together', async () => {
+    const store = redisStore({ url, prefix: `${prefix}layout:` });
+    try {
+      const now = Date.now();
+      await store.putChallenge({
+        challenge: 'c1',
+        kind: 'registration',
+        binding: 'session:s1',
+        userId: 'u1',
+        rpId: 'example.com',
+        expiresAt: now + 300_000,
+        data: {},
+      });
+      await store.putPairing({
+        id: 'p1',
+        codeHash: 'h1',
+        status: 'pending',
+        deviceName: null,
+        device: { browser: 'Chrome', os: 'Android', deviceType: 'mobile' },
+        ip: null,
+        rpId: 'example.com',
+        createdAt: now,
+        expiresAt: now + 600_000,
+        userId: null,
+        requesterHash: 'r1',
+      });
+      const keys = (await admin.keys(`${prefix}layout:*`)).sort();
+      expect(keys).toEqual([
+        `${prefix}layout:challenge:c1`,
+        `${prefix}layout:{pairing}:code:h1`,
+        `${prefix}layout:{pairing}:id:p1`,
+      ]);
+      for (const key of keys) {
+        const ttl = await admin.pttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(600_000 + 5_000);
+      }
+      expect(await admin.pttl(`${prefix}layout:challenge:c1`)).toBeLessThanOrEqual(305_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('uses a client it is given and leaves it open on close', async () => {
+    const client = new Redis(url);
+    try {
+      const store = redisStore({ client, prefix });
+      await store.migrate();
+      expect(await store.markOnce('given-client', Date.now() + 60_000)).toBe(true);
+      await store.close();
+      await expect(store.markOnce('given-client', Date.now() + 60_000)).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('reloads its scripts after Redis forgets them', async () => {
+    const store = redisStore({ url, prefix });
+    try {
+      expect((await store.hitRateLimit('flush', 60_000, Date.now())).count).toBe(1);
+      await admin.script('FLUSH');
+      expect((await store.hitRateLimit('flush', 60_000, Date.now())).count).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('redisStore when Redis cannot be reached', () => {
+  it('throws StoreUnavailableError for a closed port', async () => {
+    const port = await closedPort();
+    const store = redisStore({ url: `redis://127.0.0.1:${port}`, prefix });
+    try {
+      await expect(store.migrate()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.consumeChallenge('c', Date.now())).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      await expect(store.hitRateLimit('k', 1000, Date.now())).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/** A loopback port that was just free: bound, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address !== null && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}

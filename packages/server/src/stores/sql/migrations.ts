@@ -1,0 +1,204 @@
+/**
+ * One schema change. `statements` receives the quoted schema name (`"latchkey"`)
+ * and returns the statements to run, in order, inside the migration transaction.
+ * The SQL is plain PostgreSQL that PGlite runs unchanged.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (schema: string) => string[];
+}
+
+/**
+ * Every migration, oldest first. Applied versions are recorded in
+ * `<schema>.schema_migrations`; never edit a released migration, add a new one.
+ *
+ * Times are epoch milliseconds in `bigint` columns; lists and objects that the
+ * store never queries into are `jsonb`. Constraint names matter: `toStoreError`
+ * maps `users_email_key`, `users_user_handle_key` and
+ * `credentials_credential_id_key` to the conflicting field.
+ *
+ * @example
+ * for (const migration of MIGRATIONS) console.log(migration.version, migration.name);
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: (s) => [
+      // The durable half.
+      `CREATE TABLE ${s}.users (
+        id text PRIMARY KEY,
+        email text,
+        display_name text,
+        user_handle text NOT NULL,
+        tier text NOT NULL CHECK (tier IN ('standard', 'locked')),
+        prf_salt text NOT NULL,
+        created_at bigint NOT NULL,
+        CONSTRAINT users_user_handle_key UNIQUE (user_handle)
+      )`,
+      // Emails compare case-insensitively, whatever case a caller passes; NULLs never collide.
+      `CREATE UNIQUE INDEX users_email_key ON ${s}.users (lower(email))`,
+
+      `CREATE TABLE ${s}.credentials (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES ${s}.users (id) ON DELETE CASCADE,
+        credential_id text NOT NULL,
+        public_key bytea NOT NULL,
+        counter bigint NOT NULL CHECK (counter >= 0),
+        transports jsonb NOT NULL,
+        device_type text NOT NULL CHECK (device_type IN ('singleDevice', 'multiDevice')),
+        backed_up boolean NOT NULL,
+        aaguid text NOT NULL,
+        name text NOT NULL,
+        provider_name text NOT NULL,
+        provider_icon text,
+        created_with jsonb NOT NULL,
+        status text NOT NULL CHECK (status IN ('active', 'pending')),
+        rp_id text NOT NULL,
+        prf boolean NOT NULL,
+        wrapped_key text,
+        created_at bigint NOT NULL,
+        last_used_at bigint,
+        CONSTRAINT credentials_credential_id_key UNIQUE (credential_id)
+      )`,
+      `CREATE INDEX credentials_user_id_idx ON ${s}.credentials (user_id, created_at)`,
+      `CREATE INDEX credentials_active_rp_id_idx ON ${s}.credentials (rp_id, user_id) WHERE status = 'active'`,
+
+      `CREATE TABLE ${s}.sessions (
+        id text PRIMARY KEY,
+        secret_hash text NOT NULL,
+        user_id text NOT NULL REFERENCES ${s}.users (id) ON DELETE CASCADE,
+        kind text NOT NULL CHECK (kind IN ('full', 'recovery', 'enrol')),
+        credential_id text,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        last_seen_at bigint NOT NULL,
+        elevated_until bigint,
+        ip text,
+        user_agent text,
+        pop_key text,
+        pop_proven_at bigint,
+        CONSTRAINT sessions_secret_hash_key UNIQUE (secret_hash)
+      )`,
+      `CREATE INDEX sessions_user_id_idx ON ${s}.sessions (user_id, created_at)`,
+
+      `CREATE TABLE ${s}.recovery_codes (
+        user_id text NOT NULL REFERENCES ${s}.users (id) ON DELETE CASCADE,
+        code_hash text NOT NULL,
+        used_at bigint,
+        PRIMARY KEY (user_id, code_hash)
+      )`,
+      `CREATE INDEX recovery_codes_unused_idx ON ${s}.recovery_codes (code_hash) WHERE used_at IS NULL`,
+
+      `CREATE TABLE ${s}.tokens (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES ${s}.users (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        scopes jsonb NOT NULL,
+        agent boolean NOT NULL,
+        token_hash text NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint,
+        last_used_at bigint,
+        CONSTRAINT tokens_token_hash_key UNIQUE (token_hash)
+      )`,
+      `CREATE INDEX tokens_user_id_idx ON ${s}.tokens (user_id, created_at)`,
+
+      // No foreign key: the trail outlives what it talks about.
+      `CREATE TABLE ${s}.audit_events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text NOT NULL,
+        type text NOT NULL,
+        user_id text,
+        at bigint NOT NULL,
+        ip text,
+        user_agent text,
+        actor text,
+        data jsonb NOT NULL,
+        CONSTRAINT audit_events_id_key UNIQUE (id)
+      )`,
+      `CREATE INDEX audit_events_at_idx ON ${s}.audit_events (at DESC, seq DESC)`,
+      `CREATE INDEX audit_events_user_id_idx ON ${s}.audit_events (user_id, at DESC, seq DESC)`,
+
+      `CREATE TABLE ${s}.signing_keys (
+        kid text PRIMARY KEY,
+        alg text NOT NULL CHECK (alg IN ('EdDSA', 'ES256')),
+        private_jwk text NOT NULL,
+        public_jwk text NOT NULL,
+        created_at bigint NOT NULL,
+        retires_at bigint
+      )`,
+
+      // The short-lived half, for when no separate ephemeral store is combined in.
+      `CREATE TABLE ${s}.challenges (
+        challenge text PRIMARY KEY,
+        kind text NOT NULL,
+        binding text NOT NULL,
+        user_id text,
+        rp_id text NOT NULL,
+        expires_at bigint NOT NULL,
+        data jsonb NOT NULL
+      )`,
+      `CREATE INDEX challenges_expires_at_idx ON ${s}.challenges (expires_at)`,
+
+      `CREATE TABLE ${s}.rate_limits (
+        key text PRIMARY KEY,
+        count integer NOT NULL,
+        reset_at bigint NOT NULL
+      )`,
+      `CREATE INDEX rate_limits_reset_at_idx ON ${s}.rate_limits (reset_at)`,
+
+      `CREATE TABLE ${s}.pairings (
+        id text PRIMARY KEY,
+        code_hash text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'approved', 'denied')),
+        device_name text,
+        device jsonb NOT NULL,
+        ip text,
+        rp_id text NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        user_id text,
+        requester_hash text NOT NULL
+      )`,
+      `CREATE INDEX pairings_code_hash_idx ON ${s}.pairings (code_hash, created_at)`,
+      `CREATE INDEX pairings_expires_at_idx ON ${s}.pairings (expires_at)`,
+
+      `CREATE TABLE ${s}.device_codes (
+        device_code_hash text PRIMARY KEY,
+        user_code text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'approved', 'denied')),
+        client_name text,
+        scopes jsonb NOT NULL,
+        agent boolean NOT NULL,
+        ip text,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        last_polled_at bigint,
+        user_id text
+      )`,
+      // RFC 8628 §6.1: the user code identifies one pending request.
+      `CREATE UNIQUE INDEX device_codes_pending_user_code_key ON ${s}.device_codes (user_code) WHERE status = 'pending'`,
+      `CREATE INDEX device_codes_user_code_idx ON ${s}.device_codes (user_code, created_at)`,
+      `CREATE INDEX device_codes_expires_at_idx ON ${s}.device_codes (expires_at)`,
+
+      `CREATE TABLE ${s}.once_markers (
+        key text PRIMARY KEY,
+        expires_at bigint NOT NULL
+      )`,
+      `CREATE INDEX once_markers_expires_at_idx ON ${s}.once_markers (expires_at)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'server secrets',
+    statements: (s) => [
+      `CREATE TABLE ${s}.secrets (
+        name text PRIMARY KEY,
+        value text NOT NULL,
+        created_at bigint NOT NULL
+      )`,
+    ],
+  },
+];
