@@ -105,6 +105,17 @@ export const HandoffExchangeRequest = z.strictObject({
 });
 export type HandoffExchangeRequest = z.infer<typeof HandoffExchangeRequest>;
 
+/** `POST /jwt`: a signed-in caller asks for a JWT that another service will accept. */
+export const IssueJwtRequest = z.strictObject({
+  /** Who the JWT is for (its `aud`): a service's origin or name, as that service checks it. */
+  audience: label(256),
+});
+export type IssueJwtRequest = z.infer<typeof IssueJwtRequest>;
+
+/** A signed JWT (EdDSA or ES256) that verifies against `/.well-known/jwks.json`. */
+export const IssueJwtResponse = z.object({ token: z.string(), expiresAt: timestamp });
+export type IssueJwtResponse = z.infer<typeof IssueJwtResponse>;
+
 export const Jwks = z.object({
   keys: z.array(z.looseObject({ kty: z.string(), kid: z.optional(z.string()) })),
 });

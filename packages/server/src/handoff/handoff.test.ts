@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { createTestServer, ORIGIN, type TestBrowser } from '../../test/harness.js';
+import { memoryStore } from '../stores/memory/memory-store.js';
+
+const TUNNEL = 'https://alice-box.tunnel.example';
+
+/** Two instances (a loopback one and a tunnel one) sharing one store, as a self-hosted tool runs. */
+async function twoOrigins() {
+  const store = memoryStore();
+  const local = createTestServer({ origins: [ORIGIN, TUNNEL] }, store);
+  const tunnel = createTestServer({ origins: [TUNNEL, ORIGIN] }, store);
+  const browser = local.browser();
+  expect((await browser.signUp({ email: 'ada@example.com' })).status).toBe(201);
+  const there = tunnel.browser({ origin: TUNNEL });
+  return { store, local, tunnel, browser, there };
+}
+
+async function handoff(browser: TestBrowser, audience = TUNNEL) {
+  const res = await browser.call('POST', '/auth/handoff', { audience });
+  expect(res.status).toBe(200);
+  return res.body as { token: string; url: string; expiresAt: string };
+}
+
+describe('handoff to another origin', () => {
+  it('trades a 60-second token for a session on the target origin', async () => {
+    const { local, browser, there } = await twoOrigins();
+    const me = (await browser.call('GET', '/auth/session')).body.user;
+    const answer = await handoff(browser);
+    expect(answer.url).toBe(`${TUNNEL}/#latchkey-handoff=${answer.token}`);
+    expect(answer.expiresAt).toBe(new Date(local.clock.now + 60_000).toISOString());
+
+    const res = await there.call('POST', '/auth/handoff/exchange', { token: answer.token });
+    expect(res.status).toBe(200);
+    expect(res.body.user).toEqual(me);
+    expect(res.body.session.kind).toBe('full');
+    // Its own cookie, for the https origin: __Host- and Secure.
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-latchkey='));
+    expect(cookie).toMatch(/; Secure/);
+    const session = await there.call('GET', '/auth/session');
+    expect(session.body.user.id).toBe(me.id);
+
+    const events = await local.latchkey.api.audit.list();
+    expect(events.find((e) => e.type === 'handoff.issued')?.data).toMatchObject({
+      audience: TUNNEL,
+    });
+    expect(events.find((e) => e.type === 'handoff.exchanged')?.data).toMatchObject({
+      origin: TUNNEL,
+    });
+  });
+
+  it('works once: a second use fails', async () => {
+    const { browser, there, tunnel } = await twoOrigins();
+    const { token } = await handoff(browser);
+    expect((await there.call('POST', '/auth/handoff/exchange', { token })).status).toBe(200);
+    const again = tunnel.browser({ origin: TUNNEL });
+    const res = await again.call('POST', '/auth/handoff/exchange', { token });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toEqual({
+      code: 'HANDOFF_INVALID',
+      message: 'This handoff link was already used',
+    });
+    expect(again.cookies.size).toBe(0);
+  });
+
+  it('gives exactly one session to concurrent uses of one token', async () => {
+    const { browser, tunnel } = await twoOrigins();
+    const { token } = await handoff(browser);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        tunnel.browser({ origin: TUNNEL }).call('POST', '/auth/handoff/exchange', { token }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401, 401, 401, 401, 401]);
+  });
+
+  it('fails after 60 seconds', async () => {
+    const { browser, there, tunnel } = await twoOrigins();
+    const { token } = await handoff(browser);
+    tunnel.clock.advance(60_001);
+    const res = await there.call('POST', '/auth/handoff/exchange', { token });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toEqual({
+      code: 'HANDOFF_INVALID',
+      message: 'This handoff link has expired',
+    });
+  });
+
+  it('fails on any origin but its audience', async () => {
+    const { browser, local } = await twoOrigins();
+    const { token } = await handoff(browser);
+    const elsewhere = local.browser();
+    const res = await elsewhere.call('POST', '/auth/handoff/exchange', { token });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toEqual({
+      code: 'HANDOFF_INVALID',
+      message: 'This handoff link is for another origin',
+    });
+  });
+
+  it('refuses an audience the deployment does not serve', async () => {
+    const { browser } = await twoOrigins();
+    const res = await browser.call('POST', '/auth/handoff', { audience: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('does not accept an access JWT or garbage in place of a handoff token', async () => {
+    const { browser, there } = await twoOrigins();
+    const jwt = (await browser.call('POST', '/auth/jwt', { audience: TUNNEL })).body.token;
+    const res = await there.call('POST', '/auth/handoff/exchange', { token: jwt });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('HANDOFF_INVALID');
+    const junk = await there.call('POST', '/auth/handoff/exchange', { token: 'x'.repeat(40) });
+    expect(junk.body.error.code).toBe('HANDOFF_INVALID');
+  });
+
+  it('is cancelled when the session that made it ends first', async () => {
+    const { browser, there } = await twoOrigins();
+    const { token } = await handoff(browser);
+    expect((await browser.signOut()).status).toBe(200);
+    const res = await there.call('POST', '/auth/handoff/exchange', { token });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toBe('The session that made this link has ended');
+  });
+
+  it('needs a browser session to issue one', async () => {
+    const { local, browser } = await twoOrigins();
+    const anonymous = local.browser();
+    const res = await anonymous.call('POST', '/auth/handoff', { audience: TUNNEL });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+
+    await browser.stepUp();
+    const { token } = (
+      await browser.call('POST', '/auth/tokens', { name: 'cli', scopes: ['admin'] })
+    ).body;
+    expect(token).toMatch(/^lk_/);
+    const viaToken = await local.latchkey.handler(
+      new Request(`${ORIGIN}/auth/handoff`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ audience: TUNNEL }),
+      }),
+    );
+    expect(viaToken.status).toBe(401);
+  });
+});
