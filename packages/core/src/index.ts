@@ -1,6 +1,7 @@
 // @latchkey/core: the wire protocol shared by the server, the React kit and the CLI.
 
 export type {
+  JsonRouteName,
   LatchkeyClient,
   LatchkeyClientOptions,
   LatchkeyResult,
@@ -83,6 +84,8 @@ export {
   HandoffExchangeRequest,
   HandoffRequest,
   HandoffResponse,
+  IssueJwtRequest,
+  IssueJwtResponse,
   Jwks,
   RelatedOrigins,
   Scope,

@@ -46,6 +46,8 @@ import {
   HandoffExchangeRequest,
   HandoffRequest,
   HandoffResponse,
+  IssueJwtRequest,
+  IssueJwtResponse,
   Jwks,
   RelatedOrigins,
   TokensResponse,
@@ -78,6 +80,12 @@ export interface RouteDefinition {
   readonly response: z.ZodMiniType;
   /** The success status (200 unless said). */
   readonly status?: 200 | 201;
+  /**
+   * A Server-Sent Events stream (`text/event-stream`) rather than one JSON answer;
+   * `response` is the shape of each event's data. Open it with `EventSource` at
+   * `client.url(name)`; the client has no method for it.
+   */
+  readonly stream?: true;
 }
 
 const route = <const R extends RouteDefinition>(r: R): R => r;
@@ -243,6 +251,14 @@ export const routes = {
     request: PairingCodeRequest,
     response: Ok,
   }),
+  approvalsStream: route({
+    method: 'GET',
+    path: '/approvals/stream',
+    auth: 'session',
+    request: null,
+    response: ApprovalsResponse,
+    stream: true,
+  }),
   listApprovals: route({
     method: 'GET',
     path: '/approvals',
@@ -277,6 +293,7 @@ export const routes = {
     method: 'GET',
     path: '/tokens',
     auth: 'session',
+    bearer: true,
     request: null,
     response: TokensResponse,
   }),
@@ -336,6 +353,14 @@ export const routes = {
     auth: 'public',
     request: HandoffExchangeRequest,
     response: SignedInResponse,
+  }),
+  issueJwt: route({
+    method: 'POST',
+    path: '/jwt',
+    auth: 'session',
+    bearer: true,
+    request: IssueJwtRequest,
+    response: IssueJwtResponse,
   }),
 
   popChallenge: route({

@@ -1,4 +1,5 @@
 import { createApi, type LatchkeyApi } from './api/create-api.js';
+import { approvalRoutes } from './approvals/approval-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { Auditor } from './audit/auditor.js';
 import { authenticationRoutes } from './ceremonies/authentication.js';
@@ -6,10 +7,17 @@ import { registrationRoutes } from './ceremonies/registration.js';
 import { stepUpRoutes } from './ceremonies/step-up.js';
 import type { LatchkeyConfig } from './config/latchkey-config.js';
 import { resolveConfig } from './config/resolve-config.js';
+import { deviceFlowRoutes } from './device-flow/device-flow-routes.js';
+import { createGate, type Gate, type GateOptions } from './gate/create-gate.js';
 import { createHandler } from './handler.js';
+import { handoffRoutes } from './handoff/handoff-routes.js';
 import type { ConnectionInfo } from './http/request-context.js';
 import { randomToken } from './internal/crypto.js';
 import type { RouteHandlers, Services } from './internal/services.js';
+import { createJwtApi } from './jwt/jwt-api.js';
+import { jwtRoutes } from './jwt/jwt-routes.js';
+import { SigningKeys } from './jwt/signing-keys.js';
+import { pairingRoutes } from './pairing/pairing-routes.js';
 import { passkeyRoutes } from './passkeys/passkey-routes.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { recoveryRoutes } from './recovery/recovery-routes.js';
@@ -17,13 +25,23 @@ import { SessionManager } from './sessions/session-manager.js';
 import { sessionRoutes } from './sessions/session-routes.js';
 import type { LatchkeyStore } from './stores/contract.js';
 import { pgliteStore } from './stores/pglite/pglite-store.js';
+import { hasScopes } from './tokens/has-scopes.js';
+import { createBearerResolver } from './tokens/resolve-bearer.js';
+import { createTokenApi } from './tokens/token-api.js';
+import { tokenRoutes } from './tokens/token-routes.js';
+import { wellKnownRoutes } from './well-known/well-known-routes.js';
 
 /** What `createLatchkey` gives a host app. */
 export interface Latchkey {
   /** The fetch-style handler for every route under the base path and `/.well-known/*`. */
   handler(request: Request, connection?: ConnectionInfo): Promise<Response>;
-  /** The programmatic surface: users, passkeys, sessions, audit. */
+  /** The programmatic surface: users, passkeys, sessions, audit, tokens, JWTs. */
   api: LatchkeyApi;
+  /**
+   * A gate for the host app's own routes: the Latchkey session, a bearer token,
+   * or the soft escapes of a self-hosted tool (loopback, first-enrolment grace).
+   */
+  gate(options?: GateOptions): Gate;
   /** The store in use (the embedded PGlite one unless `config.store` was given). */
   store: LatchkeyStore;
   /** Resolves once the store is migrated; the handler waits for it by itself. */
@@ -76,6 +94,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     return pending;
   };
 
+  const signingKeys = new SigningKeys(resolved, store);
   const handlers: RouteHandlers = {
     ...sessionRoutes,
     ...registrationRoutes,
@@ -84,11 +103,24 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     ...passkeyRoutes,
     ...recoveryRoutes,
     ...auditRoutes,
+    ...pairingRoutes,
+    ...approvalRoutes,
+    ...tokenRoutes,
+    ...deviceFlowRoutes,
+    ...jwtRoutes(signingKeys),
+    ...handoffRoutes(signingKeys),
+    ...wellKnownRoutes(signingKeys),
   };
+  const bearer = createBearerResolver(services);
 
   return {
-    handler: createHandler({ services, handlers, ready }),
-    api: createApi(services, ready),
+    handler: createHandler({ services, handlers, ready, bearer }),
+    api: {
+      ...createApi(services, ready),
+      tokens: createTokenApi(services, ready),
+      jwt: createJwtApi(services, signingKeys, ready),
+    },
+    gate: (options) => createGate(services, { ready, bearer, hasScopes }, options),
     store,
     ready,
     close: () => store.close(),

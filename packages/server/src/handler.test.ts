@@ -151,31 +151,53 @@ describe('the handler boundary', () => {
     }) as LatchkeyStore;
     const server = createTestServer({}, flaky);
     const browser = server.browser();
-    const { response } = await browser.registration({ email: 'ada@example.com' });
+    await browser.signUp({ email: 'ada@example.com' });
+    await browser.signOut();
+    const { response } = await browser.assertion();
     down = true;
-    const res = await browser.call('POST', '/auth/passkeys/register', { response });
+    const res = await browser.call('POST', '/auth/passkeys/authenticate', { response });
     expect([res.status, res.body.error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
     expect(res.headers.getSetCookie().some((c) => c.startsWith('latchkey='))).toBe(false);
+    const user = (await inner.getUserByEmail('ada@example.com'))!;
+    expect(await inner.listSessions(user.id)).toEqual([]);
   });
 
-  it('keeps sign-up all-or-nothing when the account write fails', async () => {
+  it('writes a sign-up in one store call (one transaction), so a failure leaves nothing', async () => {
     const inner = memoryStore();
-    const failing = new Proxy(inner, {
+    const writes: string[] = [];
+    let fail = true;
+    const watched = new Proxy(inner, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
-        if (prop !== 'createUser') return typeof value === 'function' ? value.bind(target) : value;
-        return async () => {
-          throw new StoreUnavailableError('lost connection mid-transaction');
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (/^(create|add|replace|update|rotate)/.test(String(prop))) writes.push(String(prop));
+          if (prop === 'createUser' && fail)
+            throw new StoreUnavailableError('lost connection mid-transaction');
+          return value.apply(target, args);
         };
       },
     }) as LatchkeyStore;
-    const server = createTestServer({}, failing);
+    const server = createTestServer({}, watched);
     const browser = server.browser();
     const { response } = await browser.registration({ email: 'ada@example.com' });
+    writes.length = 0;
     const res = await browser.call('POST', '/auth/passkeys/register', { response });
     expect(res.status).toBe(503);
+    expect(writes).toEqual(['createUser']);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('latchkey='))).toBe(false);
     expect(await inner.getUserByEmail('ada@example.com')).toBeNull();
-    expect(await inner.getCredential(response.id)).toBeNull();
+
+    fail = false;
+    const retry = await browser.registration({ email: 'ada@example.com' });
+    writes.length = 0;
+    expect(
+      (await browser.call('POST', '/auth/passkeys/register', { response: retry.response })).status,
+    ).toBe(201);
+    expect(writes).toEqual(['createUser']);
+    const user = (await inner.getUserByEmail('ada@example.com'))!;
+    expect(await inner.listSessions(user.id)).toHaveLength(1);
+    expect(await inner.countRecoveryCodes(user.id)).toBe(10);
   });
 
   it('never answers 500 for bad input: a fuzz of bodies on every public POST', async () => {

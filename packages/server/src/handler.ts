@@ -1,8 +1,7 @@
 import { isBase64url, LatchkeyError, type RouteDefinition, type RouteName } from '@latchkey/core';
 import * as z from 'zod/mini';
 import type { ResolvedConfig } from './config/resolve-config.js';
-import { clientAddress, requestOrigin } from './http/client-address.js';
-import { parseCookies } from './http/cookies.js';
+import { buildContext } from './http/build-context.js';
 import { readJsonBody } from './http/read-body.js';
 import type { ConnectionInfo, RequestContext } from './http/request-context.js';
 import { errorResponse, json } from './http/responses.js';
@@ -51,89 +50,50 @@ export function createHandler(parts: HandlerParts) {
         return errorResponse('ROUTE_NOT_FOUND', `${found.def.path} is not enabled on this server`);
 
       const params = checkParams(found.params);
-      const peer = connection?.remoteAddress ?? null;
-      const cookies = parseCookies(request.headers.get('cookie'));
       const originHeader = request.headers.get('origin');
       const authorization = request.headers.get('authorization');
       const bearer = authorization?.match(/^Bearer\s+(\S{1,512})$/i)?.[1] ?? null;
+      const context = buildContext(request, connection, config, found.name, params);
+      ctx = context;
 
-      // CSRF (DESIGN): a state-changing request from a browser must come from an allowed origin.
-      if (
-        originHeader !== null &&
-        originHeader !== 'null' &&
-        !config.webOrigins.has(originHeader)
-      ) {
-        throw new LatchkeyError(
-          'ORIGIN_NOT_ALLOWED',
-          `Origin ${originHeader.slice(0, 100)} is not allowed`,
-        );
-      }
+      // CSRF (DESIGN): a state-changing request from a browser must come from an
+      // allowed origin (buildContext refused a foreign Origin already).
       if (STATE_CHANGING.has(request.method) && !bearer) {
         const crossSite = request.headers.get('sec-fetch-site') === 'cross-site';
-        const carriesCookies = cookies.size > 0;
-        if (crossSite || originHeader === 'null' || (originHeader === null && carriesCookies)) {
+        if (
+          crossSite ||
+          originHeader === 'null' ||
+          (originHeader === null && context.cookies.size > 0)
+        ) {
           throw new LatchkeyError('ORIGIN_NOT_ALLOWED', 'Cross-site requests are refused');
         }
       }
 
-      const derived = requestOrigin(request, url, config.trustProxy);
-      const origin =
-        originHeader && originHeader !== 'null'
-          ? originHeader
-          : config.webOrigins.has(derived)
-            ? derived
-            : firstOrigin(config);
-      const now = config.now();
-      ctx = {
-        request,
-        url,
-        route: found.name,
-        params,
-        body: undefined,
-        origin,
-        rpId: config.rpIdFor(origin),
-        ip: clientAddress(request, peer, config.trustProxy),
-        userAgent: request.headers.get('user-agent'),
-        peer,
-        cookies,
-        secure: new URL(origin).protocol === 'https:',
-        now,
-        session: null,
-        user: null,
-        token: null,
-        setCookies: [],
-        headers: new Headers(),
-      };
-
       await ready();
-      const resolved = await services.sessions.resolve(ctx);
+      const resolved = await services.sessions.resolve(context);
       if (resolved) {
-        ctx.session = resolved.session;
-        ctx.user = resolved.user;
+        context.session = resolved.session;
+        context.user = resolved.user;
       } else if (bearer && found.def.bearer && parts.bearer) {
-        await parts.bearer(ctx, bearer);
+        await parts.bearer(context, bearer);
       }
-      authorize(ctx, found.def, found.name, services);
+      authorize(context, found.def, found.name, services);
 
       if (found.def.request) {
         const raw = await readJsonBody(request);
         const parsed = z.safeParse(found.def.request, raw);
         if (!parsed.success) throw new LatchkeyError('INVALID_BODY', describeIssue(parsed.error));
-        (ctx as { body: unknown }).body = parsed.data;
+        (context as { body: unknown }).body = parsed.data;
       }
 
-      const result = await implementation(ctx as never, services);
+      const result = await implementation(context as never, services);
       const response = result instanceof Response ? result : json(result, found.def.status ?? 200);
-      return finish(response, ctx);
+      return finish(response, context);
     } catch (error) {
       const response = toErrorResponse(error, config);
       return ctx ? finish(response, ctx) : response;
     }
   };
-}
-
-function firstOrigin(config: ResolvedConfig): string {
-  return config.webOrigins.values().next().value ?? 'http://localhost';
 }
 
 function checkParams(params: Record<string, string>): Record<string, string> {

@@ -2,11 +2,22 @@
 
 export { isLatchkeyError, LatchkeyError } from '@latchkey/core';
 export type { LatchkeyApi } from './api/create-api.js';
-export type { LatchkeyConfig, RateLimitConfig, SessionConfig } from './config/latchkey-config.js';
+export type {
+  DeviceFlowConfig,
+  JwtConfig,
+  LatchkeyConfig,
+  RateLimitConfig,
+  SessionConfig,
+  TokensConfig,
+} from './config/latchkey-config.js';
 export type { Latchkey } from './create-latchkey.js';
 export { createLatchkey } from './create-latchkey.js';
 export { defaultPasskeyName, describeUserAgent, passkeyProvider } from './devices/index.js';
 export type { ConnectionInfo } from './http/request-context.js';
+export type { JwtApi } from './jwt/jwt-api.js';
+export type { RotationResult } from './jwt/signing-keys.js';
+export type { LatchkeyJwtClaims, VerifyLatchkeyJwtOptions } from './jwt/verify-latchkey-jwt.js';
+export { verifyLatchkeyJwt } from './jwt/verify-latchkey-jwt.js';
 export { defaultRpId, isRpIdValidForOrigin, tailnetRpId } from './relying-party/resolve-rp-id.js';
 export { combineStores } from './stores/combine-stores.js';
 export type {
@@ -28,3 +39,5 @@ export { memoryStore } from './stores/memory/memory-store.js';
 export { pgliteStore } from './stores/pglite/pglite-store.js';
 export { postgresStore } from './stores/postgres/postgres-store.js';
 export { redisStore } from './stores/redis/redis-store.js';
+export { BUILT_IN_SCOPES, hasScopes } from './tokens/has-scopes.js';
+export type { TokenApi } from './tokens/token-api.js';

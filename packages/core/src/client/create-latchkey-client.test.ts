@@ -350,3 +350,30 @@ describe('createLatchkeyClient: errors', () => {
     }
   });
 });
+
+describe('createLatchkeyClient: urls and streams', () => {
+  it('builds URLs for any route, streams included, and has no method for a stream', () => {
+    const client = createLatchkeyClient({
+      baseUrl: 'https://app.example/auth',
+      fetch: server(() => json({})).fetch,
+    });
+    expect(client.url('approvalsStream')).toBe('https://app.example/auth/approvals/stream');
+    expect(client.url('pairingStatus', { pairingId: 'p 1' })).toBe(
+      'https://app.example/auth/pairing/p%201',
+    );
+    expect(client.url('jwks')).toBe('https://app.example/.well-known/jwks.json');
+    expect((client as unknown as Record<string, unknown>).approvalsStream).toBeUndefined();
+    expect(() => client.url('revokeSession', { id: '..' })).toThrow(TypeError);
+  });
+
+  it('refuses path parameters a URL parser would fold away, without a request', async () => {
+    const { calls, fetch } = server(() => json({ ok: true }));
+    const client = createLatchkeyClient({ baseUrl: '/auth', fetch });
+    for (const id of ['', '.', '..']) {
+      const { data, error } = await client.revokeSession({ id });
+      expect(data).toBeNull();
+      expect(error?.code).toBe('INVALID_PARAMS');
+    }
+    expect(calls).toHaveLength(0);
+  });
+});

@@ -2,10 +2,12 @@ import * as z from 'zod/mini';
 import { isErrorCode } from '../errors/codes.js';
 import { LatchkeyError } from '../errors/latchkey-error.js';
 import {
+  type PathParamNames,
   type RouteDefinition,
   type RouteInput,
   type RouteName,
   type RouteResponse,
+  type Routes,
   routes,
 } from '../routes.js';
 import { ErrorResponse } from '../schemas/error.js';
@@ -34,13 +36,28 @@ type Method<N extends RouteName> =
     ? (input?: RouteInput<N>, options?: RequestOptions) => Promise<LatchkeyResult<RouteResponse<N>>>
     : (input: RouteInput<N>, options?: RequestOptions) => Promise<LatchkeyResult<RouteResponse<N>>>;
 
-/** One typed method per route of the table, plus `request` for calling a route by name. */
-export type LatchkeyClient = { readonly [N in RouteName]: Method<N> } & {
-  request<N extends RouteName>(
+/** Routes that answer with one JSON body (every route but the event streams). */
+export type JsonRouteName = {
+  [N in RouteName]: Routes[N] extends { stream: true } ? never : N;
+}[RouteName];
+
+/** One typed method per JSON route of the table, `request` to call one by name, `url` to address any. */
+export type LatchkeyClient = { readonly [N in JsonRouteName]: Method<N> } & {
+  request<N extends JsonRouteName>(
     name: N,
     input?: RouteInput<N>,
     options?: RequestOptions,
   ): Promise<LatchkeyResult<RouteResponse<N>>>;
+  /**
+   * The absolute or base-relative URL of a route, for `EventSource` or links.
+   *
+   * @example
+   * new EventSource(client.url('approvalsStream'), { withCredentials: true });
+   */
+  url<N extends RouteName>(
+    name: N,
+    params?: { [K in PathParamNames<Routes[N]['path']>]: string },
+  ): string;
   readonly baseUrl: string;
 };
 
@@ -64,6 +81,19 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const origin = /^https?:\/\//.test(baseUrl) ? new URL(baseUrl).origin : '';
 
+  /** Substitutes `:params` (taking them out of `fields` when `consume`), refusing ones a URL parser would fold away. */
+  function urlOf(def: RouteDefinition, fields: Record<string, unknown>, consume: boolean): string {
+    const path = def.path.replace(PARAM_RE, (_, param: string) => {
+      const value = String(fields[param] ?? '');
+      if (consume) delete fields[param];
+      if (value === '' || value === '.' || value === '..') {
+        throw new TypeError(`${param} must be a non-empty value other than . or ..`);
+      }
+      return encodeURIComponent(value);
+    });
+    return (def.absolute ? origin : baseUrl) + path;
+  }
+
   async function request<N extends RouteName>(
     name: N,
     input?: RouteInput<N>,
@@ -71,12 +101,12 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
   ): Promise<LatchkeyResult<RouteResponse<N>>> {
     const def: RouteDefinition = routes[name];
     const fields: Record<string, unknown> = { ...(input as Record<string, unknown> | undefined) };
-    const path = def.path.replace(PARAM_RE, (_, param: string) => {
-      const value = fields[param];
-      delete fields[param];
-      return encodeURIComponent(String(value ?? ''));
-    });
-    const url = (def.absolute ? origin : baseUrl) + path;
+    let url: string;
+    try {
+      url = urlOf(def, fields, true);
+    } catch (cause) {
+      return failure(new LatchkeyError('INVALID_PARAMS', (cause as Error).message, { cause }));
+    }
     const extra = typeof options.headers === 'function' ? options.headers() : options.headers;
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -132,8 +162,14 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     return { data: parsed.data as RouteResponse<N>, error: null };
   }
 
-  const client: Record<string, unknown> = { request, baseUrl };
+  const client: Record<string, unknown> = {
+    request,
+    baseUrl,
+    url: (name: RouteName, params?: Record<string, string>) =>
+      urlOf(routes[name], { ...params }, false),
+  };
   for (const name of Object.keys(routes) as RouteName[]) {
+    if ((routes[name] as RouteDefinition).stream) continue;
     client[name] = (input?: RouteInput<typeof name>, requestOptions?: RequestOptions) =>
       request(name, input, requestOptions);
   }

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Gate } from '../gate/create-gate.js';
 import type { ConnectionInfo } from '../http/request-context.js';
 
 type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
@@ -29,5 +30,24 @@ export function latchkeyHono(handler: FetchHandler): MiddlewareHandler {
       if (body.error?.code === 'ROUTE_NOT_FOUND') return next();
     }
     return response;
+  };
+}
+
+/**
+ * Hono middleware for `latchkey.gate(options)`: refuses what the gate refuses and
+ * puts who passed (`{ via, user, session, token }`) in `c.get('latchkey')`.
+ *
+ * @example
+ * app.use('/api/*', honoGate(latchkey.gate({ scopes: ['read'] })));
+ * app.get('/api/me', (c) => c.json(c.get('latchkey').user));
+ */
+export function honoGate(gate: Gate): MiddlewareHandler {
+  return async (c, next) => {
+    const decision = await gate.check(c.req.raw, { remoteAddress: remoteAddress(c) });
+    if (!decision.ok) return decision.response;
+    const { ok: _ok, headers, ...access } = decision;
+    c.set('latchkey' as never, access as never);
+    await next();
+    for (const [k, v] of headers) c.header(k, v);
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { Gate, GateDecision } from '../gate/create-gate.js';
 import type { ConnectionInfo } from '../http/request-context.js';
 
 type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
@@ -9,7 +10,7 @@ type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<R
  * Host header and the socket (forwarded headers are the handler's concern, and
  * only with `trustProxy`).
  */
-export function toRequest(req: IncomingMessage): Request {
+export function toRequest(req: IncomingMessage, options: { body?: boolean } = {}): Request {
   const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const url = new URL(
     req.url ?? '/',
@@ -21,7 +22,7 @@ export function toRequest(req: IncomingMessage): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const hasBody = options.body !== false && req.method !== 'GET' && req.method !== 'HEAD';
   return new Request(url, {
     method: req.method,
     headers,
@@ -92,6 +93,39 @@ export function toNodeMiddleware(handler: FetchHandler) {
         if (body.error?.code === 'ROUTE_NOT_FOUND') return next();
       }
       await writeResponse(response, res);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/**
+ * Express / Connect middleware for `latchkey.gate(options)`: answers what the
+ * gate refuses, and sets `req.latchkey` (`{ via, user, session, token }`) for
+ * what passes.
+ *
+ * @example
+ * app.use('/api', nodeGate(latchkey.gate()));
+ * app.get('/api/me', (req, res) => res.json(req.latchkey.user));
+ */
+export function nodeGate(gate: Gate) {
+  return async (
+    req: IncomingMessage & {
+      latchkey?: Omit<Extract<GateDecision, { ok: true }>, 'ok' | 'headers'>;
+    },
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+  ): Promise<void> => {
+    try {
+      // The gate reads the method, URL and headers only: the body stays for the app.
+      const decision = await gate.check(toRequest(req, { body: false }), {
+        remoteAddress: req.socket.remoteAddress ?? null,
+      });
+      if (!decision.ok) return writeResponse(decision.response, res);
+      const { ok: _ok, headers, ...access } = decision;
+      req.latchkey = access;
+      for (const [k, v] of headers) res.setHeader(k, v);
+      next();
     } catch (error) {
       next(error);
     }

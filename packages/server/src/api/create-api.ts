@@ -4,8 +4,10 @@ import { toWireAuditEvent } from '../audit/auditor.js';
 import { parseCookies } from '../http/cookies.js';
 import { sha256 } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
+import type { JwtApi } from '../jwt/jwt-api.js';
 import { toWirePasskey, toWireUser } from '../passkeys/to-wire.js';
 import { toWireSession, toWireSessionInfo } from '../sessions/session-manager.js';
+import type { TokenApi } from '../tokens/token-api.js';
 
 /** The host app's programmatic surface; every method waits for migrations. */
 export interface LatchkeyApi {
@@ -30,9 +32,16 @@ export interface LatchkeyApi {
   audit: {
     list(filter?: { userId?: string; limit?: number; before?: Date }): Promise<AuditEvent[]>;
   };
+  /** Personal and agent tokens (built by `createTokenApi`). */
+  tokens: TokenApi;
+  /** JWTs for other services and key rotation (built by `createJwtApi`). */
+  jwt: JwtApi;
 }
 
-export function createApi(services: Services, ready: () => Promise<void>): LatchkeyApi {
+export function createApi(
+  services: Services,
+  ready: () => Promise<void>,
+): Omit<LatchkeyApi, 'tokens' | 'jwt'> {
   const { store, config } = services;
   const withReady =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>

@@ -9,6 +9,7 @@ import { toWirePasskey } from '../passkeys/to-wire.js';
 import { generateRecoveryCodes } from '../recovery/recovery-codes.js';
 import { type CredentialRecord, StoreConflictError, type UserRecord } from '../stores/contract.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
+import { type EnrolmentTarget, enrolmentTarget, OWNER_CLAIM } from './enrolment-target.js';
 
 /** COSE algorithms we accept, most preferred first: Ed25519, ES256, RS256 (WebAuthn L3 §5.8.3). */
 const SUPPORTED_ALGORITHMS = [-8, -7, -257];
@@ -21,16 +22,26 @@ const SUPPORTED_ALGORITHMS = [-8, -7, -257];
 export const registrationRoutes: RouteHandlers = {
   async registerOptions(ctx, services) {
     const { config, store } = services;
-    const user: UserRecord | null = ctx.user;
+    const target = await enrolmentTarget(services, ctx);
+    const data: Record<string, unknown> = { target: target.kind };
+    let user: UserRecord | null = null;
     let userHandle: string;
-    const data: Record<string, unknown> = {};
-    if (user) {
-      userHandle = user.userHandle;
-    } else {
-      if (config.signUp !== 'open')
-        throw new LatchkeyError('SIGN_UP_CLOSED', 'Sign-up is closed; sign in first');
+    let email: string | null = null;
+    let displayName: string | null = null;
+    if (target.kind === 'add') {
+      user = target.user;
+      ({ userHandle, email, displayName } = user);
+    } else if (target.kind === 'pending') {
       await services.rateLimit.checkIp(ctx);
-      const email = ctx.body.email?.toLowerCase() ?? null;
+      // The owner's handle, so the new passkey signs in to the owner's account once
+      // approved; the names shown by the authenticator reveal nothing about the owner.
+      user = target.owner;
+      userHandle = user.userHandle;
+      displayName = `${config.rpName} owner`;
+    } else {
+      await services.rateLimit.checkIp(ctx);
+      email = ctx.body.email?.toLowerCase() ?? null;
+      displayName = ctx.body.displayName ?? null;
       if (email && (await store.getUserByEmail(email))) {
         throw new LatchkeyError(
           'EMAIL_TAKEN',
@@ -39,13 +50,14 @@ export const registrationRoutes: RouteHandlers = {
       }
       // A stable random user handle (WebAuthn L3 §14.6.1: no personal data in it).
       userHandle = randomToken(32);
-      Object.assign(data, { email, displayName: ctx.body.displayName ?? null, userHandle });
+      Object.assign(data, { email, displayName, userHandle });
     }
 
-    const credentials = user ? await store.listCredentials(user.id) : [];
-    const email = user ? user.email : (data.email as string | null);
-    const displayName = user ? user.displayName : (data.displayName as string | null);
+    // §5.4.3: a passkey the user already has here must not be registered twice
+    // (not listed for a pending enrolment: a stranger must not learn the owner's ids).
+    const credentials = target.kind === 'add' ? await store.listCredentials(target.user.id) : [];
     const challenge = await issueChallenge(services, ctx, 'registration', user?.id ?? null, data);
+
     const options = await generateRegistrationOptions({
       rpName: config.rpName,
       rpID: ctx.rpId,
@@ -82,7 +94,12 @@ export const registrationRoutes: RouteHandlers = {
     }
     // §7.1 step 8: the challenge (single use, bound to this ceremony and caller).
     const challenge = await consumeChallenge(services, ctx, clientData.challenge, 'registration');
-    if ((challenge.userId ?? null) !== (ctx.user?.id ?? null)) {
+    const target = challenge.data.target as EnrolmentTarget['kind'];
+    const expectedUserId = target === 'pending' ? challenge.userId : (ctx.user?.id ?? null);
+    if (
+      (challenge.userId ?? null) !== expectedUserId ||
+      (target === 'add') !== (ctx.user !== null)
+    ) {
       throw new LatchkeyError('CHALLENGE_MISMATCH', 'The challenge was issued to another account');
     }
     // §7.1 step 9: the origin.
@@ -161,7 +178,13 @@ export const registrationRoutes: RouteHandlers = {
 
     let recoveryCodes: string[] | undefined;
     try {
-      if (ctx.user) {
+      if (target === 'add') {
+        await store.addCredential(credential);
+      } else if (target === 'pending') {
+        // Owner mode with approval: the passkey exists but cannot sign in until a
+        // trusted device approves it. No session for this device yet.
+        credential.userId = challenge.userId!;
+        credential.status = 'pending';
         await store.addCredential(credential);
       } else {
         const { codes, hashes } = await generateRecoveryCodes();
@@ -179,16 +202,40 @@ export const registrationRoutes: RouteHandlers = {
           prfSalt: randomToken(32),
           createdAt: ctx.now,
         };
-        // One transaction: the account, its passkey and its recovery codes, or nothing.
-        await store.createUser(user, credential, hashes);
+        const popKey = ctx.body.popKey ? JSON.stringify(ctx.body.popKey) : null;
+        const session = await sessions.prepare(ctx, {
+          userId: user.id,
+          kind: 'full',
+          credentialId: credential.credentialId,
+          popKey,
+        });
+        // One transaction: the account, its passkey, its recovery codes, its first
+        // session and (owner mode) the claim on the instance; or nothing at all.
+        await store.createUser({
+          user,
+          credential,
+          recoveryCodeHashes: hashes,
+          session: session.record,
+          ...(config.mode === 'owner' ? { claim: { name: OWNER_CLAIM, value: user.id } } : {}),
+        });
+        sessions.commit(ctx, session);
         recoveryCodes = codes;
         ctx.user = user;
-        await audit.record(ctx, 'user.created', user.id, { email: user.email !== null });
+        await audit.record(ctx, 'user.created', user.id, {
+          email: user.email !== null,
+          owner: config.mode === 'owner',
+        });
       }
     } catch (error) {
       if (error instanceof StoreConflictError) {
         if (error.field === 'email')
           throw new LatchkeyError('EMAIL_TAKEN', 'An account with this email exists');
+        if (error.field === 'other') {
+          throw new LatchkeyError(
+            'SIGN_UP_CLOSED',
+            'This instance was just claimed by its owner; pair this device instead',
+          );
+        }
         throw new LatchkeyError('CREDENTIAL_EXISTS', 'This passkey is already registered');
       }
       throw error;
@@ -198,15 +245,9 @@ export const registrationRoutes: RouteHandlers = {
       credentialId: credential.credentialId,
       name: credential.name,
       provider: credential.providerName,
+      ...(credential.status === 'pending' ? { pending: true } : {}),
     });
-    if (!ctx.session) {
-      await sessions.start(ctx, {
-        userId: credential.userId,
-        kind: 'full',
-        credentialId: credential.credentialId,
-        popKey: ctx.body.popKey ? JSON.stringify(ctx.body.popKey) : null,
-      });
-    } else if (ctx.session.kind !== 'full') {
+    if (ctx.session && ctx.session.kind !== 'full') {
       // A recovery or paired (enrol-only) session becomes a full one once it has its own passkey.
       await sessions.rotate(ctx, { kind: 'full' });
     }

@@ -37,6 +37,18 @@ export interface LatchkeyConfig {
   basePath?: string;
   /** `open` (default): anyone may sign up with a passkey. `closed`: only signed-in users add passkeys. */
   signUp?: 'open' | 'closed';
+  /**
+   * `app` (default): many users. `owner`: a self-hosted tool with one owner; the
+   * first passkey claims the instance, then sign-up closes and new devices join
+   * by pairing (or, with `approval: 'required'`, by a passkey a trusted device approves).
+   */
+  mode?: 'app' | 'owner';
+  /**
+   * Owner mode only. `required`: a device that is not signed in may enrol a passkey
+   * for the owner, but it stays `pending` (it cannot sign in) until a trusted device
+   * approves it. `none` (default): new devices join by pairing only.
+   */
+  approval?: 'none' | 'required';
   /** `required` (default) or `preferred`: WebAuthn user verification policy. */
   userVerification?: 'required' | 'preferred';
   session?: SessionConfig;
@@ -66,4 +78,36 @@ export interface LatchkeyConfig {
   now?: () => number;
   /** Where errors that are not the caller's fault are logged. Default `console.error`. */
   logger?: (message: string, error: unknown) => void;
+  /** Personal and agent tokens (`/tokens`, the device flow). */
+  tokens?: TokensConfig;
+  /** JWTs for other services and for handoff, verified against `/.well-known/jwks.json`. */
+  jwt?: JwtConfig;
+  /**
+   * Origins allowed to use this RP ID, served at `/.well-known/webauthn`
+   * (WebAuthn L3 §5.11.1, related origin requests).
+   */
+  relatedOrigins?: string[];
+  /** The CLI's device authorization flow (RFC 8628). */
+  deviceFlow?: DeviceFlowConfig;
+}
+
+export interface TokensConfig {
+  /** The longest lifetime a token may have, in seconds. Default 90 days. */
+  maxTtl?: number;
+  /** App-defined scopes such as `notes:write`, besides the built-in `read`, `write`, `admin`. */
+  scopes?: string[];
+}
+
+export interface JwtConfig {
+  /** The signing algorithm of new keys: `EdDSA` (Ed25519, default) or `ES256`. */
+  alg?: 'EdDSA' | 'ES256';
+  /** Lifetime of issued JWTs in seconds. Default 24 hours. */
+  ttl?: number;
+}
+
+export interface DeviceFlowConfig {
+  /** The page where a person enters the user code. Default `${origin}/device`. */
+  verificationUri?: string;
+  /** Seconds a CLI waits between polls (RFC 8628 §3.2). Default 5. */
+  interval?: number;
 }

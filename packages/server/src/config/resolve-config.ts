@@ -1,8 +1,9 @@
 import { defaultRpId } from '../relying-party/resolve-rp-id.js';
 import type { LatchkeyStore } from '../stores/contract.js';
 import type { LatchkeyConfig } from './latchkey-config.js';
+import { type ResolvedTokenConfig, resolveTokenConfig } from './resolve-token-config.js';
 
-export interface ResolvedConfig {
+export interface ResolvedConfig extends ResolvedTokenConfig {
   rpName: string;
   rpIdFor: (origin: string) => string;
   origins: string[];
@@ -10,6 +11,8 @@ export interface ResolvedConfig {
   webOrigins: Set<string>;
   basePath: string;
   signUp: 'open' | 'closed';
+  mode: 'app' | 'owner';
+  approval: 'none' | 'required';
   userVerification: 'required' | 'preferred';
   session: {
     cookieName: string | null;
@@ -101,6 +104,13 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
 
   const signUp = config.signUp ?? 'open';
   if (signUp !== 'open' && signUp !== 'closed') fail('signUp', "must be 'open' or 'closed'");
+  const mode = config.mode ?? 'app';
+  if (mode !== 'app' && mode !== 'owner') fail('mode', "must be 'app' or 'owner'");
+  const approval = config.approval ?? 'none';
+  if (approval !== 'none' && approval !== 'required')
+    fail('approval', "must be 'none' or 'required'");
+  if (approval === 'required' && mode !== 'owner')
+    fail('approval', "'required' needs mode: 'owner'");
   const userVerification = config.userVerification ?? 'required';
   if (userVerification !== 'required' && userVerification !== 'preferred')
     fail('userVerification', "must be 'required' or 'preferred'");
@@ -149,6 +159,8 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
     webOrigins,
     basePath,
     signUp,
+    mode,
+    approval,
     userVerification,
     session: {
       cookieName: s.cookieName ?? null,
@@ -166,5 +178,6 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
     now: config.now ?? Date.now,
     logger: config.logger ?? ((message, error) => console.error(`[latchkey] ${message}`, error)),
     store: config.store ?? null,
+    ...resolveTokenConfig(config),
   };
 }

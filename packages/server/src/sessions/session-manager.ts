@@ -67,6 +67,16 @@ export class SessionManager {
    */
   async start(ctx: RequestContext, start: SessionStart): Promise<SessionRecord> {
     if (ctx.session) await this.store.deleteSession(ctx.session.id);
+    const prepared = await this.prepare(ctx, start);
+    await this.store.createSession(prepared.record);
+    return this.commit(ctx, prepared);
+  }
+
+  /** A new session record and its secret, not yet stored (a sign-up stores it with the account). */
+  async prepare(
+    ctx: RequestContext,
+    start: SessionStart,
+  ): Promise<{ record: SessionRecord; secret: string }> {
     const secret = randomToken(32);
     const record: SessionRecord = {
       id: randomToken(16),
@@ -83,10 +93,14 @@ export class SessionManager {
       popKey: start.popKey ?? null,
       popProvenAt: start.popKey ? ctx.now : null,
     };
-    await this.store.createSession(record);
-    this.setCookie(ctx, secret, this.config.session.ttl);
-    ctx.session = record;
-    return record;
+    return { record, secret };
+  }
+
+  /** Sets the cookie of a stored session and makes it the request's. */
+  commit(ctx: RequestContext, prepared: { record: SessionRecord; secret: string }): SessionRecord {
+    this.setCookie(ctx, prepared.secret, this.config.session.ttl);
+    ctx.session = prepared.record;
+    return prepared.record;
   }
 
   /**

@@ -1,0 +1,45 @@
+import { LatchkeyError } from '@latchkey/core';
+import type { RequestContext } from '../http/request-context.js';
+import type { Services } from '../internal/services.js';
+import type { UserRecord } from '../stores/contract.js';
+
+/** The secret whose value is the owner's user id, in owner mode. */
+export const OWNER_CLAIM = 'latchkey.owner';
+
+/**
+ * Whom a registration enrols a passkey for:
+ * - `add`: the signed-in user (any session kind: full, recovery, paired);
+ * - `sign-up`: a new account (app mode with open sign-up, or an unclaimed owner instance);
+ * - `pending`: the owner, from a device that is not signed in, in owner mode with
+ *   `approval: 'required'`: the passkey waits for a trusted device's approval.
+ */
+export type EnrolmentTarget =
+  | { kind: 'add'; user: UserRecord }
+  | { kind: 'sign-up' }
+  | { kind: 'pending'; owner: UserRecord };
+
+/** The owner of an owner-mode instance, or null while it is unclaimed. */
+export async function currentOwner(services: Services): Promise<UserRecord | null> {
+  const id = await services.store.getSecret(OWNER_CLAIM);
+  return id ? services.store.getUser(id) : null;
+}
+
+export async function enrolmentTarget(
+  services: Services,
+  ctx: RequestContext,
+): Promise<EnrolmentTarget> {
+  const { config } = services;
+  if (ctx.user) return { kind: 'add', user: ctx.user };
+  if (config.mode === 'owner') {
+    const owner = await currentOwner(services);
+    if (!owner) return { kind: 'sign-up' };
+    if (config.approval === 'required') return { kind: 'pending', owner };
+    throw new LatchkeyError(
+      'SIGN_UP_CLOSED',
+      'This instance has an owner: pair this device from one that is signed in',
+    );
+  }
+  if (config.signUp !== 'open')
+    throw new LatchkeyError('SIGN_UP_CLOSED', 'Sign-up is closed; sign in first');
+  return { kind: 'sign-up' };
+}

@@ -1,0 +1,228 @@
+import type { Session, User } from '@latchkey/core';
+import { LatchkeyError } from '@latchkey/core';
+import type { BearerResolver } from '../handler.js';
+import { buildContext } from '../http/build-context.js';
+import type { ConnectionInfo } from '../http/request-context.js';
+import { errorResponse } from '../http/responses.js';
+import type { Services } from '../internal/services.js';
+import { toWireUser } from '../passkeys/to-wire.js';
+import { toWireSession } from '../sessions/session-manager.js';
+import type { TokenRecord } from '../stores/contract.js';
+import { isLoopbackRequest } from './is-loopback-request.js';
+
+export interface GateOptions {
+  /** `false` turns the gate off (development mode). Default true. */
+  requireAuth?: boolean;
+  /** Let the machine itself in: loopback peer, loopback Host, no proxy headers. Default true. */
+  loopbackBypass?: boolean;
+  /**
+   * While no passkey is enrolled for the request's RP ID, let requests pass (with
+   * an `X-Latchkey-Grace` header) so the first device can enrol. Default true.
+   */
+  originGrace?: boolean;
+  /** Paths that never need a session: a string matches itself and what is below it; a RegExp the path. The base path and `/.well-known/` are always public. */
+  publicPaths?: (string | RegExp)[];
+  /** Accept `Authorization: Bearer` tokens. Default true. */
+  bearer?: boolean;
+  /** Scopes a bearer token needs here (`admin` includes `write`, `write` includes `read`). */
+  scopes?: string[];
+  /** Redirect HTML page loads without a session here (with `?next=`), instead of a 401. */
+  signInPath?: string;
+}
+
+/** Why a request passed. */
+export type GateAccess =
+  | { via: 'session'; user: User; session: Session; token: null }
+  | {
+      via: 'token';
+      user: User;
+      session: null;
+      token: Pick<TokenRecord, 'id' | 'name' | 'scopes' | 'agent'>;
+    }
+  | { via: 'loopback' | 'grace' | 'public' | 'open'; user: null; session: null; token: null };
+
+export type GateDecision =
+  | ({ ok: true } & GateAccess & { headers: Headers })
+  | { ok: false; response: Response };
+
+export interface Gate {
+  /**
+   * Decides one request.
+   *
+   * @example
+   * const decision = await gate.check(request, { remoteAddress });
+   * if (!decision.ok) return decision.response;
+   */
+  check(request: Request, connection?: ConnectionInfo): Promise<GateDecision>;
+  /**
+   * Wraps a fetch handler: it runs only for requests that pass.
+   *
+   * @example
+   * Bun.serve({ fetch: latchkey.gate().protect(app.fetch) });
+   */
+  protect(
+    handler: (request: Request, connection?: ConnectionInfo) => Response | Promise<Response>,
+  ): (request: Request, connection?: ConnectionInfo) => Promise<Response>;
+}
+
+export interface GateParts {
+  bearer?: BearerResolver;
+  hasScopes?: (granted: readonly string[], required: readonly string[]) => boolean;
+  ready: () => Promise<void>;
+}
+
+function matches(path: string, rule: string | RegExp): boolean {
+  if (typeof rule !== 'string') return rule.test(path);
+  const prefix = rule.endsWith('/') ? rule.slice(0, -1) : rule;
+  return path === prefix || path.startsWith(`${prefix}/`) || (rule.endsWith('/') && path === rule);
+}
+
+function wantsHtml(request: Request): boolean {
+  return request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
+}
+
+/**
+ * `latchkey.gate(options)`: protects the host app's own routes with the
+ * Latchkey session, a bearer token, or one of the soft escapes a self-hosted
+ * tool needs (loopback, first-enrolment grace, development mode).
+ */
+export function createGate(services: Services, parts: GateParts, options: GateOptions = {}): Gate {
+  const { config, store } = services;
+  if (options.publicPaths !== undefined && !Array.isArray(options.publicPaths)) {
+    throw new TypeError('gate: publicPaths must be an array of strings or RegExps');
+  }
+  if (options.signInPath !== undefined && !/^\/[^/\\]/.test(`${options.signInPath}x`)) {
+    throw new TypeError("gate: signInPath must be a path on this site, like '/sign-in'");
+  }
+  const requireAuth = options.requireAuth !== false;
+  const loopbackBypass = options.loopbackBypass !== false;
+  const originGrace = options.originGrace !== false;
+  const useBearer = options.bearer !== false;
+  const scopes = options.scopes ?? [];
+  const publicPaths: (string | RegExp)[] = [
+    config.basePath || '/auth',
+    '/.well-known',
+    ...(options.publicPaths ?? []),
+  ];
+
+  const pass = (access: GateAccess, headers = new Headers()): GateDecision => ({
+    ok: true,
+    ...access,
+    headers,
+  });
+  const anonymous = (via: 'loopback' | 'grace' | 'public' | 'open'): GateAccess => ({
+    via,
+    user: null,
+    session: null,
+    token: null,
+  });
+
+  function deny(request: Request, error: LatchkeyError): GateDecision {
+    if (error.code === 'UNAUTHENTICATED' && options.signInPath && wantsHtml(request)) {
+      const url = new URL(request.url);
+      const next = encodeURIComponent(url.pathname + url.search);
+      return {
+        ok: false,
+        response: new Response(null, {
+          status: 302,
+          headers: { location: `${options.signInPath}?next=${next}` },
+        }),
+      };
+    }
+    return { ok: false, response: errorResponse(error) };
+  }
+
+  async function check(request: Request, connection?: ConnectionInfo): Promise<GateDecision> {
+    try {
+      const url = new URL(request.url);
+      if (!requireAuth) return pass(anonymous('open'));
+      if (publicPaths.some((rule) => matches(url.pathname, rule))) return pass(anonymous('public'));
+      if (loopbackBypass && isLoopbackRequest(request, connection?.remoteAddress ?? null))
+        return pass(anonymous('loopback'));
+
+      await parts.ready();
+      const ctx = buildContext(request, connection, config, null);
+      const resolved = await services.sessions.resolve(ctx);
+      if (resolved) {
+        if (resolved.session.kind !== 'full') {
+          return deny(
+            request,
+            new LatchkeyError('ENROLMENT_REQUIRED', 'Add a passkey on this device first'),
+          );
+        }
+        return pass({
+          via: 'session',
+          user: toWireUser(resolved.user),
+          session: toWireSession(resolved.session),
+          token: null,
+        });
+      }
+
+      const bearer = request.headers.get('authorization')?.match(/^Bearer\s+(\S{1,512})$/i)?.[1];
+      if (bearer) {
+        if (
+          !useBearer ||
+          !parts.bearer ||
+          !(await parts.bearer(ctx, bearer)) ||
+          !ctx.token ||
+          !ctx.user
+        ) {
+          return deny(request, new LatchkeyError('INVALID_TOKEN', 'The token is not valid'));
+        }
+        const granted = ctx.token.scopes;
+        const ok = parts.hasScopes
+          ? parts.hasScopes(granted, scopes)
+          : scopes.every((s) => granted.includes(s));
+        if (!ok)
+          return deny(
+            request,
+            new LatchkeyError('INSUFFICIENT_SCOPE', `This needs the scopes: ${scopes.join(', ')}`),
+          );
+        const { id, name, scopes: tokenScopes, agent } = ctx.token;
+        return pass({
+          via: 'token',
+          user: toWireUser(ctx.user),
+          session: null,
+          token: { id, name, scopes: tokenScopes, agent },
+        });
+      }
+
+      // Grace only for configured origins: a rebound DNS name must not open it.
+      if (
+        originGrace &&
+        ctx.originAllowed &&
+        (await store.countCredentialsForRpId(ctx.rpId)) === 0
+      ) {
+        return pass(anonymous('grace'), new Headers({ 'x-latchkey-grace': ctx.rpId }));
+      }
+      return deny(request, new LatchkeyError('UNAUTHENTICATED', 'Sign in first'));
+    } catch (error) {
+      if (error instanceof LatchkeyError) return deny(request, error);
+      services.config.logger('gate: store unavailable', error);
+      return {
+        ok: false,
+        response: errorResponse(
+          'STORE_UNAVAILABLE',
+          'The service is briefly unavailable; try again',
+        ),
+      };
+    }
+  }
+
+  return {
+    check,
+    protect(handler) {
+      return async (request, connection) => {
+        const decision = await check(request, connection);
+        if (!decision.ok) return decision.response;
+        const response = await handler(request, connection);
+        if (!decision.headers.keys().next().done) {
+          const withHeaders = new Response(response.body, response);
+          for (const [k, v] of decision.headers) withHeaders.headers.set(k, v);
+          return withHeaders;
+        }
+        return response;
+      };
+    },
+  };
+}

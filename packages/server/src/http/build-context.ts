@@ -1,0 +1,64 @@
+import { LatchkeyError, type RouteName } from '@latchkey/core';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { clientAddress, requestOrigin } from './client-address.js';
+import { parseCookies } from './cookies.js';
+import type { ConnectionInfo, RequestContext } from './request-context.js';
+
+/**
+ * The caller's web origin: the `Origin` header when a browser sent one (it must
+ * be allowed), else the request's own origin when allowed, else the first
+ * configured one. It decides the RP ID and whether cookies are `__Host-`/Secure.
+ */
+export function callerOrigin(
+  request: Request,
+  url: URL,
+  config: ResolvedConfig,
+): { origin: string; allowed: boolean } {
+  const header = request.headers.get('origin');
+  if (header !== null && header !== 'null') {
+    if (!config.webOrigins.has(header)) {
+      throw new LatchkeyError(
+        'ORIGIN_NOT_ALLOWED',
+        `Origin ${header.slice(0, 100)} is not allowed`,
+      );
+    }
+    return { origin: header, allowed: true };
+  }
+  const derived = requestOrigin(request, url, config.trustProxy);
+  if (config.webOrigins.has(derived)) return { origin: derived, allowed: true };
+  return { origin: config.webOrigins.values().next().value ?? 'http://localhost', allowed: false };
+}
+
+/** Builds the context of one request, for a route or (with `route: null`) for the gate. */
+export function buildContext(
+  request: Request,
+  connection: ConnectionInfo | undefined,
+  config: ResolvedConfig,
+  route: RouteName | null,
+  params: Record<string, string> = {},
+): RequestContext & { originAllowed: boolean } {
+  const url = new URL(request.url);
+  const { origin, allowed } = callerOrigin(request, url, config);
+  const peer = connection?.remoteAddress ?? null;
+  return {
+    request,
+    url,
+    route: route as RouteName,
+    params,
+    body: undefined,
+    origin,
+    originAllowed: allowed,
+    rpId: config.rpIdFor(origin),
+    ip: clientAddress(request, peer, config.trustProxy),
+    userAgent: request.headers.get('user-agent'),
+    peer,
+    cookies: parseCookies(request.headers.get('cookie')),
+    secure: new URL(origin).protocol === 'https:',
+    now: config.now(),
+    session: null,
+    user: null,
+    token: null,
+    setCookies: [],
+    headers: new Headers(),
+  };
+}

@@ -1,0 +1,160 @@
+import { LatchkeyError } from '@latchkey/core';
+import { describeUserAgent } from '../devices/index.js';
+import { serializeCookie } from '../http/cookies.js';
+import type { RequestContext } from '../http/request-context.js';
+import {
+  constantTimeEqual,
+  normaliseCode,
+  randomCode,
+  randomToken,
+  sha256,
+} from '../internal/crypto.js';
+import type { RouteHandlers, Services } from '../internal/services.js';
+import type { PairingRecord } from '../stores/contract.js';
+
+/** Pairing codes live five minutes (DESIGN). */
+export const PAIRING_TTL_MS = 5 * 60_000;
+/** Look-ups per signed-in user per window: 8-character codes (~39 bits) cannot be guessed at this rate. */
+const LOOKUPS_PER_WINDOW = 10;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const hashCode = (code: string) => sha256(`pairing:${normaliseCode(code)}`);
+
+function pairCookie(services: Services, ctx: RequestContext): { name: string; secure: boolean } {
+  const secure =
+    services.config.session.secure === 'auto' ? ctx.secure : services.config.session.secure;
+  return { name: `${services.sessions.cookieName(secure)}-pair`, secure };
+}
+
+async function findByCode(
+  services: Services,
+  ctx: RequestContext,
+  code: string,
+): Promise<PairingRecord> {
+  await services.rateLimit.checkAccount(ctx, 'pairing-lookup', ctx.user!.id, LOOKUPS_PER_WINDOW);
+  const record = await services.store.getPairingByCodeHash(await hashCode(code), ctx.now);
+  if (!record || record.expiresAt <= ctx.now || record.status !== 'pending') {
+    throw new LatchkeyError(
+      'INVALID_CODE',
+      'No device is waiting with that code; it may have expired',
+    );
+  }
+  return record;
+}
+
+/**
+ * Pairing (DESIGN): a new device asks and shows a short code; a signed-in,
+ * stepped-up device looks the code up, sees who asks, and approves or denies;
+ * the new device then collects an enrol-only session, once, and enrols its own
+ * passkey. Codes last five minutes, are single use and rate limited.
+ */
+export const pairingRoutes: RouteHandlers = {
+  async startPairing(ctx, services) {
+    await services.rateLimit.checkIp(ctx);
+    const code = randomCode(8);
+    const requester = randomToken(32);
+    const record: PairingRecord = {
+      id: randomToken(16),
+      codeHash: await hashCode(code),
+      status: 'pending',
+      deviceName: ctx.body.deviceName?.trim() || null,
+      device: describeUserAgent(ctx.userAgent),
+      ip: ctx.ip,
+      rpId: ctx.rpId,
+      createdAt: ctx.now,
+      expiresAt: ctx.now + PAIRING_TTL_MS,
+      userId: null,
+      requesterHash: await sha256(requester),
+    };
+    await services.store.putPairing(record);
+    await services.audit.record(ctx, 'pairing.requested', null, {
+      pairingId: record.id,
+      device: record.device,
+    });
+    // Only the browser that asked can collect the session: it holds this cookie.
+    const cookie = pairCookie(services, ctx);
+    ctx.setCookies.push(
+      serializeCookie(cookie.name, requester, {
+        maxAge: PAIRING_TTL_MS / 1000,
+        secure: cookie.secure,
+      }),
+    );
+    return {
+      pairingId: record.id,
+      code: `${code.slice(0, 4)}-${code.slice(4)}`,
+      expiresAt: iso(record.expiresAt),
+    };
+  },
+
+  async pairingStatus(ctx, services) {
+    const { store, sessions } = services;
+    const cookie = pairCookie(services, ctx);
+    const requester = ctx.cookies.get(cookie.name);
+    if (!requester)
+      throw new LatchkeyError('NOT_FOUND', 'No such pairing request from this browser');
+    const record = await store.getPairing(ctx.params.pairingId!, ctx.now);
+    // Gone (expired, or collected) for the browser that asked: it may start again.
+    if (!record || record.expiresAt <= ctx.now) return { status: 'expired' as const };
+    if (!constantTimeEqual(await sha256(requester), record.requesterHash)) {
+      throw new LatchkeyError('NOT_FOUND', 'No such pairing request from this browser');
+    }
+    if (record.status === 'pending') return { status: 'pending' as const };
+    const clear = () =>
+      ctx.setCookies.push(serializeCookie(cookie.name, '', { maxAge: 0, secure: cookie.secure }));
+    if (record.status === 'denied') {
+      await store.takePairing(record.id);
+      clear();
+      return { status: 'denied' as const };
+    }
+    // Approved: exactly one collection gets the enrol-only session.
+    if (!(await store.takePairing(record.id)) || !record.userId)
+      return { status: 'expired' as const };
+    await sessions.start(ctx, { userId: record.userId, kind: 'enrol', credentialId: null });
+    clear();
+    return { status: 'approved' as const };
+  },
+
+  async lookupPairing(ctx, services) {
+    const record = await findByCode(services, ctx, ctx.body.code);
+    return {
+      pairing: {
+        code: ctx.body.code.toUpperCase(),
+        deviceName: record.deviceName,
+        device: record.device,
+        ip: record.ip,
+        createdAt: iso(record.createdAt),
+        expiresAt: iso(record.expiresAt),
+      },
+    };
+  },
+
+  async approvePairing(ctx, services) {
+    const record = await findByCode(services, ctx, ctx.body.code);
+    if (
+      !(await services.store.decidePairing(
+        record.id,
+        { status: 'approved', userId: ctx.user!.id },
+        ctx.now,
+      ))
+    ) {
+      throw new LatchkeyError('INVALID_CODE', 'That code was already used');
+    }
+    await services.audit.record(ctx, 'pairing.approved', ctx.user!.id, {
+      pairingId: record.id,
+      device: record.device,
+      ip: record.ip,
+    });
+    return { ok: true as const };
+  },
+
+  async denyPairing(ctx, services) {
+    const record = await findByCode(services, ctx, ctx.body.code);
+    if (
+      !(await services.store.decidePairing(record.id, { status: 'denied', userId: null }, ctx.now))
+    ) {
+      throw new LatchkeyError('INVALID_CODE', 'That code was already used');
+    }
+    await services.audit.record(ctx, 'pairing.denied', ctx.user!.id, { pairingId: record.id });
+    return { ok: true as const };
+  },
+};
