@@ -19,6 +19,8 @@ import { jwtRoutes } from './jwt/jwt-routes.js';
 import { SigningKeys } from './jwt/signing-keys.js';
 import { pairingRoutes } from './pairing/pairing-routes.js';
 import { passkeyRoutes } from './passkeys/passkey-routes.js';
+import { createLockedStream, type LockedStreamOptions } from './pop/locked-stream.js';
+import { popRoutes } from './pop/pop-routes.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { recoveryRoutes } from './recovery/recovery-routes.js';
 import { SessionManager } from './sessions/session-manager.js';
@@ -42,6 +44,11 @@ export interface Latchkey {
    * or the soft escapes of a self-hosted tool (loopback, first-enrolment grace).
    */
   gate(options?: GateOptions): Gate;
+  /**
+   * A Server-Sent Events stream for a locked session that challenges the device
+   * key every `interval` and closes after two unproven challenges in a row.
+   */
+  lockedStream(request: Request, options: LockedStreamOptions): Promise<Response>;
   /** The store in use (the embedded PGlite one unless `config.store` was given). */
   store: LatchkeyStore;
   /** Resolves once the store is migrated; the handler waits for it by itself. */
@@ -105,6 +112,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     ...auditRoutes,
     ...pairingRoutes,
     ...approvalRoutes,
+    ...popRoutes,
     ...tokenRoutes,
     ...deviceFlowRoutes,
     ...jwtRoutes(signingKeys),
@@ -120,6 +128,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
       tokens: createTokenApi(services, ready),
       jwt: createJwtApi(services, signingKeys, ready),
     },
+    lockedStream: (request, options) => createLockedStream(services, ready, request, options),
     gate: (options) => createGate(services, { ready, bearer, hasScopes }, options),
     store,
     ready,

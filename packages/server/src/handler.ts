@@ -7,9 +7,12 @@ import type { ConnectionInfo, RequestContext } from './http/request-context.js';
 import { errorResponse, json } from './http/responses.js';
 import { createRouter } from './http/router.js';
 import type { RouteHandler, RouteHandlers, Services } from './internal/services.js';
+import { proofIsStale } from './pop/verify-pop-signature.js';
 import { StoreUnavailableError } from './stores/contract.js';
 
 const STATE_CHANGING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+/** Routes a locked session reaches without a fresh proof: to make one, or to leave. */
+const POP_ROUTES = new Set<RouteName>(['popChallenge', 'popProve', 'signOut']);
 const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Resolves `Authorization: Bearer` into a token and its user (set by the tokens feature). */
@@ -71,7 +74,16 @@ export function createHandler(parts: HandlerParts) {
 
       await ready();
       const resolved = await services.sessions.resolve(context);
-      if (resolved) {
+      if (
+        resolved &&
+        proofIsStale(resolved.session, context.now, config.pop.maxAge) &&
+        !POP_ROUTES.has(found.name)
+      ) {
+        // A locked session without a fresh proof is a cookie without its key: for
+        // public routes it is as if signed out, anywhere else it must prove first.
+        if (found.def.auth !== 'public')
+          throw new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first');
+      } else if (resolved) {
         context.session = resolved.session;
         context.user = resolved.user;
       } else if (bearer && found.def.bearer && parts.bearer) {

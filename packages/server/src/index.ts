@@ -6,6 +6,7 @@ export type {
   DeviceFlowConfig,
   JwtConfig,
   LatchkeyConfig,
+  PopConfig,
   RateLimitConfig,
   SessionConfig,
   TokensConfig,
@@ -13,11 +14,13 @@ export type {
 export type { Latchkey } from './create-latchkey.js';
 export { createLatchkey } from './create-latchkey.js';
 export { defaultPasskeyName, describeUserAgent, passkeyProvider } from './devices/index.js';
+export type { Gate, GateAccess, GateDecision, GateOptions } from './gate/create-gate.js';
 export type { ConnectionInfo } from './http/request-context.js';
 export type { JwtApi } from './jwt/jwt-api.js';
 export type { RotationResult } from './jwt/signing-keys.js';
 export type { LatchkeyJwtClaims, VerifyLatchkeyJwtOptions } from './jwt/verify-latchkey-jwt.js';
 export { verifyLatchkeyJwt } from './jwt/verify-latchkey-jwt.js';
+export type { LockedStreamOptions } from './pop/locked-stream.js';
 export { defaultRpId, isRpIdValidForOrigin, tailnetRpId } from './relying-party/resolve-rp-id.js';
 export { combineStores } from './stores/combine-stores.js';
 export type {

@@ -25,5 +25,12 @@ export type PopProveRequest = z.infer<typeof PopProveRequest>;
 export const PopProveResponse = z.object({ provenAt: timestamp, nextProofBy: timestamp });
 export type PopProveResponse = z.infer<typeof PopProveResponse>;
 
-export const TierRequest = z.strictObject({ tier: z.enum(['standard', 'locked']) });
+/**
+ * `POST /tier`. Moving to `locked` binds the current session to `popKey` (the
+ * browser's new device key), so the session that asked keeps working.
+ */
+export const TierRequest = z.strictObject({
+  tier: z.enum(['standard', 'locked']),
+  popKey: z.optional(PopPublicKey),
+});
 export type TierRequest = z.infer<typeof TierRequest>;

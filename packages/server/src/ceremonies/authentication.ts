@@ -1,4 +1,4 @@
-import { base64urlDecode, base64urlEncode } from '@latchkey/core';
+import { base64urlDecode, base64urlEncode, LatchkeyError } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
 import { hmacSha256 } from '../internal/crypto.js';
 import type { RouteHandlers, Services } from '../internal/services.js';
@@ -66,6 +66,10 @@ export const authenticationRoutes: RouteHandlers = {
       ctx.body.response,
       'authentication',
     );
+    // A locked account signs in only with a device key to bind the session to.
+    if (user.tier === 'locked' && !ctx.body.popKey) {
+      throw new LatchkeyError('POP_REQUIRED', 'This account needs a device key with every sign-in');
+    }
     const session = await services.sessions.start(ctx, {
       userId: user.id,
       kind: 'full',

@@ -17,6 +17,7 @@ export async function issueChallenge(
   kind: ChallengeRecord['kind'],
   userId: string | null,
   data: Record<string, unknown> = {},
+  ttlMs = CHALLENGE_TTL_MS,
 ): Promise<ChallengeRecord> {
   const binding = await services.sessions.binding(ctx, true);
   const record: ChallengeRecord = {
@@ -25,7 +26,7 @@ export async function issueChallenge(
     binding: binding!,
     userId,
     rpId: ctx.rpId,
-    expiresAt: ctx.now + CHALLENGE_TTL_MS,
+    expiresAt: ctx.now + ttlMs,
     data,
   };
   await services.store.putChallenge(record);

@@ -198,11 +198,17 @@ export const registrationRoutes: RouteHandlers = {
           email: data.email,
           displayName: data.displayName,
           userHandle: data.userHandle,
-          tier: 'standard',
+          tier: config.pop.defaultTier,
           prfSalt: randomToken(32),
           createdAt: ctx.now,
         };
         const popKey = ctx.body.popKey ? JSON.stringify(ctx.body.popKey) : null;
+        if (user.tier === 'locked' && !popKey) {
+          throw new LatchkeyError(
+            'POP_REQUIRED',
+            'New accounts here need a device key to lock the session',
+          );
+        }
         const session = await sessions.prepare(ctx, {
           userId: user.id,
           kind: 'full',

@@ -89,6 +89,18 @@ export interface LatchkeyConfig {
   relatedOrigins?: string[];
   /** The CLI's device authorization flow (RFC 8628). */
   deviceFlow?: DeviceFlowConfig;
+  /** Locked sessions: continuous proof of possession of a device key. */
+  pop?: PopConfig;
+}
+
+export interface PopConfig {
+  /**
+   * How long one proof lasts, in seconds. A locked session whose last proof is
+   * older is refused (`POP_REQUIRED`) until the browser proves again. Default 120.
+   */
+  maxAge?: number;
+  /** The tier of new accounts. Default `standard`. */
+  defaultTier?: 'standard' | 'locked';
 }
 
 export interface TokensConfig {

@@ -23,6 +23,7 @@ export interface ResolvedConfig extends ResolvedTokenConfig {
   };
   rateLimit: { window: number; perIp: number; perAccount: number } | false;
   revokeSessionsWithPasskey: boolean;
+  pop: { maxAge: number; defaultTier: 'standard' | 'locked' };
   audit: boolean;
   onEvent: NonNullable<LatchkeyConfig['hooks']>['onEvent'];
   trustProxy: boolean;
@@ -171,6 +172,7 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
     },
     rateLimit,
     revokeSessionsWithPasskey: config.revokeSessionsWithPasskey !== false,
+    pop: resolvePop(config.pop),
     audit: config.audit !== false,
     onEvent: config.hooks?.onEvent,
     trustProxy: config.trustProxy === true,
@@ -180,4 +182,13 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
     store: config.store ?? null,
     ...resolveTokenConfig(config),
   };
+}
+
+function resolvePop(pop: LatchkeyConfig['pop']): ResolvedConfig['pop'] {
+  if (pop !== undefined && (typeof pop !== 'object' || pop === null))
+    fail('pop', 'must be an object');
+  const defaultTier = pop?.defaultTier ?? 'standard';
+  if (defaultTier !== 'standard' && defaultTier !== 'locked')
+    fail('pop.defaultTier', "must be 'standard' or 'locked'");
+  return { maxAge: positive(pop?.maxAge, 'pop.maxAge', 120), defaultTier };
 }

@@ -6,6 +6,7 @@ import type { ConnectionInfo } from '../http/request-context.js';
 import { errorResponse } from '../http/responses.js';
 import type { Services } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
+import { proofIsStale } from '../pop/verify-pop-signature.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import type { TokenRecord } from '../stores/contract.js';
 import { isLoopbackRequest } from './is-loopback-request.js';
@@ -144,6 +145,9 @@ export function createGate(services: Services, parts: GateParts, options: GateOp
       const ctx = buildContext(request, connection, config, null);
       const resolved = await services.sessions.resolve(ctx);
       if (resolved) {
+        if (proofIsStale(resolved.session, ctx.now, config.pop.maxAge)) {
+          return deny(request, new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first'));
+        }
         if (resolved.session.kind !== 'full') {
           return deny(
             request,

@@ -1,0 +1,123 @@
+import { LatchkeyError } from '@latchkey/core';
+import { issueChallenge } from '../ceremonies/challenges.js';
+import { buildContext } from '../http/build-context.js';
+import type { ConnectionInfo } from '../http/request-context.js';
+import { errorResponse } from '../http/responses.js';
+import type { Services } from '../internal/services.js';
+import { POP_CHALLENGE_TTL_MS } from './pop-routes.js';
+import { proofIsStale } from './verify-pop-signature.js';
+
+export interface LockedStreamOptions {
+  connection?: ConnectionInfo;
+  /** Milliseconds between proof challenges. Default 30 000. */
+  interval?: number;
+  /**
+   * Writes the app's own events. `signal` aborts when the stream ends: the
+   * client left, the session ended, or two challenges in a row went unproven.
+   */
+  start(send: (event: string, data: unknown) => void, signal: AbortSignal): void | Promise<void>;
+}
+
+/**
+ * A Server-Sent Events stream for a locked session (DESIGN: long-lived streams
+ * are challenged periodically and closed after two consecutive failures). Every
+ * `interval` it sends a `pop-challenge` event; the browser proves it through
+ * `POST /pop/prove` (LatchkeyProvider does so by itself). A stream whose session
+ * stops proving — a copied cookie without the device key — is closed.
+ */
+export async function createLockedStream(
+  services: Services,
+  ready: () => Promise<void>,
+  request: Request,
+  options: LockedStreamOptions,
+): Promise<Response> {
+  const interval = options.interval ?? 30_000;
+  if (!Number.isFinite(interval) || interval < 100)
+    throw new TypeError('lockedStream: interval must be at least 100 ms');
+  try {
+    await ready();
+    const ctx = buildContext(request, options.connection, services.config, null);
+    const resolved = await services.sessions.resolve(ctx);
+    if (!resolved) throw new LatchkeyError('UNAUTHENTICATED', 'Sign in first');
+    if (!resolved.session.popKey)
+      throw new LatchkeyError('POP_REQUIRED', 'This stream needs a locked session');
+    if (proofIsStale(resolved.session, ctx.now, services.config.pop.maxAge)) {
+      throw new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first');
+    }
+    ctx.session = resolved.session;
+    ctx.user = resolved.user;
+    const sessionHash = resolved.session.secretHash;
+    const encoder = new TextEncoder();
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (event: string, data: unknown) => {
+          if (abort.signal.aborted) return;
+          controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+        };
+        const end = (reason?: string) => {
+          if (abort.signal.aborted) return;
+          if (reason) send('pop-failed', { reason });
+          abort.abort();
+          clearTimeout(timer);
+          controller.close();
+        };
+        let failures = 0;
+        let asked: { challenge: string; at: number } | null = null;
+        const ttl = Math.max(POP_CHALLENGE_TTL_MS, 2 * interval);
+        const tick = async () => {
+          try {
+            const session = await services.store.getSessionBySecretHash(sessionHash);
+            const now = services.config.now();
+            if (!session || now >= session.expiresAt) return end('session-ended');
+            if (asked !== null) {
+              // Proven: the challenge was used (taking it now fails) and the proof time moved.
+              const unused = await services.store.consumeChallenge(asked.challenge, now);
+              const proven =
+                !unused && session.popProvenAt !== null && session.popProvenAt >= asked.at;
+              failures = proven ? 0 : failures + 1;
+              if (failures >= 2) {
+                await services.audit.record(ctx, 'pop.failed', session.userId, {
+                  sessionId: session.id,
+                  stream: true,
+                });
+                return end('proof-missing');
+              }
+            }
+            (ctx as { now: number }).now = now;
+            const challenge = await issueChallenge(services, ctx, 'pop', session.userId, {}, ttl);
+            asked = { challenge: challenge.challenge, at: now };
+            send('pop-challenge', {
+              challenge: challenge.challenge,
+              expiresAt: new Date(challenge.expiresAt).toISOString(),
+            });
+            timer = setTimeout(tick, interval);
+          } catch (error) {
+            services.config.logger('locked stream ended', error);
+            end('server-error');
+          }
+        };
+        controller.enqueue(encoder.encode('retry: 5000\n\n'));
+        await options.start(send, abort.signal);
+        await tick();
+      },
+      cancel() {
+        abort.abort();
+        clearTimeout(timer);
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+      },
+    });
+  } catch (error) {
+    if (error instanceof LatchkeyError) return errorResponse(error);
+    services.config.logger('locked stream', error);
+    return errorResponse('STORE_UNAVAILABLE', 'The service is briefly unavailable; try again');
+  }
+}
