@@ -1,0 +1,40 @@
+'use client';
+import type { LatchkeyClient, LatchkeyResult, RegisterResponse } from '@latchkey/core';
+import type { CeremonyCoordinator } from './ceremony-coordinator.js';
+import { createPasskeyCredential } from './create-passkey-credential.js';
+
+export interface EnrolOptions {
+  /** The passkey's name in lists; `describeUserAgent()`'s "Chrome on macOS" by default in the kit. */
+  name?: string;
+  /** At sign-up only: the new account's email and display name. */
+  email?: string;
+  displayName?: string;
+}
+
+/** An enrolment answer, with the WebAuthn user handle the server chose for the account. */
+export type Enrolled = RegisterResponse & { userHandle: string };
+
+/**
+ * The registration ceremony: `register-options` → `navigator.credentials.create`
+ * → `register`. Signed out with sign-up open it creates the account; with a
+ * `recovery` or `enrol` (paired) session it adds this device's passkey.
+ *
+ * @example
+ * const { data } = await enrolPasskey(client, coordinator, { name: 'Work laptop' });
+ * if (data?.recoveryCodes) showOnce(data.recoveryCodes);
+ */
+export function enrolPasskey(
+  client: LatchkeyClient,
+  coordinator: CeremonyCoordinator,
+  { name, email, displayName }: EnrolOptions = {},
+): Promise<LatchkeyResult<Enrolled>> {
+  return coordinator.run('modal', async (signal) => {
+    const body = { ...(email ? { email } : {}), ...(displayName ? { displayName } : {}) };
+    const options = await client.registerOptions(body, { signal });
+    if (options.error) return options;
+    const response = await createPasskeyCredential(options.data.options, { signal });
+    const registered = await client.register({ response, ...(name ? { name } : {}) }, { signal });
+    if (registered.error) return registered;
+    return { data: { ...registered.data, userHandle: options.data.options.user.id }, error: null };
+  });
+}

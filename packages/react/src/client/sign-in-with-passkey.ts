@@ -1,0 +1,42 @@
+'use client';
+import type { LatchkeyClient, LatchkeyResult, SignedInResponse } from '@latchkey/core';
+import type { CeremonyCoordinator, CeremonyMediation } from './ceremony-coordinator.js';
+import { getPasskeyAssertion } from './get-passkey-assertion.js';
+
+export interface SignInOptions {
+  /** Sign in as this account (its passkeys are offered); without it, any discoverable passkey. */
+  email?: string;
+  /** `conditional` waits behind the username field's autofill; `modal` by default. */
+  mediation?: CeremonyMediation;
+}
+
+/** A signed-in answer, with the WebAuthn user handle the authenticator returned (if any). */
+export type SignedIn = SignedInResponse & { userHandle: string | null };
+
+/**
+ * The sign-in ceremony: `auth-options` → `navigator.credentials.get` →
+ * `authenticate`, as one coordinated flight.
+ *
+ * @example
+ * const { data, error } = await signInWithPasskey(client, coordinator, { email: 'ada@example.com' });
+ * if (error?.code === 'CEREMONY_CANCELLED') return; // the user closed the prompt
+ */
+export function signInWithPasskey(
+  client: LatchkeyClient,
+  coordinator: CeremonyCoordinator,
+  { email, mediation = 'modal' }: SignInOptions = {},
+): Promise<LatchkeyResult<SignedIn>> {
+  return coordinator.run(mediation, async (signal) => {
+    // §5.1.4.1: a conditional request is discoverable by nature, so it never names an account.
+    const body = email && mediation === 'modal' ? { email } : {};
+    const options = await client.authOptions(body, { signal });
+    if (options.error) return options;
+    const response = await getPasskeyAssertion(options.data.options, { mediation, signal });
+    const signedIn = await client.authenticate({ response }, { signal });
+    if (signedIn.error) return signedIn;
+    return {
+      data: { ...signedIn.data, userHandle: response.response.userHandle ?? null },
+      error: null,
+    };
+  });
+}

@@ -1,0 +1,95 @@
+'use client';
+import type { LatchkeyError, LatchkeyResult, Ok, PasskeyInfo } from '@latchkey/core';
+import { useCallback } from 'react';
+import type { SessionStore } from '../client/session-store.js';
+import { signalPasskeyManager } from '../client/signal-passkey-manager.js';
+import { type ResourceStatus, useResource } from '../internal/use-resource.js';
+import { useSessionKey } from '../internal/use-session-key.js';
+import { useSessionStore } from './use-latchkey-client.js';
+
+export interface UsePasskeysResult {
+  status: ResourceStatus;
+  passkeys: PasskeyInfo[];
+  error: LatchkeyError | null;
+  refresh: () => Promise<void>;
+  /** Renames a passkey, then tells the browser's passkey manager (Signal API, where supported). */
+  rename: (credentialId: string, name: string) => Promise<LatchkeyResult<PasskeyInfo>>;
+  /**
+   * Revokes a passkey, stepping up first when the server asks; `LAST_CREDENTIAL`
+   * when it is the account's only one. Then tells the passkey manager.
+   */
+  remove: (credentialId: string) => Promise<LatchkeyResult<Ok>>;
+}
+
+/**
+ * The signed-in account's passkeys, with rename and revoke.
+ *
+ * @example
+ * const { status, passkeys, rename, remove } = usePasskeys();
+ * const { error } = await remove(passkeys[0].credentialId);
+ * if (error?.code === 'LAST_CREDENTIAL') alert('Add another passkey first');
+ */
+export function usePasskeys(): UsePasskeysResult {
+  const store = useSessionStore();
+  const resource = useResource(
+    useCallback(
+      async (signal: AbortSignal) => {
+        const result = await store.client.listPasskeys(undefined, { signal });
+        return result.error ? result : { data: result.data.passkeys, error: null };
+      },
+      [store],
+    ),
+    useSessionKey(store),
+  );
+  const { getData, setData } = resource;
+
+  const rename = useCallback(
+    async (credentialId: string, name: string) => {
+      const result = await store.client.renamePasskey({ credentialId, name: name.trim() });
+      if (result.error) return result;
+      const { passkey } = result.data;
+      const all = (getData() ?? []).map((p) => (p.credentialId === credentialId ? passkey : p));
+      setData(all);
+      void signal(store, passkey.rpId, all);
+      return { data: passkey, error: null };
+    },
+    [store, getData, setData],
+  );
+
+  const remove = useCallback(
+    async (credentialId: string) => {
+      const result = await store.withStepUp(() => store.client.deletePasskey({ credentialId }));
+      if (result.error) return result;
+      const list = getData() ?? [];
+      const rest = list.filter((p) => p.credentialId !== credentialId);
+      setData(rest);
+      const rpId =
+        list.find((p) => p.credentialId === credentialId)?.rpId ?? store.getSnapshot().rp?.id;
+      if (rpId) void signal(store, rpId, rest, credentialId);
+      return result;
+    },
+    [store, getData, setData],
+  );
+
+  return {
+    status: resource.status,
+    passkeys: resource.data ?? [],
+    error: resource.error,
+    refresh: resource.refresh,
+    rename,
+    remove,
+  };
+}
+
+function signal(store: SessionStore, rpId: string, passkeys: PasskeyInfo[], removed?: string) {
+  const { user, userHandle } = store.getSnapshot();
+  const name = user?.email ?? user?.displayName;
+  return signalPasskeyManager({
+    rpId,
+    userHandle,
+    // Pending passkeys are still the account's: a manager must not hide them before approval.
+    acceptedCredentialIds: passkeys.filter((p) => p.rpId === rpId).map((p) => p.credentialId),
+    ...(removed ? { removed } : {}),
+    ...(name ? { user: { name, displayName: user?.displayName ?? '' } } : {}),
+  });
+}

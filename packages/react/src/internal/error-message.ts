@@ -1,0 +1,29 @@
+'use client';
+import type { ErrorCode, LatchkeyError } from '@latchkey/core';
+
+/** Error messages by code; any code not listed falls back to the component's `failed` label. */
+export type ErrorLabels = Partial<Record<ErrorCode, string>>;
+
+export const DEFAULT_ERROR_LABELS: ErrorLabels = {
+  CEREMONY_CANCELLED: 'The passkey request was cancelled.',
+  WEBAUTHN_UNSUPPORTED: 'This browser does not support passkeys.',
+  NETWORK_ERROR: 'Could not reach the server. Check your connection and try again.',
+  RATE_LIMITED: 'Too many attempts. Wait a moment and try again.',
+  UNKNOWN_CREDENTIAL: 'This passkey is not recognised here.',
+  CREDENTIAL_PENDING: 'This passkey is waiting for approval from one of your trusted devices.',
+  CREDENTIAL_EXISTS: 'This device already has a passkey for your account.',
+  LAST_CREDENTIAL: 'This is your only passkey. Add another one before removing it.',
+  UNAUTHENTICATED: 'Your session has ended. Sign in again.',
+  SIGN_UP_CLOSED: 'Sign-up is closed.',
+  EMAIL_TAKEN: 'That email address already has an account.',
+  PAIRING_EXPIRED: 'The pairing code expired. Start again.',
+};
+
+/** The visible message for an error: the caller's label, ours, then `fallback`. */
+export function errorMessage(
+  error: LatchkeyError,
+  labels: ErrorLabels | undefined,
+  fallback: string,
+): string {
+  return labels?.[error.code] ?? DEFAULT_ERROR_LABELS[error.code] ?? fallback;
+}

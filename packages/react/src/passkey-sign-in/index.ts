@@ -1,0 +1,7 @@
+'use client';
+export type {
+  PasskeySignInLabels,
+  PasskeySignInProps,
+  PasskeySignInState,
+} from './passkey-sign-in.js';
+export { DEFAULT_PASSKEY_SIGN_IN_LABELS, PasskeySignIn } from './passkey-sign-in.js';

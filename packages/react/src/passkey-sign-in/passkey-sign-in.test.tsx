@@ -1,0 +1,217 @@
+import { screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expectAccessible } from '../testing/expect-accessible.js';
+import { cleanupLatchkey, renderWithLatchkey } from '../testing/render-with-latchkey.js';
+import { PasskeySignIn } from './passkey-sign-in.js';
+
+afterEach(cleanupLatchkey);
+
+const account = { passkeys: [{ name: 'MacBook' }] };
+const form = () => screen.getByRole('form', { hidden: true });
+
+describe('PasskeySignIn', () => {
+  it('renders an email field made for passkey autofill, and a button', async () => {
+    const { container, webauthn } = renderWithLatchkey(<PasskeySignIn aria-label="Sign in" />, {
+      server: account,
+    });
+    const email = screen.getByLabelText('Email');
+    expect(email).toHaveAttribute('autocomplete', 'username webauthn');
+    expect(email).toHaveAttribute('type', 'email');
+    expect(screen.getByRole('button', { name: 'Sign in with a passkey' })).toBeEnabled();
+    expect(form()).toHaveAttribute('data-state', 'idle');
+    expect(form()).toHaveAttribute('aria-busy', 'false');
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    await expectAccessible(container);
+  });
+
+  it('keeps exactly one conditional request despite StrictMode’s doubled effects', async () => {
+    const { webauthn } = renderWithLatchkey(<PasskeySignIn aria-label="Sign in" />, {
+      server: account,
+    });
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    expect(webauthn.requests.filter((r) => r.state === 'pending')).toHaveLength(1);
+    expect(webauthn.requests.every((r) => r.mediation === 'conditional')).toBe(true);
+  });
+
+  it('signs in when the user picks a passkey from autofill', async () => {
+    const onSignedIn = vi.fn();
+    const { container, webauthn, store, server } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" onSignedIn={onSignedIn} />,
+      { server: account },
+    );
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    webauthn.chooseAutofill();
+    await waitFor(() => expect(form()).toHaveAttribute('data-state', 'success'));
+    expect(screen.getByRole('status')).toHaveTextContent('Signed in.');
+    expect(onSignedIn).toHaveBeenCalledWith(
+      expect.objectContaining({ user: expect.objectContaining({ id: 'usr_ada' }) }),
+    );
+    expect(store.getSnapshot().status).toBe('authenticated');
+    // A conditional request never names an account (WebAuthn L3 §5.1.4.1).
+    expect(server.calls.find((c) => c.route === 'authOptions')?.body).toEqual({});
+    await expectAccessible(container);
+  });
+
+  it('aborts autofill, then runs a modal ceremony for the email typed, busy meanwhile', async () => {
+    const { container, webauthn, user, server } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" />,
+      {
+        server: account,
+      },
+    );
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    webauthn.pause();
+    await user.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+
+    await waitFor(() => expect(webauthn.requests.some((r) => r.mediation === 'modal')).toBe(true));
+    expect(form()).toHaveAttribute('aria-busy', 'true');
+    expect(form()).toHaveAttribute('data-state', 'pending');
+    expect(screen.getByRole('button', { name: 'Follow your device’s prompt…' })).toHaveAttribute(
+      'aria-disabled',
+      'true',
+    );
+    expect(webauthn.requests[0]).toMatchObject({ mediation: 'conditional', state: 'rejected' });
+    await expectAccessible(container);
+
+    webauthn.resume();
+    await waitFor(() => expect(form()).toHaveAttribute('data-state', 'success'));
+    expect(server.calls.filter((c) => c.route === 'authOptions').at(-1)?.body).toEqual({
+      email: 'ada@example.com',
+    });
+  });
+
+  it('reports a cancelled prompt as an outcome and offers autofill again', async () => {
+    const onError = vi.fn();
+    const { container, webauthn, user } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" onError={onError} />,
+      {
+        server: account,
+        webauthn: { outcome: 'cancel' },
+      },
+    );
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent('The passkey request was cancelled.'),
+    );
+    expect(form()).toHaveAttribute('data-state', 'idle');
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'CEREMONY_CANCELLED' }));
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    await expectAccessible(container);
+  });
+
+  it('shows a clear error for a passkey the server does not know', async () => {
+    const { container, webauthn, user } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" />,
+      {
+        server: account,
+        webauthn: {
+          credentials: [{ id: 'c3RyYW5nZXI', userHandle: 'aGFuZGxl', rpId: 'localhost' }],
+        },
+      },
+    );
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    await waitFor(() => expect(form()).toHaveAttribute('data-state', 'error'));
+    expect(screen.getByRole('status')).toHaveTextContent('This passkey is not recognised here.');
+    await expectAccessible(container);
+  });
+
+  it('does not start autofill where conditional mediation is unavailable', async () => {
+    const { webauthn, user, server } = renderWithLatchkey(<PasskeySignIn aria-label="Sign in" />, {
+      server: account,
+      webauthn: { conditionalMediation: false },
+    });
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    await waitFor(() => expect(form()).toHaveAttribute('data-state', 'success'));
+    expect(webauthn.requests.map((r) => r.mediation)).toEqual(['modal']);
+    expect(server.calls.find((c) => c.route === 'authOptions')?.body).toEqual({});
+  });
+
+  it('signs in with a discoverable passkey without an email field', async () => {
+    const { webauthn, user } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" withEmail={false} />,
+      {
+        server: account,
+      },
+    );
+    expect(screen.queryByLabelText('Email')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    await waitFor(() => expect(form()).toHaveAttribute('data-state', 'success'));
+    expect(
+      webauthn.requests.map((r) => [
+        r.mediation,
+        (r.publicKey as PublicKeyCredentialRequestOptions).allowCredentials,
+      ]),
+    ).toEqual([['modal', undefined]]);
+  });
+
+  it('explains when the browser has no WebAuthn', async () => {
+    const { container } = renderWithLatchkey(<PasskeySignIn aria-label="Sign in" />, {
+      webauthn: { supported: false },
+    });
+    expect(await screen.findByRole('note')).toHaveTextContent('This browser cannot use passkeys.');
+    expect(screen.queryByRole('button')).toBeNull();
+    await expectAccessible(container);
+  });
+
+  it('runs the user’s onSubmit first, and stops when it prevents the default', async () => {
+    const order: string[] = [];
+    const { user, server } = renderWithLatchkey(
+      <PasskeySignIn
+        aria-label="Sign in"
+        autofill={false}
+        onSubmit={(event) => {
+          order.push('user');
+          event.preventDefault();
+        }}
+      />,
+      { server: account },
+    );
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    expect(order).toEqual(['user']);
+    expect(server.calls.filter((c) => c.route === 'authOptions')).toHaveLength(0);
+  });
+
+  it('uses the labels it is given', async () => {
+    renderWithLatchkey(
+      <PasskeySignIn
+        aria-label="Connexion"
+        autofill={false}
+        labels={{ email: 'Courriel', submit: 'Se connecter' }}
+      />,
+      { server: account },
+    );
+    expect(screen.getByLabelText('Courriel')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Se connecter' })).toBeInTheDocument();
+  });
+
+  it('forwards its ref to the form and takes a className', () => {
+    let node: HTMLFormElement | null = null;
+    renderWithLatchkey(
+      <PasskeySignIn
+        aria-label="Sign in"
+        className="mine"
+        ref={(el) => {
+          node = el;
+        }}
+      />,
+    );
+    expect(node).toBeInstanceOf(HTMLFormElement);
+    expect(form()).toHaveClass('mine');
+  });
+});
+
+describe('PasskeySignIn autofill failures', () => {
+  it('does not retry autofill by itself when the server refuses', async () => {
+    const { server } = renderWithLatchkey(<PasskeySignIn aria-label="Sign in" />, {
+      server: { ...account, fail: { authOptions: 'RATE_LIMITED' } },
+    });
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Too many attempts.'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // StrictMode's first effect is aborted; the second asks once and stops.
+    expect(server.routeNames().filter((r) => r === 'authOptions').length).toBeLessThanOrEqual(2);
+    expect(form()).toHaveAttribute('data-state', 'error');
+  });
+});

@@ -1,0 +1,61 @@
+import { render, renderHook, screen, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
+import { createSessionStore } from '../client/session-store.js';
+import { useLatchkeyClient, useSessionStore } from '../hooks/use-latchkey-client.js';
+import { useSession } from '../hooks/use-session.js';
+import { createMockServer } from '../testing/mock-server.js';
+import { LatchkeyProvider } from './latchkey-provider.js';
+
+function Who() {
+  const session = useSession();
+  return <p>{session.status === 'authenticated' ? session.user.email : session.status}</p>;
+}
+
+describe('LatchkeyProvider', () => {
+  it('takes a client', async () => {
+    const server = createMockServer({ signedIn: true });
+    render(
+      <LatchkeyProvider client={server.client} channel={false}>
+        <Who />
+      </LatchkeyProvider>,
+    );
+    expect(screen.getByText('loading')).toBeInTheDocument();
+    expect(await screen.findByText('ada@example.com')).toBeInTheDocument();
+  });
+
+  it('takes a baseUrl and makes its own client', () => {
+    const { result } = renderHook(() => useLatchkeyClient(), {
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <LatchkeyProvider baseUrl="https://app.example/auth/" channel={false}>
+          {children}
+        </LatchkeyProvider>
+      ),
+    });
+    expect(result.current.baseUrl).toBe('https://app.example/auth');
+  });
+
+  it('takes a store, shared with code outside React', async () => {
+    const server = createMockServer({ signedIn: true });
+    const store = createSessionStore(server.client, { channel: false });
+    const { result } = renderHook(() => [useSessionStore(), useSession()] as const, {
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <LatchkeyProvider store={store}>{children}</LatchkeyProvider>
+      ),
+    });
+    expect(result.current[0]).toBe(store);
+    await waitFor(() => expect(result.current[1].status).toBe('authenticated'));
+    expect(store.getSnapshot()).toBe(store.getSnapshot());
+    expect(result.current[1].user).toBe(store.getSnapshot().user);
+    store.destroy();
+  });
+
+  it('refuses to be built from nothing (TypeError)', () => {
+    const props = {} as Parameters<typeof LatchkeyProvider>[0];
+    expect(() => render(<LatchkeyProvider {...props} />)).toThrow(TypeError);
+  });
+
+  it('makes hooks outside it throw a TypeError that says what to do', () => {
+    expect(() => renderHook(() => useSession())).toThrow(/inside <LatchkeyProvider>/);
+  });
+});
