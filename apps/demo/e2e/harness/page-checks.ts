@@ -1,0 +1,72 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** How long any single wait in the journey may take. */
+export const WAIT = 15_000;
+
+/** An HTTP answer read from inside the page (with its cookies). */
+export interface PageAnswer<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/**
+ * Calls a same-origin JSON endpoint from the page, so the request carries that
+ * device's cookies, exactly as the app's own calls do.
+ *
+ * @example
+ * const me = await fetchFromPage(alice.page, '/api/me');
+ * expect(me.status).toBe(401);
+ */
+export function fetchFromPage<T = unknown>(page: Page, path: string): Promise<PageAnswer<T>> {
+  return page.evaluate(async (url) => {
+    const response = await fetch(url, { headers: { accept: 'application/json' } });
+    return { status: response.status, body: (await response.json()) as T };
+  }, path);
+}
+
+/**
+ * Waits until `locator` (its first match) shows `text`, then returns its whole text.
+ * On a timeout the error says what was shown instead.
+ *
+ * @example
+ * await waitForText(page.locator('[data-latchkey-sign-in] [role=status]'), /only passkey/);
+ */
+export async function waitForText(
+  locator: Locator,
+  text: string | RegExp,
+  timeout = WAIT,
+): Promise<string> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
+  } catch (error) {
+    const shown = await locator
+      .allTextContents()
+      .then((all) => JSON.stringify(all))
+      .catch(() => '(nothing)');
+    throw new Error(`Expected ${String(text)} within ${timeout} ms; the page showed ${shown}`, {
+      cause: error,
+    });
+  }
+  return (await locator.filter({ hasText: text }).first().textContent({ timeout })) ?? '';
+}
+
+/**
+ * Goes to a path of the app and waits for that page's heading.
+ *
+ * @example
+ * await openPage(alice.page, `${demo.url}/account`, 'Account security');
+ */
+export async function openPage(page: Page, url: string, heading: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: WAIT });
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: WAIT });
+}
+
+/**
+ * CDP reports credential ids in standard base64; the server and the app use base64url.
+ *
+ * @example
+ * toBase64url('a+b/c==') // 'a-b_c'
+ */
+export function toBase64url(base64: string): string {
+  return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

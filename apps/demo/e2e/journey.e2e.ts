@@ -1,0 +1,539 @@
+// The demo, end to end: the real server (Hono + Latchkey + PGlite in a fresh folder),
+// the built web app, and Debian Chromium with a CDP virtual authenticator per device.
+// The steps run in order and share one account, as one person would use it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
+import { clearArtifacts, screenshot } from './harness/artifacts.js';
+import { axeViolations } from './harness/axe-check.js';
+import {
+  type BrowserDevice,
+  launchDevice,
+  type VirtualCredential,
+} from './harness/browser-device.js';
+import { startDemoProcess } from './harness/demo-process.js';
+import { fetchFromPage, openPage, toBase64url, WAIT, waitForText } from './harness/page-checks.js';
+
+interface Passkey {
+  credentialId: string;
+  name: string;
+}
+
+const EMAIL = 'ada@example.com';
+// Every simulated device reaches the server from 127.0.0.1, so one person's journey on
+// four devices counts as one address; the default (30 a minute per route) is for one person.
+const RATE_LIMIT_PER_IP = 500;
+const DISPLAY_NAME = 'Ada Lovelace';
+
+let dataDir: string;
+let demo: DemoServer | null = null;
+let port: number;
+let url: string;
+/** Ada's laptop: signs up, and stays her trusted device. */
+let laptop: BrowserDevice;
+const devices: BrowserDevice[] = [];
+let recoveryCodes: string[] = [];
+/** What the server logged (errors that were not the caller's fault), for a failing step's report. */
+const serverLog: string[] = [];
+let serverLogMark = 0;
+
+beforeAll(async () => {
+  await clearArtifacts();
+  dataDir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-data-'));
+  demo = await createDemoServer({
+    port: 0,
+    host: 'localhost',
+    dataDir,
+    rateLimit: { perIp: RATE_LIMIT_PER_IP },
+    logger: (message, error) =>
+      serverLog.push(`${message}: ${error instanceof Error ? error.stack : String(error)}`),
+  });
+  port = demo.port;
+  url = demo.url;
+  laptop = await device('laptop');
+});
+
+/** Where each device's browser log stood when the step began. */
+const logMarks = new Map<BrowserDevice, number>();
+beforeEach(() => {
+  for (const d of devices) logMarks.set(d, d.log.length);
+  serverLogMark = serverLog.length;
+});
+
+afterAll(async () => {
+  await Promise.all(devices.map((d) => d.close()));
+  await demo?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+afterEach((context) => {
+  if (context.task.result?.state !== 'fail') return;
+  const server = serverLog.slice(serverLogMark);
+  if (server.length) console.error(`server log:\n  ${server.join('\n  ')}`);
+  for (const d of devices) {
+    const lines = d.log.slice(logMarks.get(d) ?? 0);
+    if (lines.length) console.error(`[${d.name}] browser log:\n  ${lines.join('\n  ')}`);
+  }
+});
+
+/**
+ * A new device. Its authenticator answers only inside `touch()`: a person touches
+ * it on purpose, so an autofill request waits instead of signing in by itself.
+ */
+async function device(name: string): Promise<BrowserDevice> {
+  const launched = await launchDevice(name);
+  devices.push(launched);
+  logMarks.set(launched, 0);
+  await launched.setPresence(false);
+  return launched;
+}
+
+/** Runs `action` (a click that starts a ceremony, and the wait for its outcome) with the person touching the authenticator. */
+async function touch<T>(d: BrowserDevice, action: () => Promise<T>): Promise<T> {
+  await d.setPresence(true);
+  try {
+    return await action();
+  } finally {
+    await d.setPresence(false);
+  }
+}
+
+function deviceNamed(name: string): BrowserDevice {
+  const found = devices.find((d) => d.name === name);
+  if (!found) throw new Error(`No device named ${name}: an earlier step did not run`);
+  return found;
+}
+
+function passkeyListStatus(d: BrowserDevice) {
+  return d.page.locator('[data-latchkey-passkey-list] [role="status"]');
+}
+
+function signInStatus(d: BrowserDevice) {
+  return d.page.locator('[data-latchkey-sign-in] [role="status"]');
+}
+
+async function expectSignedInAs(d: BrowserDevice, who: string) {
+  await waitForText(d.page.getByTestId('signed-in-as'), who);
+  const me = await fetchFromPage<{ user: { email: string | null } }>(d.page, '/api/me');
+  expect(me.status).toBe(200);
+  expect(me.body.user.email).toBe(EMAIL);
+}
+
+async function expectSignedOut(d: BrowserDevice) {
+  await d.page.getByTestId('signed-out').waitFor({ timeout: WAIT });
+  const me = await fetchFromPage<{ error: { code: string } }>(d.page, '/api/me');
+  expect(me.status).toBe(401);
+  expect(me.body.error.code).toBe('UNAUTHENTICATED');
+}
+
+async function signOut(d: BrowserDevice) {
+  await d.page.getByRole('button', { name: 'Sign out', exact: true }).click({ timeout: WAIT });
+  await d.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: WAIT });
+  await expectSignedOut(d);
+}
+
+/** Opens the sign-in page and waits for its autofill request, which must not complete by itself. */
+async function openSignIn(d: BrowserDevice) {
+  await openPage(d.page, `${url}/sign-in`, 'Sign in');
+  await d.waitForAutofillRequest();
+}
+
+/**
+ * Signs in from the sign-in page, with or without the email, and lands on Account
+ * security. Returns what the button's `auth-options` request sent, and which passkeys
+ * the server's answer named (none for a discoverable request).
+ */
+async function signIn(
+  d: BrowserDevice,
+  email?: string,
+): Promise<{ sent: unknown; allowCredentials: string[] }> {
+  await openSignIn(d);
+  if (email) await d.page.getByLabel('Email', { exact: true }).fill(email, { timeout: WAIT });
+  const body = await touch(d, async () => {
+    const asked = d.page.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith('/auth/passkeys/auth-options'),
+      { timeout: WAIT },
+    );
+    await d.page.getByRole('button', { name: 'Sign in with a passkey' }).click({ timeout: WAIT });
+    const request = await asked;
+    await d.page
+      .getByRole('heading', { level: 1, name: 'Account security' })
+      .waitFor({ timeout: WAIT });
+    const answer = (await (await request.response())?.json()) as {
+      options: { allowCredentials?: { id: string }[] };
+    };
+    return {
+      sent: request.postDataJSON() as unknown,
+      allowCredentials: (answer.options.allowCredentials ?? []).map((c) => c.id),
+    };
+  });
+  await expectSignedInAs(d, EMAIL);
+  return body;
+}
+
+async function passkeysOf(d: BrowserDevice): Promise<Passkey[]> {
+  const answer = await fetchFromPage<{ passkeys: Passkey[] }>(d.page, '/auth/passkeys');
+  expect(answer.status).toBe(200);
+  return answer.body.passkeys;
+}
+
+/** The list item of one passkey on Account security (names repeat, ids do not). */
+async function passkeyItem(d: BrowserDevice, credentialId: string) {
+  const order = await passkeysOf(d);
+  const index = order.findIndex((p) => p.credentialId === credentialId);
+  expect(index).toBeGreaterThanOrEqual(0);
+  const items = d.page.locator('[data-latchkey-passkey-list] li[data-latchkey-passkey]');
+  await items.nth(order.length - 1).waitFor({ timeout: WAIT });
+  expect(await items.count()).toBe(order.length);
+  return items.nth(index);
+}
+
+async function onlyCredentialId(d: BrowserDevice): Promise<string> {
+  const held = await d.credentials();
+  expect(held).toHaveLength(1);
+  return toBase64url(held[0]!.credentialId);
+}
+
+describe('the demo, in a real browser', () => {
+  test('signs up with a passkey and shows the recovery codes once', async () => {
+    const { page } = laptop;
+    await openPage(page, `${url}/sign-up`, 'Create an account');
+    await page.getByLabel('Email (optional)').fill(EMAIL);
+    await page.getByLabel('Display name').fill(DISPLAY_NAME);
+    await touch(laptop, async () => {
+      await page.getByRole('button', { name: 'Create account with a passkey' }).click();
+      await page.getByRole('heading', { name: 'Your account is ready' }).waitFor({ timeout: WAIT });
+    });
+    recoveryCodes = await page.locator('[data-latchkey-codes] li').allTextContents();
+    expect(recoveryCodes.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(recoveryCodes).size).toBe(recoveryCodes.length);
+    expect(await laptop.credentials()).toHaveLength(1);
+    await screenshot(page, '01-sign-up-recovery-codes');
+
+    // "Continue" stays disabled until the codes are acknowledged.
+    const next = page.getByRole('button', { name: 'Continue' });
+    expect(await next.isDisabled()).toBe(true);
+    await page.getByLabel('I have saved these codes').check();
+    await next.click();
+    await page
+      .getByRole('heading', { level: 1, name: 'Account security' })
+      .waitFor({ timeout: WAIT });
+    await expectSignedInAs(laptop, EMAIL);
+    const passkeys = await passkeysOf(laptop);
+    expect(passkeys.map((p) => p.credentialId)).toEqual([await onlyCredentialId(laptop)]);
+  });
+
+  test('signs out', async () => {
+    await signOut(laptop);
+    await screenshot(laptop.page, '02-signed-out');
+    // The account pages now ask to sign in.
+    await openPage(laptop.page, `${url}/account`, 'Account security');
+    await waitForText(laptop.page.locator('main'), 'You are signed out');
+  });
+
+  test('signs in without an email (a discoverable passkey)', async () => {
+    // No email: the server names no passkeys, and the authenticator offers its own for the site.
+    expect(await signIn(laptop)).toEqual({ sent: {}, allowCredentials: [] });
+    await screenshot(laptop.page, '03-signed-in-discoverable');
+    await signOut(laptop);
+  });
+
+  test('signs in with an email', async () => {
+    // With the email, the server names that account's passkeys (WebAuthn L3 §5.1.4 allowCredentials).
+    expect(await signIn(laptop, EMAIL)).toEqual({
+      sent: { email: EMAIL },
+      allowCredentials: [await onlyCredentialId(laptop)],
+    });
+    await screenshot(laptop.page, '04-signed-in-with-email');
+    await signOut(laptop);
+  });
+
+  test('signs in from the email field’s autofill (conditional mediation)', async () => {
+    // The sign-in page asks quietly as it opens; choosing the suggested passkey signs in.
+    await touch(laptop, async () => {
+      await laptop.page.goto(`${url}/sign-in`, { waitUntil: 'domcontentloaded', timeout: WAIT });
+      await laptop.page
+        .getByRole('heading', { level: 1, name: 'Account security' })
+        .waitFor({ timeout: WAIT });
+    });
+    await expectSignedInAs(laptop, EMAIL);
+    await screenshot(laptop.page, '05-signed-in-from-autofill');
+  });
+
+  test('adds a second device by pairing: code, lookup, step-up, approval, its own passkey', async () => {
+    const phone = await device('phone');
+    await openPage(phone.page, `${url}/pair`, 'Pair a new device');
+    await phone.page.getByRole('button', { name: 'Pair with a trusted device' }).click();
+    const codeOutput = phone.page.locator('[data-latchkey-pairing-code]');
+    await codeOutput.waitFor({ timeout: WAIT });
+    const code = (await codeOutput.textContent())?.trim() ?? '';
+    expect(code).toMatch(/^[A-Za-z0-9-]{6,16}$/);
+    await screenshot(phone.page, '06a-pairing-new-device-code');
+
+    await openPage(laptop.page, `${url}/pair`, 'Pair a new device');
+    await laptop.page.getByLabel('Pairing code').fill(code);
+    // The lookup needs a step-up: the laptop's passkey confirms, then the device shows.
+    await touch(laptop, async () => {
+      await laptop.page.getByRole('button', { name: 'Look up' }).click();
+      await laptop.page
+        .getByRole('heading', { name: 'Is this your device?' })
+        .waitFor({ timeout: WAIT });
+    });
+    await waitForText(laptop.page.locator('.pairing-request'), 'Linux');
+    await screenshot(laptop.page, '06b-pairing-lookup');
+    await touch(laptop, async () => {
+      await laptop.page.getByRole('button', { name: 'Approve this device' }).click();
+      await waitForText(laptop.page.locator('main [role="status"]'), 'Approved');
+    });
+
+    // The phone sees the approval on its next poll and creates its own passkey.
+    const enrol = phone.page.getByRole('button', { name: 'Create a passkey on this device' });
+    await enrol.waitFor({ timeout: WAIT });
+    await touch(phone, async () => {
+      await enrol.click();
+      await waitForText(
+        phone.page.locator('[data-latchkey-pair-prompt]'),
+        'This device now has a passkey',
+      );
+    });
+    await screenshot(phone.page, '06c-pairing-enrolled');
+    const phoneCredential = await onlyCredentialId(phone);
+    expect((await passkeysOf(laptop)).map((p) => p.credentialId)).toContain(phoneCredential);
+    await expectSignedInAs(phone, EMAIL);
+  });
+
+  test('signs in with a recovery code on a new device, which must then create a passkey', async () => {
+    const tablet = await device('tablet');
+    await openPage(tablet.page, `${url}/recover`, 'Recover your account');
+    const status = tablet.page.locator('main form [role="status"]');
+
+    // A wrong code is refused in words.
+    await tablet.page.getByLabel('Recovery code').fill('WRONG-CODE-0000');
+    await tablet.page.getByRole('button', { name: 'Recover my account' }).click();
+    await waitForText(status, 'That code is not valid');
+
+    await tablet.page.getByLabel('Email (optional)').fill(EMAIL);
+    await tablet.page.getByLabel('Recovery code').fill(recoveryCodes[0]!);
+    await tablet.page.getByRole('button', { name: 'Recover my account' }).click();
+    await tablet.page
+      .getByRole('heading', { name: 'Add a passkey on this device' })
+      .waitFor({ timeout: WAIT });
+    await screenshot(tablet.page, '07a-recovered-must-enrol');
+
+    // Until it has a passkey, the recovery session may do nothing else.
+    const me = await fetchFromPage<{ error: { code: string } }>(tablet.page, '/api/me');
+    expect(me.status).toBe(403);
+    expect(me.body.error.code).toBe('ENROLMENT_REQUIRED');
+    const list = await fetchFromPage<{ error: { code: string } }>(tablet.page, '/auth/passkeys');
+    expect(list.body.error.code).toBe('ENROLMENT_REQUIRED');
+
+    await touch(tablet, async () => {
+      await tablet.page.getByRole('button', { name: 'Create a passkey on this device' }).click();
+      await tablet.page
+        .getByRole('heading', { level: 1, name: 'Account security' })
+        .waitFor({ timeout: WAIT });
+    });
+    await expectSignedInAs(tablet, EMAIL);
+    const tabletCredential = await onlyCredentialId(tablet);
+    expect((await passkeysOf(tablet)).map((p) => p.credentialId)).toContain(tabletCredential);
+
+    // The code was used up: the laptop sees one fewer.
+    await openPage(laptop.page, `${url}/account`, 'Account security');
+    await waitForText(
+      laptop.page.locator('[data-latchkey-recovery-codes]'),
+      `${recoveryCodes.length - 1} recovery codes left`,
+    );
+
+    // The new passkey signs in by itself; this session is now one that passkey opened.
+    await signOut(tablet);
+    await signIn(tablet);
+    await screenshot(tablet.page, '07b-recovered-and-enrolled');
+  });
+
+  test('renames a passkey', async () => {
+    const tablet = deviceNamed('tablet');
+    const tabletCredential = await onlyCredentialId(tablet);
+    await openPage(laptop.page, `${url}/account`, 'Account security');
+    const item = await passkeyItem(laptop, tabletCredential);
+    await item.getByRole('button', { name: 'Rename' }).click();
+    await item.getByLabel('Passkey name').fill('Kitchen tablet');
+    await item.getByRole('button', { name: 'Save' }).click();
+    await waitForText(passkeyListStatus(laptop), 'Renamed to Kitchen tablet');
+    await screenshot(laptop.page, '08-renamed');
+
+    const renamed = (await passkeysOf(laptop)).find((p) => p.credentialId === tabletCredential);
+    expect(renamed?.name).toBe('Kitchen tablet');
+    // Another device sees the new name too: it is stored, not just shown.
+    await openPage(tablet.page, `${url}/account`, 'Account security');
+    await waitForText(tablet.page.locator('[data-latchkey-passkey-list]'), 'Kitchen tablet');
+  });
+
+  test('revokes a passkey, which stops working at once', async () => {
+    const tablet = deviceNamed('tablet');
+    const tabletCredential = await onlyCredentialId(tablet);
+    await openPage(laptop.page, `${url}/account`, 'Account security');
+    const item = await passkeyItem(laptop, tabletCredential);
+    await item.getByRole('button', { name: 'Remove' }).click();
+    // Removing asks for a step-up: the laptop's passkey confirms.
+    await touch(laptop, async () => {
+      await item.getByRole('button', { name: 'Remove passkey' }).click();
+      await waitForText(passkeyListStatus(laptop), 'Removed Kitchen tablet');
+    });
+    await screenshot(laptop.page, '09a-revoked');
+    expect((await passkeysOf(laptop)).map((p) => p.credentialId)).not.toContain(tabletCredential);
+
+    // The tablet's session, opened by that passkey, has ended already…
+    const me = await fetchFromPage<{ error: { code: string } }>(tablet.page, '/api/me');
+    expect(me.status).toBe(401);
+    // …and the passkey itself no longer signs in.
+    await openSignIn(tablet);
+    await touch(tablet, async () => {
+      await tablet.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await waitForText(signInStatus(tablet), 'no longer registered here');
+    });
+    await screenshot(tablet.page, '09b-revoked-passkey-refused');
+    await expectSignedOut(tablet);
+  });
+
+  test('refuses to remove the last passkey, in words', async () => {
+    const laptopCredential = await onlyCredentialId(laptop);
+    await openPage(laptop.page, `${url}/account`, 'Account security');
+    // Any other passkey (the paired phone's, when pairing ran) goes first.
+    for (const other of (await passkeysOf(laptop)).filter(
+      (p) => p.credentialId !== laptopCredential,
+    )) {
+      const item = await passkeyItem(laptop, other.credentialId);
+      await item.getByRole('button', { name: 'Remove' }).click();
+      await touch(laptop, async () => {
+        await item.getByRole('button', { name: 'Remove passkey' }).click();
+        await waitForText(passkeyListStatus(laptop), `Removed ${other.name}`);
+      });
+    }
+    const item = await passkeyItem(laptop, laptopCredential);
+    await item.getByRole('button', { name: 'Remove' }).click();
+    await touch(laptop, async () => {
+      await item.getByRole('button', { name: 'Remove passkey' }).click();
+      await waitForText(
+        passkeyListStatus(laptop),
+        'This is your only passkey, so removing it would lock you out',
+      );
+    });
+    await screenshot(laptop.page, '10-last-passkey-guard');
+    expect((await passkeysOf(laptop)).map((p) => p.credentialId)).toEqual([laptopCredential]);
+    await expectSignedInAs(laptop, EMAIL);
+  });
+
+  test('shows a clear error when user verification fails', async () => {
+    await signOut(laptop);
+    await laptop.setUserVerified(false);
+    try {
+      await openSignIn(laptop);
+      await laptop.page.getByLabel('Email', { exact: true }).fill(EMAIL);
+      await touch(laptop, async () => {
+        await laptop.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+        await waitForText(signInStatus(laptop), 'could not confirm it is you');
+      });
+      await screenshot(laptop.page, '11-user-verification-failed');
+      await expectSignedOut(laptop);
+    } finally {
+      await laptop.setUserVerified(true);
+    }
+  });
+
+  test('a cancelled ceremony says so and leaves nothing half done', async () => {
+    const saved: VirtualCredential[] = await laptop.credentials();
+    await laptop.clearCredentials();
+    const button = laptop.page.getByRole('button', { name: 'Sign in with a passkey' });
+    try {
+      await openSignIn(laptop);
+      // The browser finds no passkey for this site and rejects with NotAllowedError.
+      await touch(laptop, async () => {
+        await button.click();
+        await waitForText(signInStatus(laptop), 'was cancelled');
+      });
+      await screenshot(laptop.page, '12-ceremony-cancelled');
+      await expectSignedOut(laptop);
+      const session = await fetchFromPage<{ user: unknown; session: unknown }>(
+        laptop.page,
+        '/auth/session',
+      );
+      expect(session.body).toMatchObject({ user: null, session: null });
+      // The form is ready again, not stuck mid-ceremony.
+      const form = laptop.page.locator('[data-latchkey-sign-in]');
+      expect(await form.getAttribute('aria-busy')).toBe('false');
+      expect(await form.getAttribute('data-state')).toBe('idle');
+    } finally {
+      await laptop.addCredentials(saved);
+    }
+    // The same form works at once when the passkey is back.
+    await touch(laptop, async () => {
+      await button.click();
+      await laptop.page
+        .getByRole('heading', { level: 1, name: 'Account security' })
+        .waitFor({ timeout: WAIT });
+    });
+    await expectSignedInAs(laptop, EMAIL);
+    await signOut(laptop);
+  });
+
+  test('every page passes axe’s WCAG 2.1 AA checks, signed out and signed in', async () => {
+    const check = async (path: string, heading: string) => {
+      await openPage(laptop.page, `${url}${path}`, heading);
+      // Let the page's own requests (session, lists) settle first.
+      await laptop.page.waitForLoadState('networkidle', { timeout: WAIT });
+      expect({ path, violations: await axeViolations(laptop.page) }).toEqual({
+        path,
+        violations: [],
+      });
+    };
+    await check('/', 'Latchkey demo');
+    await check('/sign-in', 'Sign in');
+    await check('/sign-up', 'Create an account');
+    await check('/recover', 'Recover your account');
+    await check('/pair', 'Pair a new device');
+    await check('/me', 'Who am I');
+    await check('/no-such-page', 'Page not found');
+
+    await signIn(laptop, EMAIL);
+    await check('/account', 'Account security');
+    await check('/pair', 'Pair a new device');
+    await check('/me', 'Who am I');
+    await waitForText(laptop.page.getByTestId('api-verdict'), 'The API knows who you are');
+    await screenshot(laptop.page, '13a-who-am-i');
+    await check('/audit', 'Audit log');
+    // The journey so far is on record: the sign-up, the sign-ins and the passkey removed.
+    const events = laptop.page.locator('tr[data-event-type]');
+    await events.first().waitFor({ timeout: WAIT });
+    const types = await events.evaluateAll((rows) =>
+      rows.map((row) => row.getAttribute('data-event-type')),
+    );
+    expect(types).toEqual(
+      expect.arrayContaining(['user.created', 'signin.succeeded', 'passkey.revoked']),
+    );
+    await screenshot(laptop.page, '13b-audit-log');
+    await signOut(laptop);
+  });
+
+  test('a restarted server keeps the account (npm run serve on the same data folder)', async () => {
+    await demo?.close();
+    demo = null;
+    const restarted = await startDemoProcess({
+      port,
+      dataDir,
+      env: { LATCHKEY_RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP) },
+    });
+    try {
+      expect(restarted.output()).toContain(`Latchkey demo at ${url}`);
+      await signIn(laptop, EMAIL);
+      const passkeys = await passkeysOf(laptop);
+      expect(passkeys.map((p) => p.credentialId)).toEqual([await onlyCredentialId(laptop)]);
+      await screenshot(laptop.page, '14-after-restart');
+    } finally {
+      // A graceful stop closes the database and exits cleanly.
+      expect(await restarted.stop('SIGTERM')).toBe(0);
+    }
+    expect(restarted.output()).toContain('SIGTERM: closing the Latchkey demo');
+  });
+});

@@ -1,0 +1,241 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import {
+  createLatchkey,
+  type Latchkey,
+  type LatchkeyConfig,
+  StoreUnavailableError,
+} from '@latchkey/server';
+import { latchkeyHono } from '@latchkey/server/hono';
+import { Hono } from 'hono';
+import type { ViteDevServer } from 'vite';
+import { demoOrigins } from './demo-origins.js';
+import { demoStore } from './demo-store.js';
+
+export interface DemoServerOptions {
+  /** The port to listen on; `0` picks a free one (the answer's `url` says which). */
+  port: number;
+  /** The interface to listen on. Default `localhost`. */
+  host?: string;
+  /** The embedded PGlite folder (used unless `databaseUrl` is set). */
+  dataDir: string;
+  /** PostgreSQL for users, passkeys and sessions instead of PGlite. */
+  databaseUrl?: string | undefined;
+  /** Redis for challenges, rate limits and pairing. */
+  redisUrl?: string | undefined;
+  /** The PostgreSQL schema (default `latchkey`) and the Redis key prefix (default `latchkey:`). */
+  databaseSchema?: string | undefined;
+  redisPrefix?: string | undefined;
+  /** Origins allowed besides `http://localhost:PORT` and `http://127.0.0.1:PORT`. */
+  origins?: readonly string[];
+  /** Where the built web app is. Default: `apps/demo/dist`. */
+  distDir?: string;
+  /** Serve the web app from Vite's dev server (hot reload) instead of `dist/`. */
+  dev?: boolean;
+  /** Rate limits; Latchkey's defaults (30 public POSTs per IP and route a minute) when unset. */
+  rateLimit?: LatchkeyConfig['rateLimit'];
+  /** Where server-side errors are logged. Default `console.error`. */
+  logger?: (message: string, error: unknown) => void;
+}
+
+export interface DemoServer {
+  /** `http://localhost:PORT`: open it in a browser. */
+  readonly url: string;
+  readonly port: number;
+  /** Every origin the server accepts ceremonies from. */
+  readonly origins: readonly string[];
+  readonly latchkey: Latchkey;
+  /** Stops listening, ends open connections and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Paths the Hono app answers itself; everything else is the web app. */
+const SERVER_PATHS = /^\/(?:auth|api|\.well-known)(?:[/?]|$)/;
+
+const DEFAULT_DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const VITE_CONFIG = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
+
+/**
+ * Starts the demo: Latchkey mounted at `/auth`, a protected `/api/me`, and the web
+ * app (built `dist/` with an `index.html` fallback for client-side routes, or Vite
+ * in `dev` mode). It resolves once the store is open and migrated.
+ *
+ * @example
+ * const demo = await createDemoServer({ port: 0, dataDir: await mkdtemp(join(tmpdir(), 'lk-')) });
+ * console.log(`open ${demo.url}`);
+ * await demo.close();
+ */
+export async function createDemoServer(options: DemoServerOptions): Promise<DemoServer> {
+  const host = options.host ?? 'localhost';
+  const distDir = options.distDir ?? DEFAULT_DIST;
+  let listener: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const server = createServer((req, res) => {
+    if (listener) listener(req, res);
+    else res.writeHead(503, { 'retry-after': '1' }).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  // The origins name the port, so they are known only once the socket is bound.
+  const { port } = server.address() as AddressInfo;
+  const origins = demoOrigins({ port, host, extra: options.origins ?? [] });
+  const logger =
+    options.logger ?? ((message: string, error: unknown) => console.error(message, error));
+  const latchkey = createLatchkey({
+    rpName: 'Latchkey demo',
+    origins: [...origins],
+    store: demoStore(options),
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    logger,
+  });
+
+  let vite: ViteDevServer | null = null;
+  try {
+    if (options.dev) {
+      const { createServer: createViteServer } = await import('vite');
+      vite = await createViteServer({
+        configFile: VITE_CONFIG,
+        appType: 'spa',
+        server: { middlewareMode: true, hmr: { server } },
+      });
+    }
+    const app = demoApp({ latchkey, distDir, serveFiles: !vite, logger });
+    const honoListener = getRequestListener(app.fetch);
+    const devServer = vite;
+    listener = (req, res) => {
+      if (devServer && !SERVER_PATHS.test(req.url ?? '/')) {
+        devServer.middlewares(req, res, () => void honoListener(req, res));
+      } else {
+        void honoListener(req, res);
+      }
+    };
+    // Fail here, not at the first request, when the database cannot be opened.
+    await latchkey.ready();
+  } catch (error) {
+    await stop(server);
+    await vite?.close();
+    await latchkey.close().catch(() => {});
+    throw error;
+  }
+
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    port,
+    origins,
+    latchkey,
+    close() {
+      closing ??= (async () => {
+        await stop(server);
+        await vite?.close();
+        await latchkey.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function stop(server: ReturnType<typeof createServer>): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Browsers keep connections alive; without this, close() waits for them to idle out.
+    server.closeAllConnections();
+  });
+}
+
+interface DemoAppParts {
+  latchkey: Latchkey;
+  distDir: string;
+  serveFiles: boolean;
+  logger: (message: string, error: unknown) => void;
+}
+
+/** The Hono app: Latchkey's routes, the demo's own API and the built web app. */
+function demoApp({ latchkey, distDir, serveFiles, logger }: DemoAppParts): Hono {
+  const app = new Hono();
+  const auth = latchkeyHono(latchkey.handler);
+  app.use('/auth/*', auth);
+  app.use('/.well-known/*', auth);
+
+  // A protected API call of the host app: who is calling, read from the session cookie.
+  app.get('/api/me', async (c) => {
+    c.header('cache-control', 'no-store');
+    const signedIn = await latchkey.api.sessions.fromRequest(c.req.raw);
+    if (!signedIn) {
+      return c.json(
+        { error: { code: 'UNAUTHENTICATED', message: 'Sign in to call this API' } },
+        401,
+      );
+    }
+    // A recovery or pairing session may only add a passkey (DESIGN: "must enrol a new passkey").
+    if (signedIn.session.kind !== 'full') {
+      return c.json(
+        { error: { code: 'ENROLMENT_REQUIRED', message: 'Add a passkey on this device first' } },
+        403,
+      );
+    }
+    return c.json({ user: signedIn.user, session: signedIn.session });
+  });
+
+  if (serveFiles) {
+    const indexHtml = join(distDir, 'index.html');
+    app.use(
+      '/assets/*',
+      serveStatic({
+        root: distDir,
+        // Vite puts a content hash in every asset name, so they never change.
+        onFound: (_path, c) => c.header('cache-control', 'public, max-age=31536000, immutable'),
+      }),
+    );
+    app.use('*', serveStatic({ root: distDir }));
+    // Client-side routes (`/account`, `/pair`, …) all load the app; a missing file stays a 404.
+    app.get('*', async (c, next) => {
+      const lastSegment = c.req.path.split('/').pop() ?? '';
+      if (SERVER_PATHS.test(c.req.path) || lastSegment.includes('.')) return next();
+      if (!existsSync(indexHtml)) {
+        return c.text(
+          'The web app is not built yet: run `npm run build --workspace @latchkey/demo`.',
+          503,
+        );
+      }
+      c.header('cache-control', 'no-cache');
+      return serveStatic({ path: indexHtml })(c, next);
+    });
+  }
+
+  // API clients get Latchkey's JSON error shape; a browser asking for a missing file, plain text.
+  app.notFound((c) =>
+    SERVER_PATHS.test(c.req.path)
+      ? c.json(
+          { error: { code: 'ROUTE_NOT_FOUND', message: `No route ${c.req.method} ${c.req.path}` } },
+          404,
+        )
+      : c.text('Not found', 404),
+  );
+  app.onError((error, c) => {
+    if (error instanceof StoreUnavailableError) {
+      logger('store unavailable', error);
+      return c.json(
+        { error: { code: 'STORE_UNAVAILABLE', message: 'Try again in a moment' } },
+        503,
+      );
+    }
+    logger('unexpected error', error);
+    return c.json(
+      { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side' } },
+      500,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,54 @@
+import { PasskeyEnrolButton, PasskeyList, PendingApprovals, RecoveryCodes } from '@latchkey/react';
+import { ERROR_SENTENCES } from '../errors/describe-error.js';
+import { Page } from '../layout/page.js';
+import { RequireSession } from '../layout/require-session.js';
+import { SessionsList } from './sessions-list.js';
+
+/**
+ * Everything that can get into the account: passkeys (rename, remove, add one on
+ * this device), signed-in sessions, recovery codes and devices awaiting approval.
+ *
+ * @example
+ * <AccountSecurityPage />
+ */
+export function AccountSecurityPage() {
+  return (
+    <Page
+      title="Account security"
+      intro="Everything that can get into your account: your passkeys, where you are signed in, your recovery codes, and new devices waiting for your approval."
+    >
+      <RequireSession>
+        <section className="panel" aria-labelledby="passkeys-title">
+          <h2 id="passkeys-title">Passkeys</h2>
+          <p className="muted">
+            Rename a passkey so you can tell them apart. Removing one asks you to confirm with a
+            passkey first, and you can never remove your last one.
+          </p>
+          <PasskeyList labels={{ title: 'Your passkeys', errors: ERROR_SENTENCES }} />
+          <div className="actions">
+            <PasskeyEnrolButton
+              className="button-secondary"
+              labels={{ enrol: 'Add a passkey on this device', errors: ERROR_SENTENCES }}
+            />
+          </div>
+        </section>
+        <section className="panel" aria-labelledby="sessions-title">
+          <h2 id="sessions-title">Where you are signed in</h2>
+          <SessionsList />
+        </section>
+        <section className="panel" aria-labelledby="recovery-title">
+          <h2 id="recovery-title">Recovery codes</h2>
+          <p className="muted">
+            If you lose every passkey, a recovery code signs you in once. Making a new set asks you
+            to confirm with a passkey, and the old codes stop working.
+          </p>
+          <RecoveryCodes labels={{ title: 'Your recovery codes', errors: ERROR_SENTENCES }} />
+        </section>
+        <section className="panel" aria-labelledby="approvals-title">
+          <h2 id="approvals-title">New devices</h2>
+          <PendingApprovals labels={{ errors: ERROR_SENTENCES }} />
+        </section>
+      </RequireSession>
+    </Page>
+  );
+}

@@ -1,0 +1,64 @@
+import { type ComponentType, useEffect, useRef } from 'react';
+import { AccountSecurityPage } from './account/account-security-page.js';
+import { AuditLogPage } from './audit/audit-log-page.js';
+import { HomePage } from './home/home-page.js';
+import { NotFoundPage } from './home/not-found-page.js';
+import { SiteHeader } from './layout/site-header.js';
+import { usePath } from './navigation/use-location.js';
+import { PairDevicePage } from './pairing/pair-device-page.js';
+import { RecoverPage } from './recovery/recover-page.js';
+import { SignInPage } from './sign-in/sign-in-page.js';
+import { SignUpPage } from './sign-up/sign-up-page.js';
+import { WhoAmIPage } from './who-am-i/who-am-i-page.js';
+
+/** Every page by path; the server answers each of these paths with `index.html`. */
+const PAGES: Record<string, ComponentType> = {
+  '/': HomePage,
+  '/sign-in': SignInPage,
+  '/sign-up': SignUpPage,
+  '/account': AccountSecurityPage,
+  '/pair': PairDevicePage,
+  '/recover': RecoverPage,
+  '/me': WhoAmIPage,
+  '/audit': AuditLogPage,
+};
+
+/**
+ * The demo app: a banner, then the page for the current path.
+ *
+ * @example
+ * <LatchkeyProvider baseUrl="/auth"><App /></LatchkeyProvider>
+ */
+export function App() {
+  const path = usePath();
+  const CurrentPage = PAGES[path.replace(/(.)\/+$/, '$1')] ?? NotFoundPage;
+  const first = useRef(true);
+
+  // After a client-side navigation, move focus to the new page's heading, as a full load would.
+  useEffect(() => {
+    void path;
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('page-title')?.focus();
+  }, [path]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <SiteHeader />
+      <main id="main">
+        <CurrentPage key={path} />
+      </main>
+      <footer className="site-footer">
+        <p>
+          Latchkey demo · passkeys only: each device holds its own key, and nothing you type here
+          can be phished.
+        </p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import { useSession } from '@latchkey/react';
+import type { ReactNode } from 'react';
+import { Link } from '../navigation/link.js';
+import { FinishEnrolment } from './finish-enrolment.js';
+
+/**
+ * Shows `children` only to a fully signed-in session: a signed-out visitor is
+ * offered sign-in, and a recovery or paired session must first enrol a passkey.
+ *
+ * @example
+ * <RequireSession><AuditLog /></RequireSession>
+ */
+export function RequireSession({ children }: { children: ReactNode }) {
+  const { status, session } = useSession();
+  if (status === 'loading') {
+    return (
+      <p role="status" className="muted">
+        Checking your session…
+      </p>
+    );
+  }
+  if (status !== 'authenticated' || !session) {
+    return (
+      <section className="panel" aria-labelledby="signed-out-title">
+        <h2 id="signed-out-title">You are signed out</h2>
+        <p>
+          <Link to="/sign-in">Sign in</Link> to see this page, or{' '}
+          <Link to="/sign-up">create an account</Link>.
+        </p>
+      </section>
+    );
+  }
+  if (session.kind !== 'full') return <FinishEnrolment kind={session.kind} />;
+  return <>{children}</>;
+}

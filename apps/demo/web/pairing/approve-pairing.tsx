@@ -1,0 +1,143 @@
+import type { PairingLookupResponse } from '@latchkey/core';
+import { useLatchkeyClient, useStepUp } from '@latchkey/react';
+import { type FormEvent, useId, useState } from 'react';
+import { describeError } from '../errors/describe-error.js';
+import { formatDateTime } from '../formatting/format-date-time.js';
+
+type Pairing = PairingLookupResponse['pairing'];
+
+/**
+ * The trusted device's half of pairing: type the code the new device shows,
+ * see which device asked (confirming with a passkey first), then approve or deny.
+ *
+ * @example
+ * <ApprovePairing />
+ */
+export function ApprovePairing() {
+  const client = useLatchkeyClient();
+  const { withStepUp } = useStepUp();
+  const id = useId();
+  const [code, setCode] = useState('');
+  const [found, setFound] = useState<Pairing | null>(null);
+  const [pending, setPending] = useState<'lookup' | 'approve' | 'deny' | null>(null);
+  const [message, setMessage] = useState<{ text: string; tone: 'error' | 'success' } | null>(null);
+
+  const lookUp = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (pending) return;
+    const typed = code.trim().toUpperCase();
+    if (!typed) {
+      setMessage({ text: 'Type the code the new device shows.', tone: 'error' });
+      return;
+    }
+    setPending('lookup');
+    setMessage(null);
+    const result = await withStepUp(() => client.lookupPairing({ code: typed }));
+    setPending(null);
+    if (result.error) setMessage({ text: describeError(result.error), tone: 'error' });
+    else setFound(result.data.pairing);
+  };
+
+  const decide = async (decision: 'approve' | 'deny') => {
+    if (!found || pending) return;
+    setPending(decision);
+    setMessage(null);
+    const result = await withStepUp(() =>
+      decision === 'approve'
+        ? client.approvePairing({ code: found.code })
+        : client.denyPairing({ code: found.code }),
+    );
+    setPending(null);
+    if (result.error) {
+      setMessage({ text: describeError(result.error), tone: 'error' });
+      return;
+    }
+    setFound(null);
+    setCode('');
+    setMessage(
+      decision === 'approve'
+        ? { text: 'Approved. The new device can now create its own passkey.', tone: 'success' }
+        : { text: 'Denied. The new device was not let in.', tone: 'success' },
+    );
+  };
+
+  return (
+    <section className="panel" aria-labelledby={`${id}-title`} aria-busy={pending !== null}>
+      <h2 id={`${id}-title`}>Approve a new device</h2>
+      {found ? (
+        <section className="pairing-request" aria-labelledby={`${id}-request`}>
+          <h3 id={`${id}-request`}>Is this your device?</h3>
+          <dl className="details">
+            <div>
+              <dt>Name</dt>
+              <dd>{found.deviceName ?? 'Not given'}</dd>
+            </div>
+            <div>
+              <dt>Browser</dt>
+              <dd>
+                {found.device.browser} on {found.device.os}
+              </dd>
+            </div>
+            <div>
+              <dt>Address</dt>
+              <dd>{found.ip ?? 'Unknown'}</dd>
+            </div>
+            <div>
+              <dt>Asked at</dt>
+              <dd>{formatDateTime(found.createdAt)}</dd>
+            </div>
+          </dl>
+          <p className="muted">Approve only a device you are holding right now.</p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button-primary"
+              aria-disabled={pending !== null || undefined}
+              onClick={() => void decide('approve')}
+            >
+              {pending === 'approve' ? 'Approving…' : 'Approve this device'}
+            </button>
+            <button
+              type="button"
+              className="button-danger"
+              aria-disabled={pending !== null || undefined}
+              onClick={() => void decide('deny')}
+            >
+              Deny
+            </button>
+          </div>
+        </section>
+      ) : (
+        <form className="form" onSubmit={lookUp} noValidate>
+          <div className="field">
+            <label htmlFor={`${id}-code`}>Pairing code</label>
+            <input
+              id={`${id}-code`}
+              type="text"
+              autoComplete="off"
+              autoCapitalize="characters"
+              spellCheck={false}
+              aria-describedby={`${id}-hint`}
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+            />
+            <span id={`${id}-hint`} className="hint">
+              The code the new device shows. You will confirm with your passkey before you see the
+              device.
+            </span>
+          </div>
+          <button
+            type="submit"
+            className="button-primary"
+            aria-disabled={pending !== null || undefined}
+          >
+            {pending === 'lookup' ? 'Looking up…' : 'Look up'}
+          </button>
+        </form>
+      )}
+      <p role="status" className={message?.tone === 'success' ? 'success' : 'error'}>
+        {message?.text}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import { PasskeySignIn, useSession } from '@latchkey/react';
+import { useEffect, useRef } from 'react';
+import { ERROR_SENTENCES } from '../errors/describe-error.js';
+import { Page } from '../layout/page.js';
+import { Link } from '../navigation/link.js';
+import { navigate } from '../navigation/use-location.js';
+
+/**
+ * Sign in with a passkey: with an email (that account's passkeys), without one
+ * (any passkey this device holds for the site), or from the email field's autofill.
+ *
+ * @example
+ * <SignInPage />
+ */
+export function SignInPage() {
+  const { status, user } = useSession();
+  // Signing in here, by the button, from autofill or in another tab, leads on to the account.
+  // (The form itself unmounts the moment the session changes, so this page does it.)
+  const signedOutHere = useRef(false);
+  useEffect(() => {
+    if (status === 'unauthenticated') signedOutHere.current = true;
+    else if (status === 'authenticated' && signedOutHere.current) navigate('/account');
+  }, [status]);
+
+  return (
+    <Page
+      title="Sign in"
+      intro="Sign in with a passkey, no password. Leave the email empty to choose any passkey this device has for this site; passkeys also show up in the email field’s suggestions."
+    >
+      {status === 'authenticated' && user ? (
+        <section className="panel" aria-labelledby="already-title">
+          <h2 id="already-title">You are signed in</h2>
+          <p>
+            You are signed in as {user.email ?? user.displayName ?? 'an account without an email'}.
+            See <Link to="/account">Account security</Link>, or sign out to use another account.
+          </p>
+        </section>
+      ) : (
+        <section className="panel">
+          <PasskeySignIn
+            labels={{ errors: ERROR_SENTENCES, failed: 'Could not sign in. Try again.' }}
+          />
+        </section>
+      )}
+      <ul className="aside-links">
+        <li>
+          No account yet? <Link to="/sign-up">Sign up with a passkey</Link>.
+        </li>
+        <li>
+          New device? <Link to="/pair">Pair it</Link> with one you are signed in on.
+        </li>
+        <li>
+          Lost your passkeys? <Link to="/recover">Use a recovery code</Link>.
+        </li>
+      </ul>
+    </Page>
+  );
+}
