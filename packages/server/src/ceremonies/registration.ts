@@ -255,7 +255,8 @@ export const registrationRoutes: RouteHandlers = {
     });
     if (ctx.session && ctx.session.kind !== 'full') {
       // A recovery or paired (enrol-only) session becomes a full one once it has its own passkey.
-      await sessions.rotate(ctx, { kind: 'full' });
+      // It now belongs to this passkey: revoking the passkey ends it.
+      await sessions.rotate(ctx, { kind: 'full', credentialId: credential.credentialId });
     }
 
     return {

@@ -102,6 +102,21 @@ describe('recovery codes', () => {
     ).toBe(200);
   });
 
+  it('ties the recovered session to the passkey it enrols: revoking that passkey ends it', async () => {
+    const { server, browser, codes } = await account();
+    const lost = server.browser();
+    await lost.call('POST', '/auth/recovery', { code: codes[0] });
+    await lost.signUp({}, 'New phone');
+    const newPasskey = lost.authenticator.credentials[0]!.id;
+    await browser.signIn();
+    await browser.stepUp();
+    const res = await browser.call('DELETE', `/auth/passkeys/${newPasskey}`);
+    expect(res.status).toBe(200);
+    expect((await lost.call('GET', '/auth/session')).body.user).toBeNull();
+    const revoked = (await server.latchkey.api.audit.list({ limit: 5 })).find((e) => e.type === 'passkey.revoked');
+    expect(revoked?.data).toMatchObject({ credentialId: newPasskey, sessionsEnded: 1 });
+  });
+
   it('lets a recovery session sign out', async () => {
     const { server, codes } = await account();
     const lost = server.browser({ authenticator: createTestAuthenticator() });

@@ -109,7 +109,7 @@ export class SessionManager {
    */
   async rotate(
     ctx: RequestContext,
-    patch: Partial<Pick<SessionRecord, 'kind' | 'elevatedUntil'>>,
+    patch: Partial<Pick<SessionRecord, 'kind' | 'elevatedUntil' | 'credentialId'>>,
   ): Promise<SessionRecord> {
     const session = ctx.session;
     if (!session) throw new LatchkeyError('UNAUTHENTICATED', 'Sign in first');

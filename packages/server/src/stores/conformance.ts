@@ -732,13 +732,14 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
 
     it('rotates the secret: the old hash stops working at once', async () => {
       const store = get();
-      const { user } = await seedUser(store);
-      const session = makeSession(user.id, { kind: 'recovery' });
+      const { user, credential } = await seedUser(store);
+      const session = makeSession(user.id, { kind: 'recovery', credentialId: null });
       await store.createSession(session);
       const newHash = base64url(randomBytes(32));
       await store.rotateSession(session.id, newHash, {
         kind: 'full',
         expiresAt: session.expiresAt + 9,
+        credentialId: credential.credentialId,
       });
       expect(await store.getSessionBySecretHash(session.secretHash)).toBeNull();
       expect(await store.getSessionBySecretHash(newHash)).toEqual({
@@ -746,6 +747,7 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
         secretHash: newHash,
         kind: 'full',
         expiresAt: session.expiresAt + 9,
+        credentialId: credential.credentialId,
       });
       const newerHash = base64url(randomBytes(32));
       await store.rotateSession(session.id, newerHash);

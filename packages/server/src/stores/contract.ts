@@ -256,7 +256,7 @@ export interface DurableStore {
   rotateSession(
     id: string,
     newSecretHash: string,
-    patch?: Partial<Pick<SessionRecord, 'kind' | 'elevatedUntil' | 'expiresAt'>>,
+    patch?: Partial<Pick<SessionRecord, 'kind' | 'elevatedUntil' | 'expiresAt' | 'credentialId'>>,
   ): Promise<void>;
   deleteSession(id: string): Promise<void>;
   deleteSessionsOfUser(

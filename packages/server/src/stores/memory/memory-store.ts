@@ -318,6 +318,7 @@ export function memoryStore(): LatchkeyStore {
       if (patch?.kind !== undefined) session.kind = patch.kind;
       if (patch?.elevatedUntil !== undefined) session.elevatedUntil = patch.elevatedUntil;
       if (patch?.expiresAt !== undefined) session.expiresAt = patch.expiresAt;
+      if (patch?.credentialId !== undefined) session.credentialId = patch.credentialId;
     },
 
     async deleteSession(id) {

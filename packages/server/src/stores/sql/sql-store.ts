@@ -378,7 +378,12 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     async rotateSession(id, newSecretHash, patch = {}) {
       const set = assignments(
         patch,
-        { kind: 'kind', elevatedUntil: 'elevated_until', expiresAt: 'expires_at' },
+        {
+          kind: 'kind',
+          elevatedUntil: 'elevated_until',
+          expiresAt: 'expires_at',
+          credentialId: 'credential_id',
+        },
         3,
       );
       await db().query(
