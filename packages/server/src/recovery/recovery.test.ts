@@ -113,7 +113,9 @@ describe('recovery codes', () => {
     const res = await browser.call('DELETE', `/auth/passkeys/${newPasskey}`);
     expect(res.status).toBe(200);
     expect((await lost.call('GET', '/auth/session')).body.user).toBeNull();
-    const revoked = (await server.latchkey.api.audit.list({ limit: 5 })).find((e) => e.type === 'passkey.revoked');
+    const revoked = (await server.latchkey.api.audit.list({ limit: 5 })).find(
+      (e) => e.type === 'passkey.revoked',
+    );
     expect(revoked?.data).toMatchObject({ credentialId: newPasskey, sessionsEnded: 1 });
   });
 
