@@ -1,14 +1,10 @@
 import { type AuthenticationResponseJSON, base64urlDecode, LatchkeyError } from '@latchkey/core';
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import type { RequestContext } from '../http/request-context.js';
-import { sha256Bytes } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
-import {
-  bytesEqual,
-  parseAuthenticatorDataHead,
-  parseClientData,
-} from '../internal/webauthn-data.js';
+import { parseAuthenticatorDataHead } from '../internal/webauthn-data.js';
 import type { ChallengeRecord, CredentialRecord, UserRecord } from '../stores/contract.js';
+import { checkAuthenticatorFlags, checkClientDataType, checkOrigin } from './ceremony-checks.js';
 import { consumeChallenge } from './challenges.js';
 
 export interface VerifiedAssertion {
@@ -34,20 +30,12 @@ export async function verifyAssertion(
   let credentialId: string | null = null;
   try {
     // §7.2 steps 10-11: C := parsed clientDataJSON; C.type must be "webauthn.get".
-    const clientData = parseClientData(response.response.clientDataJSON);
-    if (clientData?.type !== 'webauthn.get') {
-      throw new LatchkeyError('VERIFICATION_FAILED', 'The response is not a WebAuthn assertion');
-    }
+    const clientData = checkClientDataType(response.response.clientDataJSON, 'webauthn.get');
     // §7.2 step 12: C.challenge must be the challenge we issued (single use, bound).
     const challenge = await consumeChallenge(services, ctx, clientData.challenge, kind);
     userId = challenge.userId;
-    // §7.2 step 13-14: the origin must be one we expect; no cross-origin iframes.
-    if (!config.origins.includes(clientData.origin) || clientData.crossOrigin) {
-      throw new LatchkeyError(
-        'ORIGIN_MISMATCH',
-        `Origin ${clientData.origin.slice(0, 100)} is not allowed`,
-      );
-    }
+    // §7.2 steps 13-14: the origin must be one we expect; no cross-origin iframes.
+    checkOrigin(clientData, config);
     // §7.2 step 5: the credential must be known (and, step 6, belong to the identified user).
     if (response.id !== response.rawId)
       throw new LatchkeyError('VERIFICATION_FAILED', 'id and rawId differ');
@@ -77,20 +65,10 @@ export async function verifyAssertion(
     // §7.2 steps 15-17: rpIdHash, UP, and UV when required.
     const head = parseAuthenticatorDataHead(base64urlDecode(response.response.authenticatorData));
     if (!head) throw new LatchkeyError('VERIFICATION_FAILED', 'Authenticator data is too short');
-    if (
-      credential.rpId !== challenge.rpId ||
-      !bytesEqual(head.rpIdHash, await sha256Bytes(challenge.rpId))
-    ) {
+    if (credential.rpId !== challenge.rpId) {
       throw new LatchkeyError('RP_ID_MISMATCH', 'The passkey was made for another site');
     }
-    if (!head.userPresent)
-      throw new LatchkeyError('VERIFICATION_FAILED', 'User presence is required');
-    if (config.userVerification === 'required' && !head.userVerified) {
-      throw new LatchkeyError(
-        'USER_VERIFICATION_REQUIRED',
-        'Unlock the passkey with a fingerprint, face or PIN',
-      );
-    }
+    await checkAuthenticatorFlags(head, challenge.rpId, config);
 
     // §7.2 step 20: the signature. The counter is checked below, after the
     // signature is known good, so forged data cannot raise a regression alarm.

@@ -192,11 +192,7 @@ export function createGate(services: Services, parts: GateParts, options: GateOp
       }
 
       // Grace only for configured origins: a rebound DNS name must not open it.
-      if (
-        originGrace &&
-        ctx.originAllowed &&
-        (await store.countCredentialsForRpId(ctx.rpId)) === 0
-      ) {
+      if (originGrace && ctx.originAllowed && !(await store.hasActiveCredentialForRpId(ctx.rpId))) {
         return pass(anonymous('grace'), new Headers({ 'x-latchkey-grace': ctx.rpId }));
       }
       return deny(request, new LatchkeyError('UNAUTHENTICATED', 'Sign in first'));

@@ -8,7 +8,7 @@ import { toWireSession, toWireSessionInfo } from './session-manager.js';
 export const sessionRoutes: RouteHandlers = {
   async getSession(ctx, services) {
     const { config, store } = services;
-    const grace = (await store.countCredentialsForRpId(ctx.rpId)) === 0;
+    const grace = !(await store.hasActiveCredentialForRpId(ctx.rpId));
     // Can a device that is not signed in register here (sign up, or enrol for approval)?
     const signUp =
       config.mode === 'owner'

@@ -36,7 +36,7 @@ export function combineStores(
     getUserByEmail: (email) => durable.getUserByEmail(email),
     getUserByHandle: (userHandle) => durable.getUserByHandle(userHandle),
     updateUser: (id, patch) => durable.updateUser(id, patch),
-    countCredentialsForRpId: (rpId) => durable.countCredentialsForRpId(rpId),
+    hasActiveCredentialForRpId: (rpId) => durable.hasActiveCredentialForRpId(rpId),
     addCredential: (credential) => durable.addCredential(credential),
     getCredential: (credentialId) => durable.getCredential(credentialId),
     listCredentials: (userId) => durable.listCredentials(userId),

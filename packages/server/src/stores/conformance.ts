@@ -510,17 +510,21 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
       expect(await store.updateUser(uid('nobody'), { displayName: 'x' })).toBeNull();
     });
 
-    it('counts users with an active passkey on an RP ID', async () => {
+    it('knows whether an RP ID has an active passkey (pending ones and other RP IDs do not count)', async () => {
       const store = get();
       const rpId = `${uid('rp')}.example`;
-      expect(await store.countCredentialsForRpId(rpId)).toBe(0);
-      const { user: a } = await seedUser(store, { credential: { rpId } });
-      await store.addCredential(makeCredential(a.id, { rpId }));
+      expect(await store.hasActiveCredentialForRpId(rpId)).toBe(false);
       const { user: b } = await seedUser(store, { credential: { rpId, status: 'pending' } });
       await seedUser(store, { credential: { rpId: `other.${rpId}` } });
-      expect(await store.countCredentialsForRpId(rpId)).toBe(1);
+      expect(await store.hasActiveCredentialForRpId(rpId)).toBe(false);
       await store.addCredential(makeCredential(b.id, { rpId }));
-      expect(await store.countCredentialsForRpId(rpId)).toBe(2);
+      expect(await store.hasActiveCredentialForRpId(rpId)).toBe(true);
+      await store.deleteCredential(
+        b.id,
+        (await store.listCredentials(b.id)).find((c) => c.status === 'active')!.credentialId,
+        { allowLast: true },
+      );
+      expect(await store.hasActiveCredentialForRpId(rpId)).toBe(false);
     });
   });
 

@@ -210,8 +210,11 @@ export interface DurableStore {
     id: string,
     patch: Partial<Pick<UserRecord, 'displayName' | 'tier'>>,
   ): Promise<UserRecord | null>;
-  /** Counts users with at least one active passkey on `rpId` (owner mode and grace). */
-  countCredentialsForRpId(rpId: string): Promise<number>;
+  /**
+   * Whether any active passkey exists for `rpId` (the gate's grace, `/session`'s
+   * `rp.grace`). Asked on every such request: it must not scan every credential.
+   */
+  hasActiveCredentialForRpId(rpId: string): Promise<boolean>;
 
   /** Throws `StoreConflictError` when the credential id exists (for any user). */
   addCredential(credential: CredentialRecord): Promise<void>;

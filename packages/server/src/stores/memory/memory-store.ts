@@ -210,13 +210,11 @@ export function memoryStore(): LatchkeyStore {
       return copy(user);
     },
 
-    async countCredentialsForRpId(rpId) {
-      const users = new Set<string>();
+    async hasActiveCredentialForRpId(rpId) {
       for (const credential of open().credentials.values()) {
-        if (credential.rpId === rpId && credential.status === 'active')
-          users.add(credential.userId);
+        if (credential.rpId === rpId && credential.status === 'active') return true;
       }
-      return users.size;
+      return false;
     },
 
     async addCredential(credential) {

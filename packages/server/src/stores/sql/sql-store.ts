@@ -243,12 +243,13 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
       return rows[0] === undefined ? null : readUser(rows[0]);
     },
 
-    async countCredentialsForRpId(rpId) {
-      const { rows } = await db().query<{ n: unknown }>(
-        `SELECT count(DISTINCT user_id) AS n FROM ${t.credentials} WHERE rp_id = $1 AND status = 'active'`,
+    async hasActiveCredentialForRpId(rpId) {
+      // One probe of the partial index credentials_active_rp_id_idx, however many passkeys exist.
+      const { rows } = await db().query<{ found: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM ${t.credentials} WHERE rp_id = $1 AND status = 'active') AS found`,
         [rpId],
       );
-      return millis(rows[0]?.n ?? 0);
+      return rows[0]?.found === true;
     },
 
     async addCredential(credential) {

@@ -1,0 +1,56 @@
+import { LatchkeyError } from '@latchkey/core';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { sha256Bytes } from '../internal/crypto.js';
+import { bytesEqual, type ClientData, parseClientData } from '../internal/webauthn-data.js';
+
+/**
+ * WebAuthn L3 §7.1 steps 5-7 / §7.2 steps 10-11: parse `clientDataJSON` and
+ * check its type ("webauthn.create" or "webauthn.get").
+ */
+export function checkClientDataType(
+  clientDataJSON: string,
+  type: 'webauthn.create' | 'webauthn.get',
+): ClientData {
+  const clientData = parseClientData(clientDataJSON);
+  if (clientData?.type !== type) {
+    throw new LatchkeyError(
+      'VERIFICATION_FAILED',
+      type === 'webauthn.create'
+        ? 'The response is not a WebAuthn registration'
+        : 'The response is not a WebAuthn assertion',
+    );
+  }
+  return clientData;
+}
+
+/** §7.1 step 9 / §7.2 steps 13-14: an expected origin, and no cross-origin iframe. */
+export function checkOrigin(clientData: ClientData, config: ResolvedConfig): void {
+  if (!config.origins.includes(clientData.origin) || clientData.crossOrigin) {
+    throw new LatchkeyError(
+      'ORIGIN_MISMATCH',
+      `Origin ${clientData.origin.slice(0, 100)} is not allowed`,
+    );
+  }
+}
+
+/**
+ * §7.1 steps 13-15 / §7.2 steps 15-17: the RP ID hash, user presence, and user
+ * verification when the policy requires it.
+ */
+export async function checkAuthenticatorFlags(
+  data: { rpIdHash: Uint8Array; userPresent: boolean; userVerified: boolean },
+  rpId: string,
+  config: ResolvedConfig,
+): Promise<void> {
+  if (!bytesEqual(data.rpIdHash, await sha256Bytes(rpId))) {
+    throw new LatchkeyError('RP_ID_MISMATCH', 'The passkey was made for another site');
+  }
+  if (!data.userPresent)
+    throw new LatchkeyError('VERIFICATION_FAILED', 'User presence is required');
+  if (config.userVerification === 'required' && !data.userVerified) {
+    throw new LatchkeyError(
+      'USER_VERIFICATION_REQUIRED',
+      'Unlock the passkey with a fingerprint, face or PIN',
+    );
+  }
+}
