@@ -8,7 +8,7 @@
  * const timed = timedStore(memoryStore());
  * timed.profiling = true;
  * await latchkey.handler(request);
- * const { storeMs, calls } = timed.take(); // e.g. 0.04, ['getSessionBySecretHash', 'getUser']
+ * const { storeMs, calls } = timed.take(); // e.g. 0.04, [{ name: 'getSessionBySecretHash', ms: 0.02 }, …]
  */
 export function timedStore(store) {
   let depth = 0;
@@ -29,10 +29,14 @@ export function timedStore(store) {
 
   function timed(name, method) {
     return function timedMethod(...args) {
-      calls.push(name);
-      if (depth++ === 0) enteredAt = performance.now();
+      const call = { name, ms: 0 };
+      calls.push(call);
+      const started = performance.now();
+      if (depth++ === 0) enteredAt = started;
       const leave = () => {
-        if (--depth === 0) storeMs += performance.now() - enteredAt;
+        const now = performance.now();
+        call.ms = now - started;
+        if (--depth === 0) storeMs += now - enteredAt;
       };
       let result;
       try {
