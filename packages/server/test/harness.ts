@@ -29,7 +29,7 @@ export interface Answer<T = any> {
 export class TestBrowser {
   readonly cookies = new Map<string, string>();
   constructor(
-    readonly latchkey: Latchkey,
+    public latchkey: Latchkey,
     public authenticator: TestAuthenticator,
     readonly origin = ORIGIN,
     readonly peer = '203.0.113.7',

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestServer } from '../../test/harness.js';
-import { latchkeyHono } from './hono.js';
-import { toNodeListener, toNodeMiddleware } from './node.js';
+import { honoGate, latchkeyHono } from './hono.js';
+import { nodeGate, toNodeListener, toNodeMiddleware } from './node.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -79,5 +79,61 @@ describe('hono adapter', () => {
     const res = await app.request('http://localhost:3000/auth/session');
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).rp.id).toBe('localhost');
+  });
+});
+
+describe('gate middleware', () => {
+  it('Hono: refuses without a session, passes with one and tells the route who it is', async () => {
+    const test = createTestServer({ rateLimit: false });
+    const owner = test.browser();
+    await owner.signUp({ email: 'ada@example.com' });
+    const app = new Hono();
+    app.use(latchkeyHono(test.latchkey.handler));
+    app.use('/api/*', honoGate(test.latchkey.gate({ loopbackBypass: false })));
+    app.get('/api/me', (c) =>
+      c.json({
+        via: (c.get('latchkey' as never) as any).via,
+        email: (c.get('latchkey' as never) as any).user.email,
+      }),
+    );
+    const anonymous = await app.request('http://localhost:3000/api/me');
+    expect(anonymous.status).toBe(401);
+    const signedIn = await app.request('http://localhost:3000/api/me', {
+      headers: { cookie: `latchkey=${owner.cookies.get('latchkey')}` },
+    });
+    expect(await signedIn.json()).toEqual({ via: 'session', email: 'ada@example.com' });
+  });
+
+  it('Express/Connect: answers what the gate refuses, sets req.latchkey and keeps the body for the app', async () => {
+    const test = createTestServer({ rateLimit: false, origins: ['http://localhost:3000'] });
+    const owner = test.browser();
+    await owner.signUp({ email: 'ada@example.com' });
+    const gate = nodeGate(test.latchkey.gate({ loopbackBypass: false }));
+    const url = await listen(
+      createServer((req, res) => {
+        void gate(req as any, res, () => {
+          let body = '';
+          req.on('data', (chunk) => {
+            body += chunk;
+          });
+          req.on('end', () => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ email: (req as any).latchkey.user.email, body }));
+          });
+        });
+      }),
+    );
+    const refused = await fetch(`${url}/api/notes`, { method: 'POST', body: 'x' });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as any).error.code).toBe('UNAUTHENTICATED');
+    const passed = await fetch(`${url}/api/notes`, {
+      method: 'POST',
+      headers: {
+        cookie: `latchkey=${owner.cookies.get('latchkey')}`,
+        origin: 'http://localhost:3000',
+      },
+      body: 'hello',
+    });
+    expect(await passed.json()).toEqual({ email: 'ada@example.com', body: 'hello' });
   });
 });
