@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { PopPublicKey } from './pop.js';
 import { id, label, timestamp } from './primitives.js';
 
 /** A scope: `read`, `write`, `admin`, or one an app defines (`notes:write`). */
@@ -102,6 +103,8 @@ export type HandoffResponse = z.infer<typeof HandoffResponse>;
 
 export const HandoffExchangeRequest = z.strictObject({
   token: z.string().check(z.minLength(16), z.maxLength(4096)),
+  /** The target browser's device key: required for an account on the locked tier. */
+  popKey: z.optional(PopPublicKey),
 });
 export type HandoffExchangeRequest = z.infer<typeof HandoffExchangeRequest>;
 

@@ -63,6 +63,15 @@ export function handoffRoutes(keys: SigningKeys): RouteHandlers {
         if (claim === 'aud') throw invalid('This handoff link is for another origin');
         throw invalid('This handoff link is not valid');
       }
+      // A locked account's session on the target origin is bound to that browser's
+      // device key too; refused before the link is used up, so the page can retry.
+      const owner = await store.getUser(claims.sub);
+      if (owner?.tier === 'locked' && !ctx.body.popKey) {
+        throw new LatchkeyError(
+          'POP_REQUIRED',
+          'This account needs a device key with every sign-in',
+        );
+      }
       // Stores measure marker expiry on the wall clock; keep the marker for the
       // token's remaining life (plus slack), whatever clock `config.now` runs.
       const remaining = claims.exp * 1000 - ctx.now;
@@ -82,6 +91,7 @@ export function handoffRoutes(keys: SigningKeys): RouteHandlers {
         userId: user.id,
         kind: 'full',
         credentialId: source.credentialId,
+        popKey: ctx.body.popKey ? JSON.stringify(ctx.body.popKey) : null,
       });
       await audit.record(ctx, 'handoff.exchanged', user.id, {
         jti: claims.jti,

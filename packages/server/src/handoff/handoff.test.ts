@@ -123,6 +123,24 @@ describe('handoff to another origin', () => {
     expect(res.body.error.message).toBe('The session that made this link has ended');
   });
 
+  it('binds a locked account’s new session to the target browser’s device key', async () => {
+    const { store, browser, there } = await twoOrigins();
+    const user = (await store.getUserByEmail('ada@example.com'))!;
+    await store.updateUser(user.id, { tier: 'locked' });
+    const answer = await handoff(browser);
+    const without = await there.call('POST', '/auth/handoff/exchange', { token: answer.token });
+    expect([without.status, without.body.error.code]).toEqual([401, 'POP_REQUIRED']);
+    // Refused before the link was used up: the page can retry with its key.
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+    ]);
+    const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+    const popKey = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+    const res = await there.call('POST', '/auth/handoff/exchange', { token: answer.token, popKey });
+    expect(res.status).toBe(200);
+    expect(res.body.session.locked).toBe(true);
+  });
+
   it('needs a browser session to issue one', async () => {
     const { local, browser } = await twoOrigins();
     const anonymous = local.browser();
