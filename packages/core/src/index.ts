@@ -1,17 +1,20 @@
 // @latchkey/core: the wire protocol shared by the server, the React kit and the CLI.
 
+export { createLatchkeyClient } from './client/create-latchkey-client.js';
+export { createLeanLatchkeyClient } from './client/create-lean-latchkey-client.js';
 export type {
   JsonRouteName,
   LatchkeyClient,
   LatchkeyClientOptions,
   LatchkeyResult,
   RequestOptions,
-} from './client/create-latchkey-client.js';
-export { createLatchkeyClient } from './client/create-latchkey-client.js';
+} from './client/latchkey-client.js';
 export { base64urlDecode, base64urlEncode, isBase64url } from './encoding/base64url.js';
 export type { ErrorCode } from './errors/codes.js';
 export { ERROR_CODES, isErrorCode, statusOf } from './errors/codes.js';
 export { isLatchkeyError, LatchkeyError } from './errors/latchkey-error.js';
+export type { RouteSpec, RouteSpecs } from './route-specs.js';
+export { routeSpecs } from './route-specs.js';
 export type {
   HttpMethod,
   PathParamNames,
@@ -66,6 +69,12 @@ export {
   PopPublicKey,
   TierRequest,
 } from './schemas/pop.js';
+export {
+  PrfKeyInfo,
+  PrfKeysResponse,
+  WRAPPED_KEY_MAX_LENGTH,
+  WrappedKeyRequest,
+} from './schemas/prf.js';
 export { Empty, Ok } from './schemas/primitives.js';
 export {
   RecoveryCodesResponse,

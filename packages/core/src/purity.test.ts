@@ -66,6 +66,57 @@ export function importedModules(code: string): string[] {
   ].sort();
 }
 
+/**
+ * Every module `entry` loads at run time, itself included: relative imports and
+ * re-exports followed through the source tree, package names as they are.
+ * `import type` and `export type` are erased, so they are no edge; `import
+ * { type X }` is kept by `verbatimModuleSyntax`, so it is one.
+ */
+export function runtimeImports(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (!file.startsWith('/')) return;
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    for (const statement of source.statements) {
+      const typeOnly =
+        (ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly) ||
+        (ts.isExportDeclaration(statement) && statement.isTypeOnly);
+      const specifier =
+        (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+        statement.moduleSpecifier &&
+        ts.isStringLiteral(statement.moduleSpecifier)
+          ? statement.moduleSpecifier.text
+          : null;
+      if (typeOnly || specifier === null) continue;
+      visit(
+        specifier.startsWith('.')
+          ? join(dirname(file), specifier.replace(/\.js$/, '.ts'))
+          : specifier,
+      );
+    }
+  };
+  visit(entry);
+  return [...seen].map((file) => (file.startsWith('/') ? relative(srcDir, file) : file)).sort();
+}
+
+/**
+ * The packages a built file loads, through its relative imports too: a build
+ * may be one file or keep one file per module.
+ */
+function packagesImported(entry: string): string[] {
+  const files = new Set([entry]);
+  const packages = new Set<string>();
+  for (const file of files) {
+    for (const name of importedModules(readFileSync(file, 'utf8'))) {
+      if (name.startsWith('.')) files.add(join(dirname(file), name));
+      else packages.add(name);
+    }
+  }
+  return [...packages].sort();
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -106,6 +157,29 @@ describe('the purity checks themselves', () => {
   });
 });
 
+describe('the schema-free modules', () => {
+  it('the import walk reads value imports and skips type-only ones', () => {
+    // The validating client reaches zod through a value import; its types file does not.
+    expect(runtimeImports(join(srcDir, 'client/create-latchkey-client.ts'))).toContain('zod/mini');
+    expect(runtimeImports(join(srcDir, 'client/latchkey-client.ts'))).toEqual([
+      'client/latchkey-client.ts',
+    ]);
+  });
+
+  // A browser bundle that uses only these carries neither zod nor a schema.
+  it.each(['route-specs.ts', 'client/create-lean-latchkey-client.ts'])(
+    '%s loads no zod and no schema at run time',
+    (file) => {
+      const loaded = runtimeImports(join(srcDir, file));
+      expect(loaded).toContain(file);
+      expect(
+        loaded.filter((name) => name.startsWith('zod') || name.startsWith('schemas/')),
+      ).toEqual([]);
+      expect(loaded).not.toContain('routes.ts');
+    },
+  );
+});
+
 describe('@latchkey/core purity', () => {
   const files = sourceFiles(srcDir);
 
@@ -131,7 +205,7 @@ describe('@latchkey/core purity', () => {
   it.skipIf(!built).each(builds.map((file) => [relative(packageDir, file), file]))(
     '%s imports only zod/mini',
     (_, file) => {
-      const imports = importedModules(readFileSync(file, 'utf8'));
+      const imports = packagesImported(file);
       expect(imports.length).toBeGreaterThan(0);
       expect(imports.filter((name) => !ALLOWED_IMPORTS.has(name))).toEqual([]);
     },

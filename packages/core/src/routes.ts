@@ -28,6 +28,7 @@ import {
   PopProveResponse,
   TierRequest,
 } from './schemas/pop.js';
+import { PrfKeysResponse, WrappedKeyRequest } from './schemas/prf.js';
 import { Empty, Ok } from './schemas/primitives.js';
 import {
   RecoveryCodesResponse,
@@ -64,7 +65,7 @@ import {
  */
 export type RouteAuth = 'public' | 'session' | 'elevated' | 'enrol' | 'pairing';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One row of the route table. */
 export interface RouteDefinition {
@@ -92,7 +93,9 @@ const route = <const R extends RouteDefinition>(r: R): R => r;
 
 /**
  * The route table: the single source of the HTTP contract. The server's router
- * and `createLatchkeyClient` are both built from it.
+ * is built from it, and `createLatchkeyClient` validates answers with its
+ * schemas. A route added here also needs its wire facts in `routeSpecs`
+ * (`route-specs.ts`), which the clients call routes with.
  *
  * @example
  * routes.authenticate.path // '/passkeys/authenticate'
@@ -382,6 +385,21 @@ export const routes = {
     path: '/tier',
     auth: 'elevated',
     request: TierRequest,
+    response: Ok,
+  }),
+
+  prfKeys: route({
+    method: 'GET',
+    path: '/prf',
+    auth: 'session',
+    request: null,
+    response: PrfKeysResponse,
+  }),
+  setWrappedKey: route({
+    method: 'PUT',
+    path: '/passkeys/:credentialId/wrapped-key',
+    auth: 'elevated',
+    request: WrappedKeyRequest,
     response: Ok,
   }),
 

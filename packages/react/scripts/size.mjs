@@ -46,6 +46,14 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 for (const [group, bytes] of [...groups].sort((a, b) => b[1] - a[1])) {
   console.log(`  ${group.padEnd(24)} ${kb(bytes)} minified`);
 }
+if (groups.has('zod')) {
+  // The kit makes its client with createLeanLatchkeyClient, which loads no schema (core's
+  // purity test checks it); zod here means a schema is reached, or core's build keeps its
+  // schemas in the same module as the client so the bundler cannot drop them.
+  console.log(
+    '  zod and the schemas come from @latchkey/core: check what imports them, and that core ships one module per file',
+  );
+}
 console.log(
   `@latchkey/react: ${kb(code.length)} minified, ${kb(gzip)} gzip (budget ${kb(BUDGET)} gzip)`,
 );

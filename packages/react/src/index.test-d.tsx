@@ -3,12 +3,14 @@ import type {
   LatchkeyError,
   LatchkeyResult,
   PasskeyInfo,
+  PopPublicKey,
   Session,
   User,
 } from '@latchkey/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type Enrolled,
+  type LatchkeyExtension,
   LatchkeyProvider,
   type LatchkeyProviderProps,
   PairPrompt,
@@ -21,6 +23,7 @@ import {
   RecoveryCodes,
   type RecoveryCodesProps,
   type SessionStatus,
+  type SessionStore,
   type SignedIn,
   useEnrolPasskey,
   usePairing,
@@ -81,6 +84,22 @@ describe('component props', () => {
     expectTypeOf<{ children: null }>().not.toExtend<LatchkeyProviderProps>();
     // @ts-expect-error: a client and a baseUrl at once
     <LatchkeyProvider baseUrl="/auth" client={null as unknown as LatchkeyClient} />;
+  });
+
+  it('takes extensions with a client or a baseUrl, not with a store of its own', () => {
+    const extension: LatchkeyExtension = {
+      popKey: async () => undefined,
+      onSession: ({ session }) => (session.locked ? () => {} : undefined),
+      onPopRequired: async (client) => client.baseUrl !== '',
+    };
+    <LatchkeyProvider baseUrl="/auth" extensions={[extension, {}]} />;
+    <LatchkeyProvider client={null as unknown as LatchkeyClient} extensions={[extension]} />;
+    // @ts-expect-error: a store gets its extensions from createSessionStore
+    <LatchkeyProvider store={null as unknown as SessionStore} extensions={[extension]} />;
+    expectTypeOf<Parameters<NonNullable<LatchkeyExtension['popKey']>>>().toEqualTypeOf<[]>();
+    expectTypeOf<ReturnType<NonNullable<LatchkeyExtension['popKey']>>>().toEqualTypeOf<
+      Promise<PopPublicKey | undefined>
+    >();
   });
 
   it('types the enrol button', () => {

@@ -11,6 +11,7 @@ export { defaultPasskeyName, describeUserAgent } from './client/describe-user-ag
 export type { WebAuthnSupport } from './client/detect-webauthn-support.js';
 export { detectWebAuthnSupport } from './client/detect-webauthn-support.js';
 export type { Enrolled, EnrolOptions } from './client/enrol-passkey.js';
+export type { LatchkeyExtension } from './client/latchkey-extension.js';
 export { resetPairPromptDismissal } from './client/pair-prompt-dismissal.js';
 export type {
   RelyingPartyInfo,

@@ -3,7 +3,12 @@ import type { ErrorCode } from '../errors/codes.js';
 import type { LatchkeyError } from '../errors/latchkey-error.js';
 import type { PathParamNames, RouteInput } from '../routes.js';
 import type { PasskeyInfo } from '../schemas/passkey.js';
-import { createLatchkeyClient, type LatchkeyResult } from './create-latchkey-client.js';
+import {
+  createLatchkeyClient,
+  type LatchkeyClient,
+  type LatchkeyResult,
+} from './create-latchkey-client.js';
+import { createLeanLatchkeyClient } from './create-lean-latchkey-client.js';
 
 const client = createLatchkeyClient({ baseUrl: '/auth' });
 
@@ -89,5 +94,14 @@ describe('createLatchkeyClient types', () => {
       .toEqualTypeOf<RouteInput<'renamePasskey'> | undefined>();
     // @ts-expect-error: not a route
     client.request('notARoute');
+  });
+});
+
+describe('createLeanLatchkeyClient types', () => {
+  it('makes the same client type as createLatchkeyClient', () => {
+    expectTypeOf(createLeanLatchkeyClient).returns.toEqualTypeOf<LatchkeyClient>();
+    expectTypeOf(createLeanLatchkeyClient).parameters.toEqualTypeOf<
+      Parameters<typeof createLatchkeyClient>
+    >();
   });
 });

@@ -46,8 +46,10 @@ describe('ERROR_CODES', () => {
   it('client-side outcomes are the only codes with status 0', () => {
     expect(codes.filter((code) => ERROR_CODES[code] === 0).sort()).toEqual([
       'CEREMONY_CANCELLED',
+      'DECRYPTION_FAILED',
       'INVALID_RESPONSE',
       'NETWORK_ERROR',
+      'PRF_KEY_NOT_ENROLLED',
       'WEBAUTHN_UNSUPPORTED',
     ]);
   });

@@ -52,6 +52,10 @@ export const ERROR_CODES = {
   POP_REQUIRED: 401,
   POP_INVALID: 401,
 
+  // Keys derived from a passkey (the PRF extension, WebAuthn L3 §10.1.4).
+  /** The passkey (or the browser) cannot give a PRF output. */
+  PRF_UNSUPPORTED: 400,
+
   // Limits and infrastructure.
   RATE_LIMITED: 429,
   STORE_UNAVAILABLE: 503,
@@ -62,6 +66,10 @@ export const ERROR_CODES = {
   INVALID_RESPONSE: 0,
   CEREMONY_CANCELLED: 0,
   WEBAUTHN_UNSUPPORTED: 0,
+  /** The passkey used has no wrapped data key while others do: unlock with one of those first. */
+  PRF_KEY_NOT_ENROLLED: 0,
+  /** An encrypted envelope is malformed, was changed, or was made with another key. */
+  DECRYPTION_FAILED: 0,
 } as const;
 
 /** Every code in the registry. `switch (error.code)` over it narrows. */

@@ -29,6 +29,7 @@ export const AUDIT_EVENT_TYPES = [
   'handoff.exchanged',
   'tier.changed',
   'pop.failed',
+  'prf.key_wrapped',
   'rate.limited',
 ] as const;
 

@@ -282,6 +282,26 @@ describe('PublicKeyCredentialCreationOptionsJSON rejects', () => {
   });
 });
 
+describe('PRF extension inputs (WebAuthn L3 §10.1.4)', () => {
+  it('accept `prf: {}` at registration, to learn whether the passkey can give PRF outputs', () => {
+    const options = copy(registration.options);
+    setAt(options, 'extensions', { credProps: true, prf: {} });
+    expect(issuesOf(PublicKeyCredentialCreationOptionsJSON, options)).toEqual([]);
+  });
+
+  it('accept eval and evalByCredential, and refuse a salt that is not base64url', () => {
+    const options = copy(authenticationFixtures[0]!.options);
+    setAt(options, 'extensions', {
+      prf: { eval: { first: b64(43) }, evalByCredential: { AAAA: { first: b64(43) } } },
+    });
+    expect(issuesOf(PublicKeyCredentialRequestOptionsJSON, options)).toEqual([]);
+    setAt(options, 'extensions', { prf: { evalByCredential: { AAAA: { first: 'a+b' } } } });
+    expect(issuesOf(PublicKeyCredentialRequestOptionsJSON, options)).toContain(
+      'extensions.prf.evalByCredential.AAAA.first:custom',
+    );
+  });
+});
+
 describe('PublicKeyCredentialRequestOptionsJSON rejects', () => {
   const options = () =>
     copy(authenticationFixtures.find((f) => 'allowCredentials' in f.options)!.options);

@@ -22,13 +22,27 @@ const hints = z.optional(
   z.array(z.enum(['security-key', 'client-device', 'hybrid'])).check(z.maxLength(3)),
 );
 
-/** Extension inputs sent to the browser (`prf`, `credProps`); WebAuthn L3 §10. */
+/** PRF inputs (§10.1.4 `AuthenticationExtensionsPRFValues`), base64url. */
+const prfValues = z.object({ first: base64url(128), second: z.optional(base64url(128)) });
+
+/**
+ * Extension inputs sent to the browser (`prf`, `credProps`); WebAuthn L3 §10.
+ * `prf: {}` at registration asks whether the new passkey can give PRF outputs.
+ */
 const extensionInputs = z.optional(
   z.object({
     credProps: z.optional(z.boolean()),
     prf: z.optional(
       z.object({
-        eval: z.optional(z.object({ first: base64url(128), second: z.optional(base64url(128)) })),
+        eval: z.optional(prfValues),
+        // §10.1.4: inputs per credential (keys are base64url credential ids); get() only.
+        evalByCredential: z.optional(
+          z.record(base64url(1364), prfValues).check(
+            z.refine((value) => Object.keys(value).length <= 256, {
+              message: 'at most 256 credentials',
+            }),
+          ),
+        ),
       }),
     ),
   }),

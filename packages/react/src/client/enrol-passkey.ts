@@ -2,6 +2,7 @@
 import type { LatchkeyClient, LatchkeyResult, RegisterResponse } from '@latchkey/core';
 import type { CeremonyCoordinator } from './ceremony-coordinator.js';
 import { createPasskeyCredential } from './create-passkey-credential.js';
+import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
 
 export interface EnrolOptions {
   /** The passkey's name in lists; `describeUserAgent()`'s "Chrome on macOS" by default in the kit. */
@@ -17,7 +18,9 @@ export type Enrolled = RegisterResponse & { userHandle: string };
 /**
  * The registration ceremony: `register-options` → `navigator.credentials.create`
  * → `register`. Signed out with sign-up open it creates the account; with a
- * `recovery` or `enrol` (paired) session it adds this device's passkey.
+ * `recovery` or `enrol` (paired) session it adds this device's passkey. The
+ * first extension that offers a proof-of-possession key has it sent with
+ * `register`, to bind the session a sign-up opens.
  *
  * @example
  * const { data } = await enrolPasskey(client, coordinator, { name: 'Work laptop' });
@@ -27,13 +30,17 @@ export function enrolPasskey(
   client: LatchkeyClient,
   coordinator: CeremonyCoordinator,
   { name, email, displayName }: EnrolOptions = {},
+  extensions?: readonly LatchkeyExtension[],
 ): Promise<LatchkeyResult<Enrolled>> {
   return coordinator.run('modal', async (signal) => {
     const body = { ...(email ? { email } : {}), ...(displayName ? { displayName } : {}) };
     const options = await client.registerOptions(body, { signal });
     if (options.error) return options;
     const response = await createPasskeyCredential(options.data.options, { signal });
-    const registered = await client.register({ response, ...(name ? { name } : {}) }, { signal });
+    const registered = await client.register(
+      { response, ...(name ? { name } : {}), ...(await popKeyField(extensions)) },
+      { signal },
+    );
     if (registered.error) return registered;
     return { data: { ...registered.data, userHandle: options.data.options.user.id }, error: null };
   });

@@ -1,17 +1,19 @@
 'use client';
-import type {
-  LatchkeyClient,
+import {
+  type LatchkeyClient,
   LatchkeyError,
-  LatchkeyResult,
-  Ok,
-  Session,
-  SessionResponse,
-  User,
+  type LatchkeyResult,
+  type Ok,
+  type Session,
+  type SessionResponse,
+  type User,
 } from '@latchkey/core';
 import { type CeremonyCoordinator, createCeremonyCoordinator } from './ceremony-coordinator.js';
 import { type Enrolled, type EnrolOptions, enrolPasskey } from './enrol-passkey.js';
+import type { LatchkeyExtension } from './latchkey-extension.js';
 import { type SignedIn, type SignInOptions, signInWithPasskey } from './sign-in-with-passkey.js';
-import { type SteppedUp, stepUp, withStepUp } from './step-up.js';
+import { type SteppedUp, stepUp } from './step-up.js';
+import { type Recovery, withRetry } from './with-retry.js';
 
 export type SessionStatus = 'loading' | 'authenticated' | 'unauthenticated';
 
@@ -51,6 +53,8 @@ export interface SessionStoreOptions {
   channel?: string | false;
   /** Share one coordinator between stores on a page (default: a new one). */
   coordinator?: CeremonyCoordinator;
+  /** Plug-ins, such as `lockedSessions()` from `@latchkey/react/locked`. */
+  extensions?: readonly LatchkeyExtension[];
 }
 
 /** A framework-free session store: the state behind `useSession()` and every ceremony. */
@@ -66,9 +70,12 @@ export interface SessionStore {
   signOut(): Promise<LatchkeyResult<Ok>>;
   enrol(options?: EnrolOptions): Promise<LatchkeyResult<Enrolled>>;
   stepUp(): Promise<LatchkeyResult<SteppedUp>>;
-  /** Calls `call`, and on `STEP_UP_REQUIRED` steps up and calls it once more. */
+  /**
+   * Calls `call`; on `STEP_UP_REQUIRED` steps up, on `POP_REQUIRED` lets the
+   * extensions prove possession, and then calls it once more.
+   */
   withStepUp<T>(call: () => Promise<LatchkeyResult<T>>): Promise<LatchkeyResult<T>>;
-  /** Closes the tab channel and drops listeners. */
+  /** Closes the tab channel, drops listeners and ends the extensions' session work. */
   destroy(): void;
 }
 
@@ -101,11 +108,47 @@ export function createSessionStore(
 ): SessionStore {
   const coordinator = options.coordinator ?? createCeremonyCoordinator();
   const channelName = options.channel ?? `latchkey:${client.baseUrl}`;
+  const extensions = options.extensions ?? [];
   const listeners = new Set<() => void>();
   let snapshot = LOADING;
   let channel: BroadcastChannel | null = null;
   let started = false;
   let requestId = 0;
+  // The session the extensions were told about, and what they asked to run when it ends.
+  // Like the rest of the store they work while it is in use: from the first subscriber (a
+  // mounted `useSession`) until the last one leaves, so an unmounted provider leaves nothing
+  // running, and StrictMode's doubled effects stop and start them again.
+  let announced: string | null = null;
+  // Whether a signed-out answer was already met with one attempt to prove possession.
+  let revived = false;
+  const cleanups: Array<() => void> = [];
+
+  function announce() {
+    // Keyed on the session and whether it is locked: moving to the locked tier keeps the
+    // session id, and the extensions must start proving then.
+    const session = listeners.size > 0 ? snapshot.session : null;
+    const id = session ? `${session.id}:${session.locked}` : null;
+    if (id === announced) return;
+    announced = id;
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    if (id === null || snapshot.status !== 'authenticated') return;
+    const context = { client, session: snapshot.session, user: snapshot.user };
+    for (const extension of extensions) {
+      const cleanup = extension.onSession?.(context);
+      if (cleanup) cleanups.push(cleanup);
+    }
+  }
+
+  // A locked session's proof went stale: the first extension that proves again fixes it.
+  const provePossession: Recovery = (error) =>
+    error.code === 'POP_REQUIRED'
+      ? (async () => {
+          for (const extension of extensions) {
+            if (await extension.onPopRequired?.(client)) return { data: true, error: null };
+          }
+          return { data: null, error };
+        })()
+      : null;
 
   function set(
     patch: Partial<
@@ -113,9 +156,12 @@ export function createSessionStore(
     >,
   ) {
     snapshot = { ...snapshot, ...patch } as SessionSnapshot;
+    // Signed in again: a later signed-out answer may be a stale proof worth one more try.
+    if (snapshot.user) revived = false;
     if (snapshot.user && !patch.userHandle && snapshot.userHandle === null) {
       snapshot = { ...snapshot, userHandle: readHandle(snapshot.user.id) };
     }
+    announce();
     for (const listener of [...listeners]) listener();
   }
 
@@ -136,7 +182,14 @@ export function createSessionStore(
   async function refresh(): Promise<LatchkeyResult<SessionResponse>> {
     started = true;
     const id = ++requestId;
-    const result = await client.getSession();
+    let result = await withRetry(() => client.getSession(), provePossession);
+    // A locked session whose proof went stale while the browser was closed reads as signed
+    // out; the device key may still be here, so prove once and ask again.
+    if (!revived && result.data && !result.data.user && extensions.some((e) => e.onPopRequired)) {
+      revived = true;
+      const proven = await provePossession(new LatchkeyError('POP_REQUIRED', 'stale proof'));
+      if (proven?.data) result = await client.getSession();
+    }
     // A later refresh, sign-in or sign-out has already spoken; this answer is stale.
     if (id !== requestId) return result;
     if (result.data) {
@@ -183,11 +236,13 @@ export function createSessionStore(
       listeners.add(listener);
       open();
       if (!started) void refresh();
+      announce();
       return () => {
         listeners.delete(listener);
         if (listeners.size === 0) {
           channel?.close();
           channel = null;
+          announce();
         }
       };
     },
@@ -195,7 +250,7 @@ export function createSessionStore(
     getServerSnapshot: () => LOADING,
     refresh,
     async signIn(signInOptions) {
-      const result = await signInWithPasskey(client, coordinator, signInOptions);
+      const result = await signInWithPasskey(client, coordinator, signInOptions, extensions);
       if (result.data) {
         requestId++;
         set({
@@ -225,7 +280,7 @@ export function createSessionStore(
       return result;
     },
     async enrol(enrolOptions) {
-      const result = await enrolPasskey(client, coordinator, enrolOptions);
+      const result = await enrolPasskey(client, coordinator, enrolOptions, extensions);
       if (result.data) {
         // Sign-up signs in, and a recovery or paired session becomes a full one.
         await refresh();
@@ -245,12 +300,15 @@ export function createSessionStore(
       return result;
     },
     withStepUp(call) {
-      return withStepUp(call, () => store.stepUp());
+      return withRetry(call, (error) =>
+        error.code === 'STEP_UP_REQUIRED' ? store.stepUp() : provePossession(error),
+      );
     },
     destroy() {
       listeners.clear();
       channel?.close();
       channel = null;
+      announce();
     },
   };
   return store;

@@ -2,6 +2,7 @@
 import type { LatchkeyClient, LatchkeyResult, SignedInResponse } from '@latchkey/core';
 import type { CeremonyCoordinator, CeremonyMediation } from './ceremony-coordinator.js';
 import { getPasskeyAssertion } from './get-passkey-assertion.js';
+import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
 
 export interface SignInOptions {
   /** Sign in as this account (its passkeys are offered); without it, any discoverable passkey. */
@@ -15,7 +16,8 @@ export type SignedIn = SignedInResponse & { userHandle: string | null };
 
 /**
  * The sign-in ceremony: `auth-options` → `navigator.credentials.get` →
- * `authenticate`, as one coordinated flight.
+ * `authenticate`, as one coordinated flight. The first extension that offers a
+ * proof-of-possession key has it sent with `authenticate`, to bind the session.
  *
  * @example
  * const { data, error } = await signInWithPasskey(client, coordinator, { email: 'ada@example.com' });
@@ -25,6 +27,7 @@ export function signInWithPasskey(
   client: LatchkeyClient,
   coordinator: CeremonyCoordinator,
   { email, mediation = 'modal' }: SignInOptions = {},
+  extensions?: readonly LatchkeyExtension[],
 ): Promise<LatchkeyResult<SignedIn>> {
   return coordinator.run(mediation, async (signal) => {
     // §5.1.4.1: a conditional request is discoverable by nature, so it never names an account.
@@ -32,7 +35,10 @@ export function signInWithPasskey(
     const options = await client.authOptions(body, { signal });
     if (options.error) return options;
     const response = await getPasskeyAssertion(options.data.options, { mediation, signal });
-    const signedIn = await client.authenticate({ response }, { signal });
+    const signedIn = await client.authenticate(
+      { response, ...(await popKeyField(extensions)) },
+      { signal },
+    );
     if (signedIn.error) return signedIn;
     return {
       data: { ...signedIn.data, userHandle: response.response.userHandle ?? null },

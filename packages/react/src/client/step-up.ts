@@ -34,24 +34,3 @@ export function stepUp(
     };
   });
 }
-
-/**
- * Calls `call`; when the server answers `STEP_UP_REQUIRED` (403), runs
- * `performStepUp` and, if it succeeds, calls `call` once more. Any other answer,
- * and the second answer, is returned as it is.
- *
- * @example
- * const result = await withStepUp(() => client.deletePasskey({ credentialId }), () =>
- *   stepUp(client, coordinator),
- * );
- */
-export async function withStepUp<T>(
-  call: () => Promise<LatchkeyResult<T>>,
-  performStepUp: () => Promise<LatchkeyResult<unknown>>,
-): Promise<LatchkeyResult<T>> {
-  const first = await call();
-  if (first.error?.code !== 'STEP_UP_REQUIRED') return first;
-  const elevated = await performStepUp();
-  if (elevated.error) return elevated;
-  return call();
-}

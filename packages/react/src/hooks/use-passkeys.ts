@@ -4,7 +4,6 @@ import { useCallback } from 'react';
 import type { SessionStore } from '../client/session-store.js';
 import { signalPasskeyManager } from '../client/signal-passkey-manager.js';
 import { type ResourceStatus, useResource } from '../internal/use-resource.js';
-import { useSessionKey } from '../internal/use-session-key.js';
 import { useSessionStore } from './use-latchkey-client.js';
 
 export interface UsePasskeysResult {
@@ -32,14 +31,9 @@ export interface UsePasskeysResult {
 export function usePasskeys(): UsePasskeysResult {
   const store = useSessionStore();
   const resource = useResource(
-    useCallback(
-      async (signal: AbortSignal) => {
-        const result = await store.client.listPasskeys(undefined, { signal });
-        return result.error ? result : { data: result.data.passkeys, error: null };
-      },
-      [store],
-    ),
-    useSessionKey(store),
+    store,
+    (signal) => store.client.listPasskeys(undefined, { signal }),
+    (data) => data.passkeys,
   );
   const { getData, setData } = resource;
 

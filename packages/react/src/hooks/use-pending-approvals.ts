@@ -2,7 +2,6 @@
 import type { LatchkeyError, LatchkeyResult, Ok, PasskeyInfo } from '@latchkey/core';
 import { useCallback } from 'react';
 import { type ResourceStatus, useResource } from '../internal/use-resource.js';
-import { useSessionKey } from '../internal/use-session-key.js';
 import { useSessionStore } from './use-latchkey-client.js';
 
 export interface UsePendingApprovalsResult {
@@ -27,14 +26,9 @@ export interface UsePendingApprovalsResult {
 export function usePendingApprovals(): UsePendingApprovalsResult {
   const store = useSessionStore();
   const resource = useResource(
-    useCallback(
-      async (signal: AbortSignal) => {
-        const result = await store.client.listApprovals(undefined, { signal });
-        return result.error ? result : { data: result.data.approvals, error: null };
-      },
-      [store],
-    ),
-    useSessionKey(store),
+    store,
+    (signal) => store.client.listApprovals(undefined, { signal }),
+    (data) => data.approvals,
   );
   const { getData, setData } = resource;
   const drop = useCallback(

@@ -2,7 +2,6 @@
 import type { LatchkeyError, LatchkeyResult } from '@latchkey/core';
 import { useCallback, useState } from 'react';
 import { type ResourceStatus, useResource } from '../internal/use-resource.js';
-import { useSessionKey } from '../internal/use-session-key.js';
 import { useSessionStore } from './use-latchkey-client.js';
 
 export interface UseRecoveryCodesResult {
@@ -30,14 +29,9 @@ export function useRecoveryCodes(): UseRecoveryCodesResult {
   const store = useSessionStore();
   const [codes, setCodes] = useState<string[] | null>(null);
   const resource = useResource(
-    useCallback(
-      async (signal: AbortSignal) => {
-        const result = await store.client.recoveryCodesStatus(undefined, { signal });
-        return result.error ? result : { data: result.data.remaining, error: null };
-      },
-      [store],
-    ),
-    useSessionKey(store),
+    store,
+    (signal) => store.client.recoveryCodesStatus(undefined, { signal }),
+    (data) => data.remaining,
   );
   const { setData } = resource;
   const regenerate = useCallback(async (): Promise<LatchkeyResult<string[]>> => {

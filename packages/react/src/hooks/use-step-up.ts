@@ -7,7 +7,10 @@ import { useSessionStore } from './use-latchkey-client.js';
 export type UseStepUpResult = ActionState<SteppedUp> & {
   /** Confirms with a passkey now; the session is elevated for a few minutes after. */
   stepUp: () => Promise<LatchkeyResult<SteppedUp>>;
-  /** Calls `call`; on `STEP_UP_REQUIRED` steps up and calls it once more. */
+  /**
+   * Calls `call`; on `STEP_UP_REQUIRED` steps up (on `POP_REQUIRED` the extensions
+   * prove possession) and calls it once more.
+   */
   withStepUp: <T>(call: () => Promise<LatchkeyResult<T>>) => Promise<LatchkeyResult<T>>;
 };
 

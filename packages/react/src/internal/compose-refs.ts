@@ -1,5 +1,5 @@
 'use client';
-import { type Ref, type RefCallback, useCallback } from 'react';
+import type { Ref, RefCallback } from 'react';
 
 type PossibleRef<T> = Ref<T> | undefined;
 
@@ -13,10 +13,4 @@ export function composeRefs<T>(...refs: PossibleRef<T>[]): RefCallback<T> {
   return (node) => {
     for (const ref of refs) setRef(ref, node);
   };
-}
-
-/** `composeRefs`, stable across renders while the refs are. */
-export function useComposedRefs<T>(...refs: PossibleRef<T>[]): RefCallback<T> {
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the refs are the dependencies
-  return useCallback(composeRefs(...refs), refs);
 }

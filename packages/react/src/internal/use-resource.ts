@@ -1,6 +1,7 @@
 'use client';
 import type { LatchkeyError, LatchkeyResult } from '@latchkey/core';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { SessionStore } from '../client/session-store.js';
 
 export type ResourceStatus = 'loading' | 'ready' | 'error';
 
@@ -11,13 +12,16 @@ export interface ResourceState<T> {
 }
 
 /**
- * Loads `load()` after mount (never during a server render), again whenever
- * `key` changes, and on `refresh()`; a `null` key waits. Data already shown
- * stays while a refresh runs.
+ * The signed-in account's data from one route: `load()` answers it, `pick`
+ * takes the part to keep. It loads after mount (never during a server render),
+ * once the session is known and again whenever someone signs in or out (here or
+ * in another tab), and on `refresh()`. Data already shown stays while a refresh
+ * runs.
  */
-export function useResource<T>(
-  load: (signal: AbortSignal) => Promise<LatchkeyResult<T>>,
-  key: string | null,
+export function useResource<D, T>(
+  store: SessionStore,
+  load: (signal: AbortSignal) => Promise<LatchkeyResult<D>>,
+  pick: (data: D) => T,
 ): ResourceState<T> & {
   refresh: () => Promise<void>;
   /** The latest data, also between renders. */
@@ -30,17 +34,26 @@ export function useResource<T>(
     error: null,
   });
   const dataRef = useRef<T | null>(null);
-  const loadRef = useRef(load);
-  loadRef.current = load;
+  const loadRef = useRef({ load, pick });
+  loadRef.current = { load, pick };
   const controller = useRef<AbortController | null>(null);
+  // `null` while the session loads, then a key that changes with the account.
+  const key = useSyncExternalStore(
+    store.subscribe,
+    () => {
+      const { status, user } = store.getSnapshot();
+      return status === 'loading' ? null : `${status}:${user?.id ?? ''}`;
+    },
+    () => null,
+  );
 
   const refresh = useCallback(async () => {
     controller.current?.abort();
     const own = new AbortController();
     controller.current = own;
-    const result = await loadRef.current(own.signal);
+    const result = await loadRef.current.load(own.signal);
     if (own.signal.aborted) return;
-    if (!result.error) dataRef.current = result.data;
+    if (!result.error) dataRef.current = loadRef.current.pick(result.data);
     setState({
       status: result.error ? 'error' : 'ready',
       data: dataRef.current,

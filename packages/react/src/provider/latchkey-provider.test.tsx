@@ -1,6 +1,7 @@
+import { createLatchkeyClient } from '@latchkey/core';
 import { render, renderHook, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSessionStore } from '../client/session-store.js';
 import { useLatchkeyClient, useSessionStore } from '../hooks/use-latchkey-client.js';
 import { useSession } from '../hooks/use-session.js';
@@ -33,6 +34,68 @@ describe('LatchkeyProvider', () => {
       ),
     });
     expect(result.current.baseUrl).toBe('https://app.example/auth');
+  });
+
+  describe('with a baseUrl, a client that does not validate answers', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    // A signed-in answer with a field the schema does not know: the lean client passes it on,
+    // a validating client drops it.
+    function answerWithExtraField() {
+      const fetch = vi.fn(async () =>
+        Response.json({
+          user: {
+            id: 'u_1',
+            email: 'ada@example.com',
+            displayName: 'Ada',
+            tier: 'standard',
+            createdAt: '2025-06-01T12:00:00.000Z',
+            nickname: 'Countess',
+          },
+          session: {
+            id: 's_1',
+            kind: 'full',
+            createdAt: '2025-06-01T12:00:00.000Z',
+            expiresAt: '2025-06-02T12:00:00.000Z',
+            lastSeenAt: '2025-06-01T12:00:00.000Z',
+            elevatedUntil: null,
+            locked: false,
+          },
+          rp: { id: 'app.example', grace: false, signUp: 'open' },
+        }),
+      );
+      vi.stubGlobal('fetch', fetch);
+      return fetch;
+    }
+
+    it('uses createLeanLatchkeyClient', async () => {
+      const fetch = answerWithExtraField();
+      const { result } = renderHook(() => useSession(), {
+        wrapper: ({ children }: { children: ReactNode }) => (
+          <LatchkeyProvider baseUrl="https://app.example/auth" channel={false}>
+            {children}
+          </LatchkeyProvider>
+        ),
+      });
+      await waitFor(() => expect(result.current.status).toBe('authenticated'));
+      expect(fetch).toHaveBeenCalledWith('https://app.example/auth/session', expect.anything());
+      expect(result.current.user).toHaveProperty('nickname', 'Countess');
+    });
+
+    it('leaves validation to a client the app gives it', async () => {
+      answerWithExtraField();
+      const client = createLatchkeyClient({ baseUrl: 'https://app.example/auth' });
+      const { result } = renderHook(() => useSession(), {
+        wrapper: ({ children }: { children: ReactNode }) => (
+          <LatchkeyProvider client={client} channel={false}>
+            {children}
+          </LatchkeyProvider>
+        ),
+      });
+      await waitFor(() => expect(result.current.status).toBe('authenticated'));
+      expect(result.current.user).not.toHaveProperty('nickname');
+      expect(result.current.user?.email).toBe('ada@example.com');
+    });
   });
 
   it('takes a store, shared with code outside React', async () => {

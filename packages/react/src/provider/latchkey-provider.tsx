@@ -1,6 +1,7 @@
 'use client';
-import { createLatchkeyClient, type LatchkeyClient } from '@latchkey/core';
+import { createLeanLatchkeyClient, type LatchkeyClient } from '@latchkey/core';
 import { type ReactNode, useState } from 'react';
+import type { LatchkeyExtension } from '../client/latchkey-extension.js';
 import { createSessionStore, type SessionStore } from '../client/session-store.js';
 import { LatchkeyContext } from './latchkey-context.js';
 
@@ -10,19 +11,30 @@ export type LatchkeyProviderProps = {
   channel?: string | false;
 } & (
   | {
-      /** A client made with `createLatchkeyClient`. */ client: LatchkeyClient;
+      /** A client made with `createLatchkeyClient` or `createLeanLatchkeyClient`. */
+      client: LatchkeyClient;
       baseUrl?: never;
       store?: never;
+      /** Plug-ins, such as `lockedSessions()` from `@latchkey/react/locked`. */
+      extensions?: readonly LatchkeyExtension[];
     }
   | {
-      /** Where Latchkey's routes live, for example `/auth`. */ baseUrl: string;
+      /** Where Latchkey's routes live, for example `/auth`. */
+      baseUrl: string;
       client?: never;
       store?: never;
+      /** Plug-ins, such as `lockedSessions()` from `@latchkey/react/locked`. */
+      extensions?: readonly LatchkeyExtension[];
     }
   | {
-      /** A store made with `createSessionStore`, to share it outside React. */ store: SessionStore;
+      /**
+       * A store made with `createSessionStore`, to share it outside React; give
+       * it its `extensions` there.
+       */
+      store: SessionStore;
       client?: never;
       baseUrl?: never;
+      extensions?: never;
     }
 );
 
@@ -30,6 +42,11 @@ export type LatchkeyProviderProps = {
  * Makes a Latchkey client and its session store available to the kit's hooks
  * and components. Rendering it on a server does nothing but render: the session
  * is loaded in the browser, after hydration.
+ *
+ * With `baseUrl` it makes a `createLeanLatchkeyClient`: the kit then ships
+ * without zod and the protocol's schemas, and trusts the shape of your own
+ * server's answers (errors are still mapped to registered codes). To validate
+ * every answer, pass `client={createLatchkeyClient({ baseUrl })}` instead.
  *
  * @example
  * <LatchkeyProvider baseUrl="/auth">
@@ -39,13 +56,13 @@ export type LatchkeyProviderProps = {
 export function LatchkeyProvider(props: LatchkeyProviderProps) {
   const [store] = useState(() => {
     if (props.store) return props.store;
-    if (props.client) return createSessionStore(props.client, { channel: props.channel });
-    if (typeof props.baseUrl === 'string') {
-      return createSessionStore(createLatchkeyClient({ baseUrl: props.baseUrl }), {
-        channel: props.channel,
-      });
-    }
-    throw new TypeError('LatchkeyProvider: pass a `client`, a `baseUrl` or a `store`');
+    const client =
+      props.client ??
+      (typeof props.baseUrl === 'string'
+        ? createLeanLatchkeyClient({ baseUrl: props.baseUrl })
+        : null);
+    if (!client) throw new TypeError('LatchkeyProvider: pass a `client`, a `baseUrl` or a `store`');
+    return createSessionStore(client, { channel: props.channel, extensions: props.extensions });
   });
   return <LatchkeyContext.Provider value={store}>{props.children}</LatchkeyContext.Provider>;
 }
