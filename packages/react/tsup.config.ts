@@ -1,9 +1,12 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', locked: 'src/locked/index.ts' },
   format: ['esm', 'cjs'],
+  // Both entries share modules such as the provider's context: they must live in one
+  // shared chunk, in CJS too, or `@latchkey/react/locked` would not see the provider.
+  splitting: true,
   dts: true,
   clean: true,
   sourcemap: true,
@@ -13,5 +16,11 @@ export default defineConfig({
   banner: { js: "'use client';" },
   onSuccess: async () => {
     copyFileSync('src/styles.css', 'dist/styles.css');
+    // Split CJS output starts with "use strict" and helpers, which pushes the banner out of
+    // the directive prologue; put 'use client' back first so it stays a directive.
+    for (const file of readdirSync('dist').filter((name) => name.endsWith('.cjs'))) {
+      const code = readFileSync(`dist/${file}`, 'utf8');
+      if (!code.startsWith("'use client';")) writeFileSync(`dist/${file}`, `'use client';${code}`);
+    }
   },
 });

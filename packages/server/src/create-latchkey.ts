@@ -21,6 +21,7 @@ import { pairingRoutes } from './pairing/pairing-routes.js';
 import { passkeyRoutes } from './passkeys/passkey-routes.js';
 import { createLockedStream, type LockedStreamOptions } from './pop/locked-stream.js';
 import { popRoutes } from './pop/pop-routes.js';
+import { prfRoutes } from './prf/prf-routes.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { recoveryRoutes } from './recovery/recovery-routes.js';
 import { SessionManager } from './sessions/session-manager.js';
@@ -113,6 +114,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     ...pairingRoutes,
     ...approvalRoutes,
     ...popRoutes,
+    ...prfRoutes,
     ...tokenRoutes,
     ...deviceFlowRoutes,
     ...jwtRoutes(signingKeys),

@@ -6,6 +6,7 @@ import { sha256 } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
 import type { JwtApi } from '../jwt/jwt-api.js';
 import { toWirePasskey, toWireUser } from '../passkeys/to-wire.js';
+import { proofIsStale } from '../pop/verify-pop-signature.js';
 import { toWireSession, toWireSessionInfo } from '../sessions/session-manager.js';
 import type { TokenApi } from '../tokens/token-api.js';
 
@@ -110,6 +111,8 @@ export function createApi(
             now >= session.lastSeenAt + config.session.idleTtl * 1000
           )
             continue;
+          // A locked session whose proof went stale is a cookie without its device key.
+          if (proofIsStale(session, now, config.pop.maxAge)) continue;
           const user = await store.getUser(session.userId);
           if (user) return { user: toWireUser(user), session: toWireSession(session) };
         }

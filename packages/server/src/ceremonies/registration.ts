@@ -2,12 +2,12 @@ import { base64urlDecode, LatchkeyError } from '@latchkey/core';
 import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { decodeAttestationObject, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { defaultPasskeyName, describeUserAgent, passkeyProvider } from '../devices/index.js';
-import { randomToken, sha256Bytes } from '../internal/crypto.js';
+import { randomToken } from '../internal/crypto.js';
 import type { RouteHandlers } from '../internal/services.js';
-import { bytesEqual, parseClientData } from '../internal/webauthn-data.js';
 import { toWirePasskey } from '../passkeys/to-wire.js';
 import { generateRecoveryCodes } from '../recovery/recovery-codes.js';
 import { type CredentialRecord, StoreConflictError, type UserRecord } from '../stores/contract.js';
+import { checkAuthenticatorFlags, checkClientDataType, checkOrigin } from './ceremony-checks.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
 import { type EnrolmentTarget, enrolmentTarget, OWNER_CLAIM } from './enrolment-target.js';
 
@@ -77,7 +77,9 @@ export const registrationRoutes: RouteHandlers = {
         userVerification: config.userVerification,
       },
       supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
-      extensions: { credProps: true } as never,
+      // §10.1.4: `prf: {}` asks whether the new passkey can give PRF outputs
+      // (`clientExtensionResults.prf.enabled`), so keys can be derived from it later.
+      extensions: { credProps: true, prf: {} } as never,
     });
     return { options: options as never };
   },
@@ -88,10 +90,7 @@ export const registrationRoutes: RouteHandlers = {
     if (!ctx.user) await services.rateLimit.checkIp(ctx);
 
     // §7.1 steps 5-7: C := parsed clientDataJSON; C.type must be "webauthn.create".
-    const clientData = parseClientData(response.response.clientDataJSON);
-    if (clientData?.type !== 'webauthn.create') {
-      throw new LatchkeyError('VERIFICATION_FAILED', 'The response is not a WebAuthn registration');
-    }
+    const clientData = checkClientDataType(response.response.clientDataJSON, 'webauthn.create');
     // §7.1 step 8: the challenge (single use, bound to this ceremony and caller).
     const challenge = await consumeChallenge(services, ctx, clientData.challenge, 'registration');
     const target = challenge.data.target as EnrolmentTarget['kind'];
@@ -103,12 +102,7 @@ export const registrationRoutes: RouteHandlers = {
       throw new LatchkeyError('CHALLENGE_MISMATCH', 'The challenge was issued to another account');
     }
     // §7.1 step 9: the origin.
-    if (!config.origins.includes(clientData.origin) || clientData.crossOrigin) {
-      throw new LatchkeyError(
-        'ORIGIN_MISMATCH',
-        `Origin ${clientData.origin.slice(0, 100)} is not allowed`,
-      );
-    }
+    checkOrigin(clientData, config);
     // §7.1 steps 12-15: rpIdHash, UP and UV from the attested authenticator data.
     let authData: ReturnType<typeof parseAuthenticatorData>;
     try {
@@ -121,17 +115,15 @@ export const registrationRoutes: RouteHandlers = {
         cause,
       });
     }
-    if (!bytesEqual(authData.rpIdHash, await sha256Bytes(challenge.rpId))) {
-      throw new LatchkeyError('RP_ID_MISMATCH', 'The passkey was made for another site');
-    }
-    if (!authData.flags.up)
-      throw new LatchkeyError('VERIFICATION_FAILED', 'User presence is required');
-    if (config.userVerification === 'required' && !authData.flags.uv) {
-      throw new LatchkeyError(
-        'USER_VERIFICATION_REQUIRED',
-        'Unlock the passkey with a fingerprint, face or PIN',
-      );
-    }
+    await checkAuthenticatorFlags(
+      {
+        rpIdHash: authData.rpIdHash,
+        userPresent: authData.flags.up,
+        userVerified: authData.flags.uv,
+      },
+      challenge.rpId,
+      config,
+    );
 
     let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {

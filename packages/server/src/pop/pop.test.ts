@@ -69,6 +69,7 @@ describe('locked sessions (proof of possession)', () => {
       .gate({ loopbackBypass: false, originGrace: false })
       .check(thief.request('GET', '/api'));
     expect(gate.ok).toBe(false);
+    expect(await server.latchkey.api.sessions.fromRequest(thief.request('GET', '/api'))).toBeNull();
 
     // The thief's own key does not prove this session.
     const stolen = await prove(thief, await deviceKey());
