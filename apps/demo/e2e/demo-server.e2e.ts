@@ -132,6 +132,46 @@ describe('the demo server', () => {
   });
 });
 
+describe('the handoff listener', () => {
+  test('serves the same app on 127.0.0.1, offers it for handoff, and frees both ports', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'latchkey-e2e-handoff-'));
+    const both = await createDemoServer({ port: 0, handoffPort: 0, dataDir: folder });
+    const handoffUrl = both.handoffUrl!;
+    try {
+      expect(handoffUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(handoffUrl).not.toBe(`http://127.0.0.1:${both.port}`);
+      expect(both.origins).toEqual([
+        `http://localhost:${both.port}`,
+        `http://127.0.0.1:${both.port}`,
+        handoffUrl,
+      ]);
+      // One Latchkey behind both: the second origin is allowed to run ceremonies.
+      const options = await fetch(`${handoffUrl}/auth/passkeys/auth-options`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: handoffUrl },
+        body: '{}',
+      });
+      expect(options.status).toBe(200);
+      const page = await fetch(`${handoffUrl}/account`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root"></div>');
+      // Handoff targets are for a signed-in page only.
+      const targets = await fetch(`${both.url}/api/handoff-targets`);
+      expect(targets.status).toBe(401);
+      expect(await targets.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    } finally {
+      await both.close();
+    }
+    await expect(fetch(`${handoffUrl}/auth/session`)).rejects.toThrow();
+    await expect(fetch(`${both.url}/auth/session`)).rejects.toThrow();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  test('has no second listener unless asked', () => {
+    expect(demo.handoffUrl).toBeNull();
+  });
+});
+
 describe('demo origins', () => {
   test('adds a named listening host and drops duplicates and trailing slashes', () => {
     expect(

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
-import { clearArtifacts, screenshot } from './harness/artifacts.js';
+import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
 import {
   type BrowserDevice,
@@ -15,6 +15,8 @@ import {
 } from './harness/browser-device.js';
 import { startDemoProcess } from './harness/demo-process.js';
 import { fetchFromPage, openPage, toBase64url, WAIT, waitForText } from './harness/page-checks.js';
+import { expectSignedOut, signOut } from './harness/sign-out.js';
+import { touch } from './harness/touch.js';
 
 interface Passkey {
   credentialId: string;
@@ -40,7 +42,6 @@ const serverLog: string[] = [];
 let serverLogMark = 0;
 
 beforeAll(async () => {
-  await clearArtifacts();
   dataDir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-data-'));
   demo = await createDemoServer({
     port: 0,
@@ -90,16 +91,6 @@ async function device(name: string): Promise<BrowserDevice> {
   return launched;
 }
 
-/** Runs `action` (a click that starts a ceremony, and the wait for its outcome) with the person touching the authenticator. */
-async function touch<T>(d: BrowserDevice, action: () => Promise<T>): Promise<T> {
-  await d.setPresence(true);
-  try {
-    return await action();
-  } finally {
-    await d.setPresence(false);
-  }
-}
-
 function deviceNamed(name: string): BrowserDevice {
   const found = devices.find((d) => d.name === name);
   if (!found) throw new Error(`No device named ${name}: an earlier step did not run`);
@@ -119,19 +110,6 @@ async function expectSignedInAs(d: BrowserDevice, who: string) {
   const me = await fetchFromPage<{ user: { email: string | null } }>(d.page, '/api/me');
   expect(me.status).toBe(200);
   expect(me.body.user.email).toBe(EMAIL);
-}
-
-async function expectSignedOut(d: BrowserDevice) {
-  await d.page.getByTestId('signed-out').waitFor({ timeout: WAIT });
-  const me = await fetchFromPage<{ error: { code: string } }>(d.page, '/api/me');
-  expect(me.status).toBe(401);
-  expect(me.body.error.code).toBe('UNAUTHENTICATED');
-}
-
-async function signOut(d: BrowserDevice) {
-  await d.page.getByRole('button', { name: 'Sign out', exact: true }).click({ timeout: WAIT });
-  await d.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: WAIT });
-  await expectSignedOut(d);
 }
 
 /** Opens the sign-in page and waits for its autofill request, which must not complete by itself. */

@@ -7,6 +7,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['e2e/**/*.e2e.ts'],
+    // Screenshots from every file land in one folder, emptied once at the start of the run.
+    globalSetup: ['e2e/harness/clear-artifacts-once.ts'],
     reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
     fileParallelism: false,
     testTimeout: 60_000,

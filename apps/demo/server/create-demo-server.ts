@@ -33,12 +33,19 @@ export interface DemoServerOptions {
   redisPrefix?: string | undefined;
   /** Origins allowed besides `http://localhost:PORT` and `http://127.0.0.1:PORT`. */
   origins?: readonly string[];
+  /**
+   * A second port, on 127.0.0.1, serving the same app and the same Latchkey: another
+   * origin (with its own cookies) to hand a session off to. `0` picks a free one.
+   */
+  handoffPort?: number | undefined;
   /** Where the built web app is. Default: `apps/demo/dist`. */
   distDir?: string;
   /** Serve the web app from Vite's dev server (hot reload) instead of `dist/`. */
   dev?: boolean;
   /** Rate limits; Latchkey's defaults (30 public POSTs per IP and route a minute) when unset. */
   rateLimit?: LatchkeyConfig['rateLimit'];
+  /** Locked sessions: how long a device-key proof lasts (`maxAge`, seconds; default 120). */
+  pop?: LatchkeyConfig['pop'];
   /** Where server-side errors are logged. Default `console.error`. */
   logger?: (message: string, error: unknown) => void;
 }
@@ -47,6 +54,8 @@ export interface DemoServer {
   /** `http://localhost:PORT`: open it in a browser. */
   readonly url: string;
   readonly port: number;
+  /** `http://127.0.0.1:HANDOFF_PORT` when `handoffPort` was given, else null. */
+  readonly handoffUrl: string | null;
   /** Every origin the server accepts ceremonies from. */
   readonly origins: readonly string[];
   readonly latchkey: Latchkey;
@@ -63,32 +72,60 @@ const VITE_CONFIG = fileURLToPath(new URL('../vite.config.ts', import.meta.url))
 /**
  * Starts the demo: Latchkey mounted at `/auth`, a protected `/api/me`, and the web
  * app (built `dist/` with an `index.html` fallback for client-side routes, or Vite
- * in `dev` mode). It resolves once the store is open and migrated.
+ * in `dev` mode). It resolves once the store is open and migrated. With
+ * `handoffPort`, the same app also answers on `http://127.0.0.1:HANDOFF_PORT`, a
+ * second origin to demonstrate handing a session off to.
  *
  * @example
  * const demo = await createDemoServer({ port: 0, dataDir: await mkdtemp(join(tmpdir(), 'lk-')) });
  * console.log(`open ${demo.url}`);
  * await demo.close();
+ *
+ * @example
+ * const demo = await createDemoServer({ port: 3000, handoffPort: 3001, dataDir: './.latchkey-data' });
+ * demo.handoffUrl; // 'http://127.0.0.1:3001'
  */
 export async function createDemoServer(options: DemoServerOptions): Promise<DemoServer> {
   const host = options.host ?? 'localhost';
   const distDir = options.distDir ?? DEFAULT_DIST;
   let listener: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
-  const server = createServer((req, res) => {
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
     if (listener) listener(req, res);
     else res.writeHead(503, { 'retry-after': '1' }).end();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  };
+  const server = createServer(answer);
+  await listen(server, options.port, host);
+  // The handoff listener is another origin of the same app: 127.0.0.1 and localhost are
+  // different hosts, so each keeps its own session cookie (RFC 6265 §8.5: cookies ignore ports).
+  let handoffServer: ReturnType<typeof createServer> | null = null;
+  if (options.handoffPort !== undefined) {
+    handoffServer = createServer(answer);
+    try {
+      await listen(handoffServer, options.handoffPort, '127.0.0.1');
+    } catch (error) {
+      await stop(server);
+      throw error;
+    }
+  }
 
-  // The origins name the port, so they are known only once the socket is bound.
+  // The origins name the ports, so they are known only once the sockets are bound.
   const { port } = server.address() as AddressInfo;
-  const origins = demoOrigins({ port, host, extra: options.origins ?? [] });
+  const handoffPort = handoffServer ? (handoffServer.address() as AddressInfo).port : null;
+  const handoffUrl = handoffPort === null ? null : `http://127.0.0.1:${handoffPort}`;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  const origins = demoOrigins({
+    port,
+    host,
+    extra: [...(handoffUrl ? [handoffUrl] : []), ...(options.origins ?? [])],
+  });
+  // Where a signed-in page may hand its session off to: every origin but the main listener's
+  // other loopback name, which may not be bound at all (`localhost` can resolve to ::1 only).
+  const handoffTargets = origins.filter(
+    (origin) =>
+      origin === url ||
+      (origin !== `http://localhost:${port}` && origin !== `http://127.0.0.1:${port}`),
+  );
   const logger =
     options.logger ?? ((message: string, error: unknown) => console.error(message, error));
   const latchkey = createLatchkey({
@@ -96,6 +133,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     origins: [...origins],
     store: demoStore(options),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.pop === undefined ? {} : { pop: options.pop }),
     logger,
   });
 
@@ -109,7 +147,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
         server: { middlewareMode: true, hmr: { server } },
       });
     }
-    const app = demoApp({ latchkey, distDir, serveFiles: !vite, logger });
+    const app = demoApp({ latchkey, distDir, serveFiles: !vite, logger, handoffTargets });
     const honoListener = getRequestListener(app.fetch);
     const devServer = vite;
     listener = (req, res) => {
@@ -123,27 +161,38 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     await latchkey.ready();
   } catch (error) {
     await stop(server);
+    if (handoffServer) await stop(handoffServer);
     await vite?.close();
     await latchkey.close().catch(() => {});
     throw error;
   }
 
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    url,
     port,
+    handoffUrl,
     origins,
     latchkey,
     close() {
       closing ??= (async () => {
-        await stop(server);
+        await Promise.all([stop(server), handoffServer && stop(handoffServer)]);
         await vite?.close();
         await latchkey.close();
       })();
       return closing;
     },
   };
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string) {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 function stop(server: ReturnType<typeof createServer>): Promise<void> {
@@ -159,10 +208,12 @@ interface DemoAppParts {
   distDir: string;
   serveFiles: boolean;
   logger: (message: string, error: unknown) => void;
+  /** The origins `GET /api/handoff-targets` offers (the page leaves out its own). */
+  handoffTargets: readonly string[];
 }
 
 /** The Hono app: Latchkey's routes, the demo's own API and the built web app. */
-function demoApp({ latchkey, distDir, serveFiles, logger }: DemoAppParts): Hono {
+function demoApp({ latchkey, distDir, serveFiles, logger, handoffTargets }: DemoAppParts): Hono {
   const app = new Hono();
   const auth = latchkeyHono(latchkey.handler);
   app.use('/auth/*', auth);
@@ -186,6 +237,19 @@ function demoApp({ latchkey, distDir, serveFiles, logger }: DemoAppParts): Hono 
       );
     }
     return c.json({ user: signedIn.user, session: signedIn.session });
+  });
+
+  // Where the handoff page may open this account: the demo's other origins (DESIGN: handoff).
+  app.get('/api/handoff-targets', async (c) => {
+    c.header('cache-control', 'no-store');
+    const signedIn = await latchkey.api.sessions.fromRequest(c.req.raw);
+    if (signedIn?.session.kind !== 'full') {
+      return c.json(
+        { error: { code: 'UNAUTHENTICATED', message: 'Sign in to hand your session off' } },
+        401,
+      );
+    }
+    return c.json({ origins: handoffTargets });
   });
 
   if (serveFiles) {

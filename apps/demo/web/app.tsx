@@ -1,6 +1,10 @@
 import { type ComponentType, useEffect, useRef } from 'react';
 import { AccountSecurityPage } from './account/account-security-page.js';
 import { AuditLogPage } from './audit/audit-log-page.js';
+import { DeviceApprovalPage } from './device/device-approval-page.js';
+import { EncryptedNotePage } from './encrypted-note/encrypted-note-page.js';
+import { HandoffLanding } from './handoff/handoff-landing.js';
+import { HandoffPage } from './handoff/handoff-page.js';
 import { HomePage } from './home/home-page.js';
 import { NotFoundPage } from './home/not-found-page.js';
 import { SiteHeader } from './layout/site-header.js';
@@ -21,6 +25,9 @@ const PAGES: Record<string, ComponentType> = {
   '/recover': RecoverPage,
   '/me': WhoAmIPage,
   '/audit': AuditLogPage,
+  '/device': DeviceApprovalPage,
+  '/handoff': HandoffPage,
+  '/note': EncryptedNotePage,
 };
 
 /**
@@ -51,6 +58,7 @@ export function App() {
       </a>
       <SiteHeader />
       <main id="main">
+        <HandoffLanding />
         <CurrentPage key={path} />
       </main>
       <footer className="site-footer">

@@ -24,7 +24,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * Empties `e2e-artifacts/`, so that what is there after a run is that run's.
  *
  * @example
- * beforeAll(clearArtifacts);
+ * await clearArtifacts(); // once per run: see clear-artifacts-once.ts
  */
 export async function clearArtifacts(): Promise<void> {
   await rm(ARTIFACTS_DIR, { recursive: true, force: true });

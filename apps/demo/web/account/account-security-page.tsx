@@ -1,12 +1,15 @@
 import { PasskeyEnrolButton, PasskeyList, PendingApprovals, RecoveryCodes } from '@latchkey/react';
+import { TierUpgrade } from '@latchkey/react/locked';
 import { ERROR_SENTENCES } from '../errors/describe-error.js';
 import { Page } from '../layout/page.js';
 import { RequireSession } from '../layout/require-session.js';
+import { PersonalTokens } from '../tokens/personal-tokens.js';
 import { SessionsList } from './sessions-list.js';
 
 /**
  * Everything that can get into the account: passkeys (rename, remove, add one on
- * this device), signed-in sessions, recovery codes and devices awaiting approval.
+ * this device), signed-in sessions, recovery codes, devices awaiting approval, and
+ * tokens for scripts and agents.
  *
  * @example
  * <AccountSecurityPage />
@@ -15,7 +18,7 @@ export function AccountSecurityPage() {
   return (
     <Page
       title="Account security"
-      intro="Everything that can get into your account: your passkeys, where you are signed in, your recovery codes, and new devices waiting for your approval."
+      intro="Everything that can get into your account: your passkeys, where you are signed in, your recovery codes, new devices waiting for your approval, and tokens for scripts and agents."
     >
       <RequireSession>
         <section className="panel" aria-labelledby="passkeys-title">
@@ -32,6 +35,14 @@ export function AccountSecurityPage() {
             />
           </div>
         </section>
+        <section className="panel" aria-labelledby="tier-title">
+          <h2 id="tier-title">Session protection</h2>
+          <TierUpgrade
+            allowDowngrade
+            className="button-secondary"
+            labels={{ errors: ERROR_SENTENCES }}
+          />
+        </section>
         <section className="panel" aria-labelledby="sessions-title">
           <h2 id="sessions-title">Where you are signed in</h2>
           <SessionsList />
@@ -47,6 +58,10 @@ export function AccountSecurityPage() {
         <section className="panel" aria-labelledby="approvals-title">
           <h2 id="approvals-title">New devices</h2>
           <PendingApprovals labels={{ errors: ERROR_SENTENCES }} />
+        </section>
+        <section className="panel" aria-labelledby="tokens-title">
+          <h2 id="tokens-title">Tokens for scripts and agents</h2>
+          <PersonalTokens />
         </section>
       </RequireSession>
     </Page>

@@ -43,6 +43,10 @@ export const ERROR_SENTENCES: Partial<Record<ErrorCode, string>> = {
   WEBAUTHN_UNSUPPORTED:
     'This browser cannot use passkeys. Try an up-to-date browser or another device.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again.',
+  INVALID_TOKEN: 'That token was revoked or has expired. Make a new one.',
+  INSUFFICIENT_SCOPE: 'That token does not have the access this needs.',
+  HANDOFF_INVALID:
+    'This sign-in link no longer works: each one opens a session once, within 60 seconds, on the address it was made for. Go back to where you are signed in and open a new one.',
 };
 
 /**

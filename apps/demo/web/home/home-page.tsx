@@ -12,12 +12,14 @@ const SCREENS = [
   [
     '/account',
     'Account security',
-    'passkeys (rename, remove, add), sessions, recovery codes, approvals.',
+    'passkeys (rename, remove, add), sessions, recovery codes, approvals, tokens.',
   ],
   ['/pair', 'Pair a device', 'a new device shows a code; a signed-in device approves it.'],
   ['/recover', 'Recover', 'sign in with a recovery code, then create a new passkey.'],
   ['/me', 'Who am I', 'the demo’s own protected API answering from your session.'],
   ['/audit', 'Audit log', 'every security event on your account.'],
+  ['/device', 'Approve a device', 'let latchkey login (a script, an AI agent) act as you.'],
+  ['/handoff', 'Open elsewhere', 'carry your sign-in to another address of this app.'],
 ] as const;
 
 /**

@@ -1,11 +1,13 @@
 import { useSession } from '@latchkey/react';
 import type { ReactNode } from 'react';
 import { Link } from '../navigation/link.js';
+import { signInPathReturningTo } from '../navigation/return-path.js';
 import { FinishEnrolment } from './finish-enrolment.js';
 
 /**
  * Shows `children` only to a fully signed-in session: a signed-out visitor is
- * offered sign-in, and a recovery or paired session must first enrol a passkey.
+ * offered sign-in (which comes back to this page, query included), and a recovery
+ * or paired session must first enrol a passkey.
  *
  * @example
  * <RequireSession><AuditLog /></RequireSession>
@@ -24,8 +26,10 @@ export function RequireSession({ children }: { children: ReactNode }) {
       <section className="panel" aria-labelledby="signed-out-title">
         <h2 id="signed-out-title">You are signed out</h2>
         <p>
-          <Link to="/sign-in">Sign in</Link> to see this page, or{' '}
-          <Link to="/sign-up">create an account</Link>.
+          <Link to={signInPathReturningTo(window.location.pathname + window.location.search)}>
+            Sign in
+          </Link>{' '}
+          to see this page, or <Link to="/sign-up">create an account</Link>.
         </p>
       </section>
     );

@@ -9,6 +9,8 @@ const SIGNED_IN_LINKS = [
   ['/pair', 'Pair a device'],
   ['/me', 'Who am I'],
   ['/audit', 'Audit log'],
+  ['/handoff', 'Open elsewhere'],
+  ['/note', 'Encrypted note'],
 ] as const;
 
 const SIGNED_OUT_LINKS = [

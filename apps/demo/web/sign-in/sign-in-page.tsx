@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { ERROR_SENTENCES } from '../errors/describe-error.js';
 import { Page } from '../layout/page.js';
 import { Link } from '../navigation/link.js';
+import { returnPathFrom } from '../navigation/return-path.js';
 import { navigate } from '../navigation/use-location.js';
 
 /**
@@ -14,12 +15,14 @@ import { navigate } from '../navigation/use-location.js';
  */
 export function SignInPage() {
   const { status, user } = useSession();
-  // Signing in here, by the button, from autofill or in another tab, leads on to the account.
+  // Signing in here, by the button, from autofill or in another tab, leads on to the account,
+  // or back to the page that sent the person here (`?next=`, such as a device to approve).
   // (The form itself unmounts the moment the session changes, so this page does it.)
   const signedOutHere = useRef(false);
   useEffect(() => {
     if (status === 'unauthenticated') signedOutHere.current = true;
-    else if (status === 'authenticated' && signedOutHere.current) navigate('/account');
+    else if (status === 'authenticated' && signedOutHere.current)
+      navigate(returnPathFrom(window.location.search) ?? '/account');
   }, [status]);
 
   return (
