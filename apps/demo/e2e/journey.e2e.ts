@@ -248,10 +248,16 @@ describe('the demo, in a real browser', () => {
     await codeOutput.waitFor({ timeout: WAIT });
     const code = (await codeOutput.textContent())?.trim() ?? '';
     expect(code).toMatch(/^[A-Za-z0-9-]{6,16}$/);
+    // A QR of the approval link, with the code in it, beside the code.
+    const qr = phone.page.locator('.pairing-qr img');
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    const link = await phone.page.locator('.pairing-qr a').getAttribute('href');
+    expect(link).toBe(`${url}/pair?code=${encodeURIComponent(code)}`);
     await screenshot(phone.page, '06a-pairing-new-device-code');
 
-    await openPage(laptop.page, `${url}/pair`, 'Pair a new device');
-    await laptop.page.getByLabel('Pairing code').fill(code);
+    // The laptop follows the link (as scanning the QR would): the code is filled in.
+    await openPage(laptop.page, link!, 'Pair a new device');
+    expect(await laptop.page.getByLabel('Pairing code').inputValue()).toBe(code);
     // The lookup needs a step-up: the laptop's passkey confirms, then the device shows.
     await touch(laptop, async () => {
       await laptop.page.getByRole('button', { name: 'Look up' }).click();

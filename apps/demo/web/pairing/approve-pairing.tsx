@@ -17,7 +17,10 @@ export function ApprovePairing() {
   const client = useLatchkeyClient();
   const { withStepUp } = useStepUp();
   const id = useId();
-  const [code, setCode] = useState('');
+  // A scanned QR (or a shared link) opens /pair?code=…: the code is filled in already.
+  const [code, setCode] = useState(
+    () => new URLSearchParams(window.location.search).get('code') ?? '',
+  );
   const [found, setFound] = useState<Pairing | null>(null);
   const [pending, setPending] = useState<'lookup' | 'approve' | 'deny' | null>(null);
   const [message, setMessage] = useState<{ text: string; tone: 'error' | 'success' } | null>(null);

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { ERROR_SENTENCES } from '../errors/describe-error.js';
 import { Page } from '../layout/page.js';
 import { navigate } from '../navigation/use-location.js';
+import { ApprovalQr } from './approval-qr.js';
 import { ApprovePairing } from './approve-pairing.js';
 
 /**
@@ -56,6 +57,7 @@ function NewDevice({ onMount }: { onMount: (started: true) => void }) {
               status === 'authenticated' && session?.kind === 'full' ? '/account' : '/sign-in',
             );
         }}
+        renderCode={(code) => <ApprovalQr code={code} />}
         labels={{
           title: 'Get in with a device you trust',
           description: 'This device has no passkey for your account yet.',

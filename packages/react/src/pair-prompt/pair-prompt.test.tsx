@@ -157,6 +157,23 @@ describe('PairPrompt', () => {
     );
   });
 
+  it('renders the app’s extra content for the code, such as a QR of the approval link', async () => {
+    const { user } = renderWithLatchkey(
+      <PairPrompt
+        needed
+        pollInterval={5}
+        renderCode={(code) => <a href={`/pair?code=${code}`}>Scan or open the approval link</a>}
+      />,
+      {
+        ...newDevice,
+        server: { ...newDevice.server, pairing: { outcome: 'approved', pendingPolls: 50 } },
+      },
+    );
+    await user.click(await screen.findByRole('button', { name: 'Pair with a trusted device' }));
+    const link = await screen.findByRole('link', { name: 'Scan or open the approval link' });
+    expect(link).toHaveAttribute('href', '/pair?code=K7QM-4XT2');
+  });
+
   it('reports a refused pairing request', async () => {
     const { container, user } = renderWithLatchkey(<PairPrompt needed />, {
       ...newDevice,

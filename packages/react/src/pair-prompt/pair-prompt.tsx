@@ -95,6 +95,11 @@ export interface PairPromptProps extends Omit<ComponentPropsWithoutRef<'section'
   onEnrolled?: (result: Enrolled) => void;
   /** Milliseconds between pairing status polls (default 2000). */
   pollInterval?: number;
+  /**
+   * Shown under the pairing code, for example a QR code of your approval page's
+   * link (`/pair?code=…`) so the trusted device can scan instead of typing.
+   */
+  renderCode?: (code: string) => ReactNode;
   labels?: Partial<PairPromptLabels>;
 }
 
@@ -117,6 +122,7 @@ export const PairPrompt = forwardRef<HTMLElement, PairPromptProps>(function Pair
     onOpenChange,
     onEnrolled,
     pollInterval,
+    renderCode,
     labels: custom,
     ...rest
   },
@@ -215,6 +221,7 @@ export const PairPrompt = forwardRef<HTMLElement, PairPromptProps>(function Pair
           <output data-latchkey-pairing-code="" aria-labelledby={`${id}-code-label`}>
             {pairing.code}
           </output>
+          {pairing.code && renderCode?.(pairing.code)}
           <p data-latchkey-placeholder="">{labels.waiting}</p>
           <button type="button" data-latchkey-button="secondary" onClick={pairing.cancel}>
             {labels.cancel}
