@@ -1,7 +1,7 @@
 // Locked sessions and passkey-derived keys, end to end: the real demo server (with a short
 // pop.maxAge), the built web app with `lockedSessions()` in its provider, and Debian Chromium.
-// (a) a session bound to a device key in IndexedDB keeps proving, while its copied cookie,
-//     in another browser without the key, is refused once the last proof is stale;
+// (a) a session bound to a device key in IndexedDB signs every API call and keeps proving,
+//     while its copied cookie, in another browser without the key, is refused at once;
 // (b) with PRF on the virtual authenticators, the same data key comes back across sign-ins
 //     and from a second passkey once the key is wrapped for it.
 import { createHash } from 'node:crypto';
@@ -16,7 +16,7 @@ import { axeViolations } from './harness/axe-check.js';
 import { type BrowserDevice, launchDevice } from './harness/browser-device.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 
-/** Seconds a proof lasts: short, so a copied cookie goes stale within the test. */
+/** Seconds a periodic proof lasts: short, so the page proves several times within the test. */
 const POP_MAX_AGE = 4;
 
 let dataDir: string;
@@ -151,28 +151,51 @@ describe('locked sessions in a real browser', () => {
     await screenshot(lee.page, 'locked-01-tier-locked');
   });
 
-  test('the page keeps proving; a copied cookie without the key is refused once stale', async () => {
+  test('a copied cookie is refused at once while the owner keeps proving', async () => {
     const proofs: number[] = [];
     lee.page.on('requestfinished', (request) => {
       if (request.url().endsWith('/auth/pop/prove')) proofs.push(Date.now());
     });
-    // Past maxAge, Lee's session still works: the provider proves every maxAge / 2 by itself.
+    // Past maxAge, Lee's session still works: the provider proves every maxAge / 2 by itself
+    // (the periodic proof page loads and streams rely on), and signs every API call.
     await lee.page.waitForTimeout((POP_MAX_AGE + 2) * 1000);
     expect(proofs.length).toBeGreaterThanOrEqual(2);
     expect((await fetchFromPage(lee.page, '/auth/passkeys')).status).toBe(200);
+    expect((await fetchFromPage(lee.page, '/api/me')).status).toBe(200);
+    // The demo's own page calls /api/me with signedFetch.
+    await openPage(lee.page, `${url}/me`, 'Who am I');
+    await waitForText(lee.page.getByTestId('api-verdict'), 'The API knows who you are');
 
-    // Another browser (its own profile, so its own IndexedDB) with Lee's cookie. Lee's tab
-    // closes: nobody holding the key proves any more.
+    // Another browser (its own profile, so its own IndexedDB) with Lee's cookie, while
+    // Lee's tab stays open and keeps proving: refused at once, on every API call.
     const thief = await device('thief');
     await thief.context.addCookies(await lee.context.cookies(url));
-    await lee.page.goto('about:blank', { timeout: WAIT });
     await thief.page.goto(`${url}/`, { waitUntil: 'domcontentloaded', timeout: WAIT });
-    await thief.page.waitForTimeout((POP_MAX_AGE + 1) * 1000);
+    const provenBefore = proofs.at(-1)!;
+    expect(Date.now() - provenBefore).toBeLessThan(POP_MAX_AGE * 1000);
 
-    const stolen = await fetchFromPage<{ error?: { code: string } }>(thief.page, '/auth/passkeys');
+    const me = await fetchFromPage<{ error?: { code: string } }>(thief.page, '/api/me', {
+      unsigned: true,
+    });
+    expect([me.status, me.body.error?.code]).toEqual([401, 'UNAUTHENTICATED']);
+    const stolen = await fetchFromPage<{ error?: { code: string } }>(thief.page, '/auth/passkeys', {
+      unsigned: true,
+    });
     expect([stolen.status, stolen.body.error?.code]).toEqual([401, 'POP_REQUIRED']);
-    const thiefSession = await fetchFromPage<{ user: unknown }>(thief.page, '/auth/session');
+    const thiefSession = await fetchFromPage<{ user: unknown }>(thief.page, '/auth/session', {
+      unsigned: true,
+    });
     expect(thiefSession.body.user).toBeNull();
+    // Lee, the same moment, carries on.
+    expect((await fetchFromPage(lee.page, '/api/me')).status).toBe(200);
+    expect((await fetchFromPage(lee.page, '/auth/passkeys')).status).toBe(200);
+    // The owner's periodic proof was fresh all along: the header alone told them apart.
+    const session = await demo!.latchkey.store.getSessionBySecretHash(
+      createHash('sha256')
+        .update((await lee.context.cookies(url)).find((c) => c.name === 'latchkey')!.value)
+        .digest('base64url'),
+    );
+    expect(Date.now() - session!.popProvenAt!).toBeLessThan(POP_MAX_AGE * 1000);
 
     // The thief's own key does not prove Lee's session; Lee's key, from IndexedDB, does.
     const forged = await proveFromPage(thief.page, 'fresh-key');
@@ -180,7 +203,6 @@ describe('locked sessions in a real browser', () => {
     expect((await demo!.latchkey.api.audit.list({ limit: 20 })).map((e) => e.type)).toContain(
       'pop.failed',
     );
-    await lee.page.goto(`${url}/`, { waitUntil: 'domcontentloaded', timeout: WAIT });
     const proven = await proveFromPage(lee.page, 'stored-key');
     expect(proven.status).toBe(200);
     expect((await fetchFromPage(lee.page, '/auth/passkeys')).status).toBe(200);

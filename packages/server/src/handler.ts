@@ -7,11 +7,11 @@ import type { ConnectionInfo, RequestContext } from './http/request-context.js';
 import { errorResponse, json } from './http/responses.js';
 import { createRouter } from './http/router.js';
 import type { RouteHandler, RouteHandlers, Services } from './internal/services.js';
-import { proofIsStale } from './pop/verify-pop-signature.js';
+import { checkRequestProof } from './pop/check-request-proof.js';
 import { StoreUnavailableError } from './stores/contract.js';
 
 const STATE_CHANGING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
-/** Routes a locked session reaches without a fresh proof: to make one, or to leave. */
+/** Routes a locked session reaches without a request proof: to refresh the periodic one, or to leave. */
 const POP_ROUTES = new Set<RouteName>(['popChallenge', 'popProve', 'signOut']);
 const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -74,15 +74,15 @@ export function createHandler(parts: HandlerParts) {
 
       await ready();
       const resolved = await services.sessions.resolve(context);
-      if (
-        resolved &&
-        proofIsStale(resolved.session, context.now, config.pop.maxAge) &&
-        !POP_ROUTES.has(found.name)
-      ) {
-        // A locked session without a fresh proof is a cookie without its key: for
-        // public routes it is as if signed out, anywhere else it must prove first.
-        if (found.def.auth !== 'public')
-          throw new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first');
+      // A locked session's every request carries a fresh signature by its device
+      // key (DESIGN, "Proof of possession"): a cookie without its key is, for
+      // public routes, as if signed out, and refused anywhere else.
+      const unproven =
+        resolved && !POP_ROUTES.has(found.name)
+          ? await proofError(services, context, resolved.session)
+          : null;
+      if (unproven) {
+        if (found.def.auth !== 'public') throw unproven;
       } else if (resolved) {
         context.session = resolved.session;
         context.user = resolved.user;
@@ -106,6 +106,21 @@ export function createHandler(parts: HandlerParts) {
       return ctx ? finish(response, ctx) : response;
     }
   };
+}
+
+/** The request proof's error for a locked session, or null when it holds (or nothing is locked). */
+async function proofError(
+  services: Services,
+  ctx: RequestContext,
+  session: Parameters<typeof checkRequestProof>[2],
+): Promise<LatchkeyError | null> {
+  try {
+    await checkRequestProof(services, ctx, session);
+    return null;
+  } catch (error) {
+    if (error instanceof LatchkeyError) return error;
+    throw error;
+  }
 }
 
 function checkParams(params: Record<string, string>): Record<string, string> {

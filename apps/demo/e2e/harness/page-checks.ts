@@ -11,17 +11,68 @@ export interface PageAnswer<T = unknown> {
 
 /**
  * Calls a same-origin JSON endpoint from the page, so the request carries that
- * device's cookies, exactly as the app's own calls do.
+ * device's cookies, exactly as the app's own calls do: when the page holds a
+ * device key (IndexedDB `latchkey`, record `pop`) the request carries a
+ * `Latchkey-Proof` signed with it, as `signedFetch` makes it; with
+ * `{ unsigned: true }` it goes without, as a copied cookie would.
  *
  * @example
  * const me = await fetchFromPage(alice.page, '/api/me');
  * expect(me.status).toBe(401);
  */
-export function fetchFromPage<T = unknown>(page: Page, path: string): Promise<PageAnswer<T>> {
-  return page.evaluate(async (url) => {
-    const response = await fetch(url, { headers: { accept: 'application/json' } });
-    return { status: response.status, body: (await response.json()) as T };
-  }, path);
+export function fetchFromPage<T = unknown>(
+  page: Page,
+  path: string,
+  options: { unsigned?: boolean } = {},
+): Promise<PageAnswer<T>> {
+  return page.evaluate(
+    async ({ url, unsigned }) => {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      // Opening a database that is not there would create it empty: look first.
+      const known = (await indexedDB.databases()).some((d) => d.name === 'latchkey');
+      const pair =
+        unsigned || !known
+          ? undefined
+          : await new Promise<CryptoKeyPair | undefined>((resolve, reject) => {
+              const opened = indexedDB.open('latchkey');
+              opened.onerror = () => reject(opened.error);
+              opened.onsuccess = () => {
+                const db = opened.result;
+                if (!db.objectStoreNames.contains('device-keys')) {
+                  db.close();
+                  resolve(undefined);
+                  return;
+                }
+                const read = db.transaction('device-keys').objectStore('device-keys').get('pop');
+                read.onerror = () => reject(read.error);
+                read.onsuccess = () => {
+                  db.close();
+                  resolve(read.result as CryptoKeyPair | undefined);
+                };
+              };
+            });
+      if (pair) {
+        const b64url = (bytes: Uint8Array) =>
+          btoa(String.fromCharCode(...bytes))
+            .replace(/\+/g, '-')
+            .replace(/\//g, '_')
+            .replace(/=+$/, '');
+        const iat = Math.floor(Date.now() / 1000);
+        const nonce = b64url(crypto.getRandomValues(new Uint8Array(16)));
+        const pathname = new URL(url, location.href).pathname;
+        const message = `latchkey-proof\nGET\n${pathname}\n${iat}\n${nonce}`;
+        const signature = await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          pair.privateKey,
+          new TextEncoder().encode(message),
+        );
+        headers['latchkey-proof'] = `${iat}.${nonce}.${b64url(new Uint8Array(signature))}`;
+      }
+      const response = await fetch(url, { headers });
+      return { status: response.status, body: (await response.json()) as T };
+    },
+    { url: path, unsigned: options.unsigned ?? false },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { useLatchkeyClient } from '@latchkey/react';
+import { signedFetch } from '@latchkey/react/locked';
 import { useEffect, useId, useState } from 'react';
 import { describeError } from '../errors/describe-error.js';
 import { Page } from '../layout/page.js';
@@ -43,7 +44,8 @@ export function HandoffTargets() {
     let live = true;
     void (async () => {
       try {
-        const response = await fetch('/api/handoff-targets', {
+        // signedFetch: a locked session's API calls carry a proof signed by the device key.
+        const response = await signedFetch('/api/handoff-targets', {
           headers: { accept: 'application/json' },
         });
         const body = (await response.json()) as {

@@ -1,4 +1,5 @@
 import { useSession } from '@latchkey/react';
+import { signedFetch } from '@latchkey/react/locked';
 import { useCallback, useEffect, useState } from 'react';
 import { Page } from '../layout/page.js';
 
@@ -9,7 +10,8 @@ interface ApiAnswer {
 
 /**
  * Calls the demo's own protected API, `GET /api/me`, and shows its answer: who
- * the server thinks you are (from the session cookie), or a 401.
+ * the server thinks you are (from the session cookie and, for a locked session,
+ * the request proof), or a 401.
  *
  * @example
  * <WhoAmIPage />
@@ -24,7 +26,8 @@ export function WhoAmIPage() {
     setPending(true);
     setFailure(null);
     try {
-      const response = await fetch('/api/me', { headers: { accept: 'application/json' } });
+      // signedFetch: a locked session's API calls carry a proof signed by the device key.
+      const response = await signedFetch('/api/me', { headers: { accept: 'application/json' } });
       setAnswer({ status: response.status, body: await response.json() });
     } catch {
       setAnswer(null);

@@ -24,6 +24,11 @@ export interface LatchkeyExtension {
     session: Session;
     user: User;
   }): (() => void) | undefined;
+  /**
+   * Wraps the `fetch` of the client `LatchkeyProvider` makes from `baseUrl`
+   * (`lockedSessions()` signs every request with the device key).
+   */
+  fetch?(next: typeof fetch): typeof fetch;
   /** Called when a request answers POP_REQUIRED; resolve true after proving to retry once. */
   onPopRequired?(client: LatchkeyClient): Promise<boolean>;
 }

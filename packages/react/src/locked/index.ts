@@ -45,6 +45,13 @@ export type {
 } from './proof/answer-pop-challenges.js';
 export { answerPopChallenges } from './proof/answer-pop-challenges.js';
 export { answerChallenge, provePossession } from './proof/prove-possession.js';
+export type { SignedFetchOptions } from './proof/signed-fetch.js';
+export {
+  createSignedFetch,
+  PROOF_HEADER,
+  requestProof,
+  signedFetch,
+} from './proof/signed-fetch.js';
 export type {
   TierUpgradeLabels,
   TierUpgradeProps,

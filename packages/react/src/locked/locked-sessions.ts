@@ -5,6 +5,7 @@ import { defaultDeviceKeyStore } from './device-key/default-device-key-store.js'
 import { loadDeviceKey } from './device-key/device-key.js';
 import type { DeviceKeyStore } from './device-key/device-key-store.js';
 import { provePossession } from './proof/prove-possession.js';
+import { createSignedFetch } from './proof/signed-fetch.js';
 
 export interface LockedSessionsOptions {
   /** Where the device key lives (default: IndexedDB, one key per origin). */
@@ -29,10 +30,13 @@ const FINAL = new Set(['POP_INVALID', 'FORBIDDEN', 'UNAUTHENTICATED', 'SESSION_E
  * Locked sessions for `LatchkeyProvider`: at sign-in and sign-up the browser
  * sends the public half of a non-extractable ECDSA P-256 device key (made once
  * per origin with Web Crypto and kept in IndexedDB), and the server binds the
- * session to it. While signed in, a locked session proves possession at once
- * and then every half `pop.maxAge` (from the server's `nextProofBy`), and again
- * when a request answers `POP_REQUIRED`. A copied cookie, without the key,
- * stops working once its last proof is stale.
+ * session to it. Every request of the provider's client (with `baseUrl`) then
+ * carries a `Latchkey-Proof` header signed by the key, which the server checks,
+ * so a copied cookie without the key is refused at once; send your own API
+ * calls with `signedFetch`. For page loads and streams, which cannot sign, a
+ * locked session also proves possession at once and then every half
+ * `pop.maxAge` (from the server's `nextProofBy`), and again when a request
+ * answers `POP_REQUIRED`.
  *
  * When the browser cannot keep a key (no IndexedDB), sessions are not bound:
  * accounts on the `locked` tier then cannot sign in here (`POP_REQUIRED`).
@@ -109,6 +113,12 @@ export function lockedSessions(options: LockedSessionsOptions = {}): LatchkeyExt
         clearTimeout(timer);
         doc?.removeEventListener('visibilitychange', onVisible);
       };
+    },
+
+    // Every request of the provider's client carries a request proof: the server
+    // refuses a locked session's request without one, so a copied cookie is useless.
+    fetch(next) {
+      return createSignedFetch({ keyStore: options.keyStore, fetch: next });
     },
 
     async onPopRequired(client) {

@@ -46,7 +46,9 @@ export type LatchkeyProviderProps = {
  * With `baseUrl` it makes a `createLeanLatchkeyClient`: the kit then ships
  * without zod and the protocol's schemas, and trusts the shape of your own
  * server's answers (errors are still mapped to registered codes). To validate
- * every answer, pass `client={createLatchkeyClient({ baseUrl })}` instead.
+ * every answer, pass `client={createLatchkeyClient({ baseUrl })}` instead. It
+ * applies the extensions' `fetch` wrappers only to the client it makes: a
+ * client you pass keeps its own `fetch` (give it `signedFetch` for locked sessions).
  *
  * @example
  * <LatchkeyProvider baseUrl="/auth">
@@ -56,10 +58,13 @@ export type LatchkeyProviderProps = {
 export function LatchkeyProvider(props: LatchkeyProviderProps) {
   const [store] = useState(() => {
     if (props.store) return props.store;
+    // Extensions wrap the fetch of the client made here, in the order given.
+    let fetch: typeof globalThis.fetch = (...args) => globalThis.fetch(...args);
+    for (const extension of props.extensions ?? []) fetch = extension.fetch?.(fetch) ?? fetch;
     const client =
       props.client ??
       (typeof props.baseUrl === 'string'
-        ? createLeanLatchkeyClient({ baseUrl: props.baseUrl })
+        ? createLeanLatchkeyClient({ baseUrl: props.baseUrl, fetch })
         : null);
     if (!client) throw new TypeError('LatchkeyProvider: pass a `client`, a `baseUrl` or a `store`');
     return createSessionStore(client, { channel: props.channel, extensions: props.extensions });

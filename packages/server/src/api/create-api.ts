@@ -6,7 +6,7 @@ import { sha256 } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
 import type { JwtApi } from '../jwt/jwt-api.js';
 import { toWirePasskey, toWireUser } from '../passkeys/to-wire.js';
-import { proofIsStale } from '../pop/verify-pop-signature.js';
+import { checkRequestProof, type ProofContext } from '../pop/check-request-proof.js';
 import { toWireSession, toWireSessionInfo } from '../sessions/session-manager.js';
 import type { TokenApi } from '../tokens/token-api.js';
 
@@ -24,7 +24,11 @@ export interface LatchkeyApi {
     remove(userId: string, credentialId: string, options?: { allowLast?: boolean }): Promise<void>;
   };
   sessions: {
-    /** The signed-in user and session of a request (its cookie), or null. */
+    /**
+     * The signed-in user and session of a request (its cookie), or null. A locked
+     * session counts only with a valid `Latchkey-Proof` header (send the request
+     * with `signedFetch` from `@latchkey/react/locked`).
+     */
     fromRequest(request: Request): Promise<{ user: User; session: Session } | null>;
     list(userId: string): Promise<SessionInfo[]>;
     revoke(sessionId: string): Promise<void>;
@@ -111,8 +115,14 @@ export function createApi(
             now >= session.lastSeenAt + config.session.idleTtl * 1000
           )
             continue;
-          // A locked session whose proof went stale is a cookie without its device key.
-          if (proofIsStale(session, now, config.pop.maxAge)) continue;
+          // A locked session's request must carry a request proof by its device key
+          // (DESIGN, "Proof of possession"): without one it is a copied cookie.
+          try {
+            await checkRequestProof(services, proofContext(request, now), session);
+          } catch (error) {
+            if (error instanceof LatchkeyError) continue;
+            throw error;
+          }
           const user = await store.getUser(session.userId);
           if (user) return { user: toWireUser(user), session: toWireSession(session) };
         }
@@ -136,4 +146,9 @@ export function createApi(
       ),
     },
   };
+}
+
+/** What the request proof check and its audit read, for a request outside the handler. */
+function proofContext(request: Request, now: number): ProofContext {
+  return { request, now, ip: null, userAgent: request.headers.get('user-agent'), token: null };
 }

@@ -6,6 +6,7 @@ import type { ConnectionInfo } from '../http/request-context.js';
 import { errorResponse } from '../http/responses.js';
 import type { Services } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
+import { checkRequestProof, PROOF_HEADER } from '../pop/check-request-proof.js';
 import { proofIsStale } from '../pop/verify-pop-signature.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import type { TokenRecord } from '../stores/contract.js';
@@ -145,8 +146,17 @@ export function createGate(services: Services, parts: GateParts, options: GateOp
       const ctx = buildContext(request, connection, config, null);
       const resolved = await services.sessions.resolve(ctx);
       if (resolved) {
-        if (proofIsStale(resolved.session, ctx.now, config.pop.maxAge)) {
-          return deny(request, new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first'));
+        // A locked session's API requests carry a request proof. A page load (a
+        // navigation, which cannot send headers) without one falls back to the
+        // periodic proof: the weaker rule, documented in the README.
+        if (resolved.session.popKey && !request.headers.has(PROOF_HEADER) && wantsHtml(request)) {
+          if (proofIsStale(resolved.session, ctx.now, config.pop.maxAge))
+            return deny(
+              request,
+              new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first'),
+            );
+        } else {
+          await checkRequestProof(services, ctx, resolved.session);
         }
         if (resolved.session.kind !== 'full') {
           return deny(

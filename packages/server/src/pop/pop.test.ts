@@ -1,6 +1,7 @@
 import { base64urlEncode } from '@latchkey/core';
 import { describe, expect, it } from 'vitest';
 import { createTestServer, type TestBrowser } from '../../test/harness.js';
+import { requestProofMessage } from './check-request-proof.js';
 
 /** A device key as the browser makes it: ECDSA P-256, signing raw r‖s. */
 async function deviceKey() {
@@ -9,19 +10,51 @@ async function deviceKey() {
     'verify',
   ]);
   const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const signBytes = async (bytes: Uint8Array) =>
+    base64urlEncode(
+      new Uint8Array(
+        await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          pair.privateKey,
+          bytes as Uint8Array<ArrayBuffer>,
+        ),
+      ),
+    );
   return {
     popKey: { kty: 'EC' as const, crv: 'P-256' as const, x: jwk.x!, y: jwk.y! },
     async sign(challenge: string) {
       const bytes = Uint8Array.from(atob(challenge.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
         c.charCodeAt(0),
       );
-      return base64urlEncode(
-        new Uint8Array(
-          await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, bytes),
-        ),
-      );
+      return signBytes(bytes);
+    },
+    /** A `Latchkey-Proof` header for one request, as `signedFetch` makes it. */
+    async proof(
+      method: string,
+      path: string,
+      nowMs: number,
+      nonce = base64urlEncode(crypto.getRandomValues(new Uint8Array(16))),
+    ) {
+      const iat = Math.floor(nowMs / 1000);
+      const signature = await signBytes(requestProofMessage(method, path, iat, nonce));
+      return { 'latchkey-proof': `${iat}.${nonce}.${signature}` };
     },
   };
+}
+
+type DeviceKey = Awaited<ReturnType<typeof deviceKey>>;
+
+/** `browser.call` with a fresh request proof by `key`, on the server's clock. */
+async function signedCall(
+  server: { clock: { now: number } },
+  browser: TestBrowser,
+  key: DeviceKey,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const headers = await key.proof(method, path.split('?')[0]!, server.clock.now);
+  return browser.call(method, path, body, headers);
 }
 
 async function prove(browser: TestBrowser, key: Awaited<ReturnType<typeof deviceKey>>) {
@@ -56,29 +89,130 @@ describe('locked sessions (proof of possession)', () => {
     expect(Date.parse(res.body.nextProofBy)).toBe(server.clock.now + 60_000);
   });
 
-  it('makes a copied cookie useless without the device key', async () => {
+  it('refuses a copied cookie at once, even right after the owner proved', async () => {
     const { server, browser, key } = await lockedSession();
     const thief = server.browser({ peer: '198.51.100.66' });
     thief.cookies.set('latchkey', browser.cookies.get('latchkey')!);
-    server.clock.advance(61_000);
 
+    // The owner proves and signs its requests; the thief, the very same second, cannot.
+    expect((await prove(browser, key)).status).toBe(200);
+    const owned = await signedCall(server, browser, key, 'GET', '/auth/passkeys');
+    expect(owned.status).toBe(200);
     const list = await thief.call('GET', '/auth/passkeys');
     expect([list.status, list.body.error.code]).toEqual([401, 'POP_REQUIRED']);
     expect((await thief.call('GET', '/auth/session')).body.user).toBeNull();
-    const gate = await server.latchkey
-      .gate({ loopbackBypass: false, originGrace: false })
-      .check(thief.request('GET', '/api'));
-    expect(gate.ok).toBe(false);
-    expect(await server.latchkey.api.sessions.fromRequest(thief.request('GET', '/api'))).toBeNull();
+    expect((await signedCall(server, browser, key, 'GET', '/auth/session')).body.user.email).toBe(
+      'ada@example.com',
+    );
 
     // The thief's own key does not prove this session.
     const stolen = await prove(thief, await deviceKey());
     expect(stolen.body.error.code).toBe('POP_INVALID');
-    expect((await server.latchkey.api.audit.list({ limit: 5 }))[0]!.type).toBe('pop.failed');
+    const forged = await signedCall(server, thief, await deviceKey(), 'GET', '/auth/passkeys');
+    expect([forged.status, forged.body.error.code]).toEqual([401, 'POP_INVALID']);
+    expect((await server.latchkey.api.audit.list({ limit: 5 }))[0]).toMatchObject({
+      type: 'pop.failed',
+      data: { reason: 'signature' },
+    });
+  });
 
-    // The real browser proves and carries on.
-    expect((await prove(browser, key)).status).toBe(200);
-    expect((await browser.call('GET', '/auth/passkeys')).status).toBe(200);
+  it('refuses a replayed proof, and one made for another path, method or time', async () => {
+    const { server, browser, key } = await lockedSession();
+    const header = await key.proof('GET', '/auth/passkeys', server.clock.now);
+    expect((await browser.call('GET', '/auth/passkeys', undefined, header)).status).toBe(200);
+    const replay = await browser.call('GET', '/auth/passkeys', undefined, header);
+    expect([replay.status, replay.body.error.code]).toEqual([401, 'POP_INVALID']);
+
+    const otherPath = await key.proof('GET', '/auth/sessions', server.clock.now);
+    expect(
+      (await browser.call('GET', '/auth/passkeys', undefined, otherPath)).body.error.code,
+    ).toBe('POP_INVALID');
+    const otherMethod = await key.proof('POST', '/auth/passkeys', server.clock.now);
+    expect(
+      (await browser.call('GET', '/auth/passkeys', undefined, otherMethod)).body.error.code,
+    ).toBe('POP_INVALID');
+    const stale = await key.proof('GET', '/auth/passkeys', server.clock.now - 61_000);
+    expect((await browser.call('GET', '/auth/passkeys', undefined, stale)).body.error.code).toBe(
+      'POP_INVALID',
+    );
+    const ahead = await key.proof('GET', '/auth/passkeys', server.clock.now + 61_000);
+    expect((await browser.call('GET', '/auth/passkeys', undefined, ahead)).body.error.code).toBe(
+      'POP_INVALID',
+    );
+    const garbled = { 'latchkey-proof': 'not-a-proof' };
+    expect((await browser.call('GET', '/auth/passkeys', undefined, garbled)).body.error.code).toBe(
+      'POP_INVALID',
+    );
+    // Within the allowed skew a proof passes; the query is not part of what is signed.
+    const skewed = await key.proof('GET', '/auth/passkeys', server.clock.now - 59_000);
+    expect((await browser.call('GET', '/auth/passkeys?x=1', undefined, skewed)).status).toBe(200);
+    const reasons = (await server.latchkey.api.audit.list({ limit: 10 }))
+      .filter((e) => e.type === 'pop.failed')
+      .map((e) => e.data.reason);
+    expect(reasons).toEqual(['malformed', 'stale', 'stale', 'signature', 'signature', 'replayed']);
+  });
+
+  it('keeps page loads through the gate on the periodic proof, API requests on the header', async () => {
+    const { server, browser, key } = await lockedSession();
+    const gate = server.latchkey.gate({ loopbackBypass: false, originGrace: false });
+    const page = { accept: 'text/html,application/xhtml+xml' };
+    expect((await gate.check(browser.request('GET', '/dashboard', undefined, page))).ok).toBe(true);
+    const bare = await gate.check(browser.request('GET', '/api/things'));
+    expect(bare.ok).toBe(false);
+    if (!bare.ok) expect(((await bare.response.json()) as any).error.code).toBe('POP_REQUIRED');
+    const signed = await gate.check(
+      browser.request(
+        'GET',
+        '/api/things',
+        undefined,
+        await key.proof('GET', '/api/things', server.clock.now),
+      ),
+    );
+    expect(signed.ok && signed.via).toBe('session');
+    const replayed = await gate.check(
+      browser.request(
+        'POST',
+        '/api/things',
+        {},
+        await key.proof('GET', '/api/things', server.clock.now),
+      ),
+    );
+    expect(replayed.ok).toBe(false);
+    if (!replayed.ok)
+      expect(((await replayed.response.json()) as any).error.code).toBe('POP_INVALID');
+
+    // Once the periodic proof is stale, page loads stop too.
+    server.clock.advance(61_000);
+    expect((await gate.check(browser.request('GET', '/dashboard', undefined, page))).ok).toBe(
+      false,
+    );
+  });
+
+  it('makes api.sessions.fromRequest verify the request proof', async () => {
+    const { server, browser, key } = await lockedSession();
+    const fromRequest = server.latchkey.api.sessions.fromRequest;
+    expect(await fromRequest(browser.request('GET', '/api/me'))).toBeNull();
+    const proof = await key.proof('GET', '/api/me', server.clock.now);
+    const signedIn = await fromRequest(browser.request('GET', '/api/me', undefined, proof));
+    expect(signedIn?.session.locked).toBe(true);
+    expect(await fromRequest(browser.request('GET', '/api/me', undefined, proof))).toBeNull();
+    const elsewhere = await key.proof('GET', '/api/other', server.clock.now);
+    expect(await fromRequest(browser.request('GET', '/api/me', undefined, elsewhere))).toBeNull();
+  });
+
+  it('refreshes popProvenAt from request proofs at most every 30 s', async () => {
+    const { server, browser, key } = await lockedSession();
+    const provenAt = async () =>
+      (
+        await server.store.listSessions((await server.store.getUserByEmail('ada@example.com'))!.id)
+      )[0]!.popProvenAt;
+    const start = await provenAt();
+    server.clock.advance(20_000);
+    expect((await signedCall(server, browser, key, 'GET', '/auth/passkeys')).status).toBe(200);
+    expect(await provenAt()).toBe(start);
+    server.clock.advance(15_000);
+    expect((await signedCall(server, browser, key, 'GET', '/auth/passkeys')).status).toBe(200);
+    expect(await provenAt()).toBe(server.clock.now);
   });
 
   it('refuses a proof signed over another challenge, and reuse of a challenge', async () => {
@@ -131,7 +265,8 @@ describe('tiers', () => {
     expect(
       (await browser.call('POST', '/auth/tier', { tier: 'locked', popKey: key.popKey })).status,
     ).toBe(200);
-    const me = (await browser.call('GET', '/auth/session')).body;
+    expect((await browser.call('GET', '/auth/session')).body.user).toBeNull();
+    const me = (await signedCall(server, browser, key, 'GET', '/auth/session')).body;
     expect([me.user.tier, me.session.locked]).toEqual(['locked', true]);
     const event = (await server.latchkey.api.audit.list({ limit: 5 })).find(
       (e) => e.type === 'tier.changed',
@@ -155,7 +290,8 @@ describe('tiers', () => {
   });
 
   it('makes new accounts locked with pop.defaultTier', async () => {
-    const browser = createTestServer({ pop: { defaultTier: 'locked' } }).browser();
+    const server = createTestServer({ pop: { defaultTier: 'locked' } });
+    const browser = server.browser();
     const { response } = await browser.registration();
     expect(
       (await browser.call('POST', '/auth/passkeys/register', { response })).body.error.code,
@@ -170,7 +306,9 @@ describe('tiers', () => {
         })
       ).status,
     ).toBe(201);
-    expect((await browser.call('GET', '/auth/session')).body.user.tier).toBe('locked');
+    expect((await signedCall(server, browser, key, 'GET', '/auth/session')).body.user.tier).toBe(
+      'locked',
+    );
   });
 });
 

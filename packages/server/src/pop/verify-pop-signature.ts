@@ -10,6 +10,19 @@ export async function verifyPopSignature(
   signature: string,
 ): Promise<boolean> {
   try {
+    return await verifyPopBytes(publicJwk, base64urlDecode(challenge), signature);
+  } catch {
+    return false;
+  }
+}
+
+/** The same check over any bytes (a request proof's signed message). */
+export async function verifyPopBytes(
+  publicJwk: string,
+  message: Uint8Array,
+  signature: string,
+): Promise<boolean> {
+  try {
     const jwk = JSON.parse(publicJwk) as { x?: string; y?: string };
     const key = await globalThis.crypto.subtle.importKey(
       'jwk',
@@ -24,7 +37,7 @@ export async function verifyPopSignature(
       { name: 'ECDSA', hash: 'SHA-256' },
       key,
       sig as Uint8Array<ArrayBuffer>,
-      base64urlDecode(challenge) as Uint8Array<ArrayBuffer>,
+      message as Uint8Array<ArrayBuffer>,
     );
   } catch {
     return false;

@@ -31,6 +31,8 @@ export interface LockedMockServer {
   boundKey(): PopPublicKey | null;
   /** Accepted proofs, in order. */
   readonly proofs: string[];
+  /** `METHOD pathname` of each request whose `Latchkey-Proof` header was verified, in order. */
+  readonly signedRequests: string[];
   /** Challenges handed out by `POST /pop/challenge`, and to streams by `issueChallenge`. */
   issueChallenge(): string;
   /** Wrapped data keys by credential id, as `PUT …/wrapped-key` stored them. */
@@ -50,9 +52,18 @@ export interface LockedMockServer {
 export const POP_MAX_AGE_SECONDS = 120;
 
 export function createLockedMockServer(
-  options: MockServerOptions & { now?: Date } = {},
+  options: MockServerOptions & {
+    now?: Date;
+    /**
+     * Refuse a bound session's requests without a `Latchkey-Proof` header, as the
+     * real server does (default false: a header that is sent is always checked).
+     */
+    requireRequestProof?: boolean;
+  } = {},
 ): LockedMockServer {
   const now = options.now ?? new Date('2025-06-01T12:00:00.000Z');
+  const signedRequests: string[] = [];
+  const nonces = new Set<string>();
   const mock = createMockServer({ ...options, now });
   const bindings = new Map<string, PopPublicKey>();
   const challenges = new Set<string>();
@@ -87,6 +98,34 @@ export function createLockedMockServer(
     const challenge = base64urlEncode(crypto.getRandomValues(new Uint8Array(32)));
     challenges.add(challenge);
     return challenge;
+  };
+
+  /** Checks a request proof as the server does; the clock is the real one, as the signer's. */
+  const verifyRequestProof = async (
+    key: PopPublicKey,
+    header: string,
+    method: string,
+    pathname: string,
+  ): Promise<boolean> => {
+    const parts = /^(\d+)\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{86})$/.exec(header);
+    if (!parts || Math.abs(Date.now() - Number(parts[1]) * 1000) > 60_000) return false;
+    const publicKey = await crypto.subtle.importKey(
+      'jwk',
+      { kty: 'EC', crv: 'P-256', x: key.x, y: key.y },
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
+    const message = `latchkey-proof\n${method}\n${pathname}\n${parts[1]}\n${parts[2]}`;
+    const valid = await crypto.subtle.verify(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      publicKey,
+      new Uint8Array(base64urlDecode(parts[3]!)),
+      new TextEncoder().encode(message),
+    );
+    if (!valid || nonces.has(parts[2]!)) return false;
+    nonces.add(parts[2]!);
+    return true;
   };
 
   type Handler = (
@@ -195,6 +234,25 @@ export function createLockedMockServer(
     const body =
       typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
     const current = mock.state.session;
+    const boundTo = current ? bindings.get(current.id) : undefined;
+    const exempt = !found || ['popChallenge', 'popProve', 'signOut'].includes(found.name);
+    if (found && boundTo && !exempt) {
+      const header = new Headers(init.headers).get('latchkey-proof');
+      let refusal: ErrorCode | null = null;
+      if (header === null) refusal = options.requireRequestProof ? 'POP_REQUIRED' : null;
+      else if (await verifyRequestProof(boundTo, header, method, url.pathname))
+        signedRequests.push(`${method} ${url.pathname}`);
+      else refusal = 'POP_INVALID';
+      if (refusal && found.def.auth !== 'public') {
+        mock.calls.push({ route: found.name, params, body });
+        return error(refusal, 'Sign this request with the device key');
+      }
+      if (refusal && found.name === 'getSession') {
+        mock.calls.push({ route: found.name, params, body });
+        const rp = { id: 'localhost', grace: false, signUp: 'open' as const };
+        return json(200, { user: null, session: null, rp });
+      }
+    }
     if (
       found &&
       current &&
@@ -252,6 +310,7 @@ export function createLockedMockServer(
     client: createLatchkeyClient({ baseUrl: '/auth', fetch: fetchImpl }),
     boundKey: () => (mock.state.session ? (bindings.get(mock.state.session.id) ?? null) : null),
     proofs,
+    signedRequests,
     issueChallenge,
     wrappedKeys,
     salt,

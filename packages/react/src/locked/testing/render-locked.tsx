@@ -10,7 +10,6 @@ import {
   type FakeWebAuthnOptions,
   installFakeWebAuthn,
 } from '../../testing/fake-webauthn.js';
-import type { MockServerOptions } from '../../testing/mock-server.js';
 import { loadDeviceKey } from '../device-key/device-key.js';
 import type { DeviceKeyStore } from '../device-key/device-key-store.js';
 import { createLockedMockServer, type LockedMockServer } from './locked-mock-server.js';
@@ -44,7 +43,7 @@ export function setUpLocked({
   prf = [],
   extensions,
 }: {
-  server?: MockServerOptions;
+  server?: Parameters<typeof createLockedMockServer>[0];
   webauthn?: FakeWebAuthnOptions;
   prf?: string[];
   extensions?: readonly LatchkeyExtension[];
