@@ -2,7 +2,6 @@ import type { AuditEvent, PasskeyInfo, Session, SessionInfo, User } from '@latch
 import { LatchkeyError } from '@latchkey/core';
 import { toWireAuditEvent } from '../audit/auditor.js';
 import { parseCookies } from '../http/cookies.js';
-import { sha256 } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
 import type { JwtApi } from '../jwt/jwt-api.js';
 import { toWirePasskey, toWireUser } from '../passkeys/to-wire.js';
@@ -103,18 +102,15 @@ export function createApi(
     sessions: {
       fromRequest: withReady(async (request: Request) => {
         const cookies = parseCookies(request.headers.get('cookie'));
-        const names = [services.sessions.cookieName(true), services.sessions.cookieName(false)];
-        for (const name of names) {
-          const secret = cookies.get(name);
-          if (!secret || secret.length > 128) continue;
-          const session = await store.getSessionBySecretHash(await sha256(secret));
-          const now = config.now();
-          if (
-            !session ||
-            now >= session.expiresAt ||
-            now >= session.lastSeenAt + config.session.idleTtl * 1000
-          )
-            continue;
+        const now = config.now();
+        // The request's origin is the host app's business: try the https and the http cookie name.
+        for (const secure of [true, false]) {
+          const found = await services.sessions.lookup(
+            cookies.get(services.sessions.cookieName(secure)),
+            now,
+          );
+          if (!found) continue;
+          const { session, user } = found;
           // A locked session's request must carry a request proof by its device key
           // (DESIGN, "Proof of possession"): without one it is a copied cookie.
           try {
@@ -123,8 +119,7 @@ export function createApi(
             if (error instanceof LatchkeyError) continue;
             throw error;
           }
-          const user = await store.getUser(session.userId);
-          if (user) return { user: toWireUser(user), session: toWireSession(session) };
+          return { user: toWireUser(user), session: toWireSession(session) };
         }
         return null;
       }),

@@ -1,4 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
+import { eventStream } from '../http/event-stream.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { RouteHandlers, Services } from '../internal/services.js';
 import { toWirePasskey } from '../passkeys/to-wire.js';
@@ -62,56 +63,26 @@ export const approvalRoutes: RouteHandlers = {
   async approvalsStream(ctx, services) {
     const userId = ctx.user!.id;
     const sessionHash = ctx.session?.secretHash ?? null;
-    const encoder = new TextEncoder();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let last = '';
     let lastBeat = Date.now();
-    let closed = false;
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const end = () => {
-          if (closed) return;
-          closed = true;
-          clearTimeout(timer);
-          controller.close();
-        };
-        const tick = async () => {
-          if (closed) return;
-          try {
-            const session = sessionHash
-              ? await services.store.getSessionBySecretHash(sessionHash)
-              : null;
-            if (sessionHash && (!session || services.config.now() >= session.expiresAt))
-              return end();
-            const approvals = (await pendingOf(services, userId)).map(toWirePasskey);
-            const data = JSON.stringify({ approvals });
-            if (data !== last) {
-              last = data;
-              controller.enqueue(encoder.encode(`event: approvals\ndata: ${data}\n\n`));
-            } else if (Date.now() - lastBeat >= HEARTBEAT_MS) {
-              controller.enqueue(encoder.encode(': keep-alive\n\n'));
-              lastBeat = Date.now();
-            }
-            timer = setTimeout(tick, STREAM_POLL_MS);
-          } catch (error) {
-            if (!closed) services.config.logger('approvals stream ended', error);
-            end();
-          }
-        };
-        controller.enqueue(encoder.encode('retry: 5000\n\n'));
-        await tick();
+    return eventStream({
+      interval: STREAM_POLL_MS,
+      async tick(stream) {
+        if (sessionHash) {
+          const session = await services.store.getSessionBySecretHash(sessionHash);
+          if (!session || services.config.now() >= session.expiresAt) return stream.end();
+        }
+        const approvals = (await pendingOf(services, userId)).map(toWirePasskey);
+        const data = JSON.stringify({ approvals });
+        if (data !== last) {
+          last = data;
+          stream.send('approvals', { approvals });
+        } else if (Date.now() - lastBeat >= HEARTBEAT_MS) {
+          stream.comment('keep-alive');
+          lastBeat = Date.now();
+        }
       },
-      cancel() {
-        closed = true;
-        clearTimeout(timer);
-      },
-    });
-    return new Response(stream, {
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
-      },
+      onError: (error) => services.config.logger('approvals stream ended', error),
     });
   },
 };

@@ -1,6 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
 import { issueChallenge } from '../ceremonies/challenges.js';
 import { buildContext } from '../http/build-context.js';
+import { type EventStreamControl, eventStream } from '../http/event-stream.js';
 import type { ConnectionInfo } from '../http/request-context.js';
 import { errorResponse } from '../http/responses.js';
 import type { Services } from '../internal/services.js';
@@ -47,72 +48,44 @@ export async function createLockedStream(
     ctx.session = resolved.session;
     ctx.user = resolved.user;
     const sessionHash = resolved.session.secretHash;
-    const encoder = new TextEncoder();
-    const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const send = (event: string, data: unknown) => {
-          if (abort.signal.aborted) return;
-          controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
-        };
-        const end = (reason?: string) => {
-          if (abort.signal.aborted) return;
-          if (reason) send('pop-failed', { reason });
-          abort.abort();
-          clearTimeout(timer);
-          controller.close();
-        };
-        let failures = 0;
-        let asked: { challenge: string; at: number } | null = null;
-        const ttl = Math.max(POP_CHALLENGE_TTL_MS, 2 * interval);
-        const tick = async () => {
-          try {
-            const session = await services.store.getSessionBySecretHash(sessionHash);
-            const now = services.config.now();
-            if (!session || now >= session.expiresAt) return end('session-ended');
-            if (asked !== null) {
-              // Proven: the challenge was used (taking it now fails) and the proof time moved.
-              const unused = await services.store.consumeChallenge(asked.challenge, now);
-              const proven =
-                !unused && session.popProvenAt !== null && session.popProvenAt >= asked.at;
-              failures = proven ? 0 : failures + 1;
-              if (failures >= 2) {
-                await services.audit.record(ctx, 'pop.failed', session.userId, {
-                  sessionId: session.id,
-                  stream: true,
-                });
-                return end('proof-missing');
-              }
-            }
-            (ctx as { now: number }).now = now;
-            const challenge = await issueChallenge(services, ctx, 'pop', session.userId, {}, ttl);
-            asked = { challenge: challenge.challenge, at: now };
-            send('pop-challenge', {
-              challenge: challenge.challenge,
-              expiresAt: new Date(challenge.expiresAt).toISOString(),
+    const ttl = Math.max(POP_CHALLENGE_TTL_MS, 2 * interval);
+    let failures = 0;
+    let asked: { challenge: string; at: number } | null = null;
+    const fail = (stream: EventStreamControl, reason: string) => {
+      stream.send('pop-failed', { reason });
+      stream.end();
+    };
+    return eventStream({
+      interval,
+      start: (stream) => options.start(stream.send, stream.signal),
+      async tick(stream) {
+        const session = await services.store.getSessionBySecretHash(sessionHash);
+        const now = services.config.now();
+        if (!session || now >= session.expiresAt) return fail(stream, 'session-ended');
+        if (asked !== null) {
+          // Proven: the challenge was used (taking it now fails) and the proof time moved.
+          const unused = await services.store.consumeChallenge(asked.challenge, now);
+          const proven = !unused && session.popProvenAt !== null && session.popProvenAt >= asked.at;
+          failures = proven ? 0 : failures + 1;
+          if (failures >= 2) {
+            await services.audit.record(ctx, 'pop.failed', session.userId, {
+              sessionId: session.id,
+              stream: true,
             });
-            timer = setTimeout(tick, interval);
-          } catch (error) {
-            services.config.logger('locked stream ended', error);
-            end('server-error');
+            return fail(stream, 'proof-missing');
           }
-        };
-        controller.enqueue(encoder.encode('retry: 5000\n\n'));
-        await options.start(send, abort.signal);
-        await tick();
+        }
+        (ctx as { now: number }).now = now;
+        const challenge = await issueChallenge(services, ctx, 'pop', session.userId, {}, ttl);
+        asked = { challenge: challenge.challenge, at: now };
+        stream.send('pop-challenge', {
+          challenge: challenge.challenge,
+          expiresAt: new Date(challenge.expiresAt).toISOString(),
+        });
       },
-      cancel() {
-        abort.abort();
-        clearTimeout(timer);
-      },
-    });
-    return new Response(stream, {
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
+      onError(error, stream) {
+        services.config.logger('locked stream ended', error);
+        stream.send('pop-failed', { reason: 'server-error' });
       },
     });
   } catch (error) {

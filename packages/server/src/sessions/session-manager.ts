@@ -43,20 +43,30 @@ export class SessionManager {
 
   /** Finds the live session of the request's cookie; ends expired ones. */
   async resolve(ctx: RequestContext): Promise<{ session: SessionRecord; user: UserRecord } | null> {
-    const secret = ctx.cookies.get(this.cookieName(this.isSecure(ctx)));
+    return this.lookup(ctx.cookies.get(this.cookieName(this.isSecure(ctx))), ctx.now);
+  }
+
+  /**
+   * The live session a cookie secret opens, and its user; ends an expired one
+   * (absolute or idle expiry) and touches `lastSeenAt` at most once a minute.
+   */
+  async lookup(
+    secret: string | undefined,
+    now: number,
+  ): Promise<{ session: SessionRecord; user: UserRecord } | null> {
     if (!secret || secret.length > 128) return null;
     const session = await this.store.getSessionBySecretHash(await sha256(secret));
     if (!session) return null;
     const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;
-    if (ctx.now >= session.expiresAt || ctx.now >= idleExpiry) {
+    if (now >= session.expiresAt || now >= idleExpiry) {
       await this.store.deleteSession(session.id);
       return null;
     }
     const user = await this.store.getUser(session.userId);
     if (!user) return null;
-    if (ctx.now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
-      session.lastSeenAt = ctx.now;
-      await this.store.updateSession(session.id, { lastSeenAt: ctx.now });
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+      session.lastSeenAt = now;
+      await this.store.updateSession(session.id, { lastSeenAt: now });
     }
     return { session, user };
   }

@@ -35,7 +35,7 @@ export interface StoreConformanceOptions {
  * entries on their own (Redis TTLs) follow the wall clock.
  *
  * @example
- * import { describeStoreConformance } from '@latchkey/server/testing';
+ * import { describeStoreConformance } from '@latchkey/server/conformance';
  * import { myStore } from './my-store.js';
  *
  * describeStoreConformance('myStore', async () => myStore({ url: process.env.MY_URL! }));
@@ -70,7 +70,7 @@ export function describeStoreConformance(
  * implements `EphemeralStore` (such as `redisStore`), plus its lifecycle.
  *
  * @example
- * import { describeEphemeralStoreConformance } from '@latchkey/server/testing';
+ * import { describeEphemeralStoreConformance } from '@latchkey/server/conformance';
  * import { redisStore } from '@latchkey/server';
  *
  * describeEphemeralStoreConformance('redisStore', async () => redisStore({ url: process.env.REDIS_URL! }));
