@@ -49,7 +49,6 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
       return EXIT_CODES.EXPIRED;
     case 'INVALID_TOKEN':
     case 'UNAUTHENTICATED':
-    case 'SESSION_EXPIRED':
       return EXIT_CODES.TOKEN_INVALID;
     case 'INSUFFICIENT_SCOPE':
     case 'FORBIDDEN':

@@ -3,7 +3,7 @@ import { ERROR_CODES, type ErrorCode, isErrorCode, statusOf } from './codes.js';
 
 const codes = Object.keys(ERROR_CODES) as ErrorCode[];
 // The statuses an error answer may carry (RFC 9110 §15.5, §15.6), and 0 for client-side outcomes.
-const ERROR_STATUSES = new Set([0, 400, 401, 403, 404, 405, 409, 410, 413, 415, 429, 500, 503]);
+const ERROR_STATUSES = new Set([0, 400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503]);
 
 describe('ERROR_CODES', () => {
   it('holds the codes the HTTP contract names', () => {
@@ -75,5 +75,14 @@ describe('isErrorCode', () => {
     {},
   ])('refuses %j', (value) => {
     expect(isErrorCode(value)).toBe(false);
+  });
+});
+
+describe('the registry is documented', () => {
+  it('lists every code in the README’s error-code table', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const missing = Object.keys(ERROR_CODES).filter((code) => !readme.includes(`\`${code}\``));
+    expect(missing).toEqual([]);
   });
 });

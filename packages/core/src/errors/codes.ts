@@ -15,7 +15,6 @@ export const ERROR_CODES = {
 
   // Who is calling.
   UNAUTHENTICATED: 401,
-  SESSION_EXPIRED: 401,
   INVALID_TOKEN: 401,
   ORIGIN_NOT_ALLOWED: 403,
   STEP_UP_REQUIRED: 403,
@@ -41,7 +40,6 @@ export const ERROR_CODES = {
 
   // Recovery, pairing, approvals.
   INVALID_CODE: 400,
-  PAIRING_EXPIRED: 410,
 
   // Tokens, the device flow, handoff, proof of possession.
   AUTHORIZATION_PENDING: 400,

@@ -203,11 +203,7 @@ export function createSessionStore(
         error: null,
         ...(changedUser ? { userHandle: null } : {}),
       });
-    } else if (
-      result.error.code === 'UNAUTHENTICATED' ||
-      result.error.code === 'SESSION_EXPIRED' ||
-      snapshot.status === 'loading'
-    ) {
+    } else if (result.error.code === 'UNAUTHENTICATED' || snapshot.status === 'loading') {
       set({ status: 'unauthenticated', user: null, session: null, error: result.error });
     } else {
       set({ error: result.error });
@@ -268,11 +264,7 @@ export function createSessionStore(
     },
     async signOut() {
       const result = await client.signOut({});
-      if (
-        result.data ||
-        result.error.code === 'UNAUTHENTICATED' ||
-        result.error.code === 'SESSION_EXPIRED'
-      ) {
+      if (result.data || result.error.code === 'UNAUTHENTICATED') {
         requestId++;
         signedOut();
         post({ type: 'signed-out' });

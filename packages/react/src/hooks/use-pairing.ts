@@ -98,7 +98,7 @@ export function usePairing({ interval = 2000 }: UsePairingOptions = {}): UsePair
           if (transient && Date.parse(expiresAt) > Date.now()) {
             // The server decides expiry; our clock only ends the wait when it cannot be asked.
             timer.current = setTimeout(poll, interval);
-          } else if (transient || errorCode === 'PAIRING_EXPIRED' || errorCode === 'NOT_FOUND') {
+          } else if (transient || errorCode === 'NOT_FOUND') {
             setState({ status: 'expired', code: null, expiresAt, error: null });
           } else {
             setState({ status: 'error', code: null, expiresAt, error: result.error });

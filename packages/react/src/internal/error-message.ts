@@ -16,7 +16,6 @@ export const DEFAULT_ERROR_LABELS: ErrorLabels = {
   UNAUTHENTICATED: 'Your session has ended. Sign in again.',
   SIGN_UP_CLOSED: 'Sign-up is closed.',
   EMAIL_TAKEN: 'That email address already has an account.',
-  PAIRING_EXPIRED: 'The pairing code expired. Start again.',
 };
 
 /** The visible message for an error: the caller's label, ours, then `fallback`. */

@@ -24,7 +24,7 @@ export interface LockedSessionsOptions {
 }
 
 /** Codes after which proving again cannot help. */
-const FINAL = new Set(['POP_INVALID', 'FORBIDDEN', 'UNAUTHENTICATED', 'SESSION_EXPIRED']);
+const FINAL = new Set(['POP_INVALID', 'FORBIDDEN', 'UNAUTHENTICATED']);
 
 /**
  * Locked sessions for `LatchkeyProvider`: at sign-in and sign-up the browser
