@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreConformance } from '../conformance.js';
@@ -97,6 +100,95 @@ describe.skipIf(databaseUrl === undefined)('postgresStore (needs DATABASE_URL)',
     }
   });
 });
+
+describe.skipIf(databaseUrl === undefined)(
+  'postgresStore when PostgreSQL crashes (needs DATABASE_URL)',
+  () => {
+    const url = databaseUrl ?? '';
+    const admin = new pg.Pool({ connectionString: url, max: 2 });
+    afterAll(() => admin.end());
+
+    // A crash, a restart or an operator's pg_terminate_backend all end the store's
+    // connections, some of them checked out mid-transaction. pg emits 'error' on
+    // such a client, and an unheard 'error' event used to end the whole process.
+    it('lives through the loss of every connection while transactions are open', async () => {
+      const schema = freshSchema('crash');
+      const applicationName = `latchkey_crash_${runId}`;
+      const inFlight = 4;
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('../../../test/fixtures/postgres-crash-child.ts', import.meta.url)),
+        ],
+        {
+          env: {
+            ...process.env,
+            CRASH_DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}application_name=${applicationName}`,
+            CRASH_SCHEMA: schema,
+            CRASH_IN_FLIGHT: String(inFlight),
+          },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) =>
+        child.on('exit', (code) => resolve(code)),
+      );
+      const messages = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      const next = async () => {
+        const { value, done } = await messages.next();
+        if (done) throw new Error(`the store process ended early: ${stderr}`);
+        return JSON.parse(value) as { event: string; [key: string]: unknown };
+      };
+
+      const ready = await next();
+      expect(ready.event).toBe('ready');
+      const holder = await admin.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT id FROM "${schema}".users WHERE id = $1 FOR UPDATE`, [
+          ready.userId,
+        ]);
+        child.stdin.end('go\n');
+        // Wait until every transaction is open and blocked on the row we hold.
+        for (;;) {
+          const { rows } = await admin.query<{ waiting: number }>(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+            [applicationName],
+          );
+          if (rows[0]!.waiting >= inFlight) break;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        // In the select list, not the WHERE clause: PostgreSQL may evaluate a
+        // WHERE clause's terms in any order and end other sessions too.
+        const { rows: killed } = await admin.query<{ terminated: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+            WHERE application_name = $1`,
+          [applicationName],
+        );
+        expect(killed.filter((row) => row.terminated).length).toBeGreaterThanOrEqual(inFlight);
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+
+      const outcomes = await next();
+      expect(outcomes).toEqual({
+        event: 'outcomes',
+        outcomes: Array(inFlight).fill('unavailable'),
+      });
+      expect(await next()).toEqual({ event: 'recovered', found: true, codes: 1 });
+      expect(await exited).toBe(0);
+      expect(stderr).not.toMatch(/Unhandled|Connection terminated/);
+    });
+  },
+);
 
 describe('postgresStore when PostgreSQL cannot be reached', () => {
   it('throws StoreUnavailableError for a closed port', async () => {

@@ -14,6 +14,9 @@ import { sqlStore } from '../sql/sql-store.js';
 export interface PgPoolClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
   release(destroy?: boolean | Error): void;
+  /** `pg` clients are event emitters; the store listens for `'error'` while it holds one. */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** What the store needs of a `pg` pool; `pg.Pool` fits. */
@@ -90,7 +93,16 @@ export function postgresStore(options: PostgresStoreOptions): LatchkeyStore {
 
   async function attempt<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const connection = await connect();
+    // pg-pool stops listening for a client's 'error' while it is checked out. A
+    // connection that drops then (PostgreSQL crashed or restarted, a backend was
+    // terminated) emits 'error', and an unheard 'error' event ends the process.
+    // Listen while we hold it: the pending query fails on its own, and the
+    // connection is destroyed on release.
     let broken = false;
+    const onError = () => {
+      broken = true;
+    };
+    connection.on?.('error', onError);
     try {
       await connection.query('BEGIN');
       const result = await fn({
@@ -112,7 +124,9 @@ export function postgresStore(options: PostgresStoreOptions): LatchkeyStore {
       }
       throw toPgError(error);
     } finally {
-      // A connection that could not roll back is destroyed, never handed out again.
+      // A connection that could not roll back, or that failed, is destroyed,
+      // never handed out again.
+      connection.removeListener?.('error', onError);
       connection.release(broken);
     }
   }
