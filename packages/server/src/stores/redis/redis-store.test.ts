@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startFaultProxy } from '../../../test/fault-proxy.js';
 import { combineStores } from '../combine-stores.js';
 import { describeEphemeralStoreConformance, describeStoreConformance } from '../conformance.js';
 import { StoreUnavailableError } from '../contract.js';
@@ -98,6 +99,80 @@ describe.skipIf(redisUrl === undefined)('redisStore (needs REDIS_URL)', () => {
       expect((await store.hitRateLimit('flush', 60_000, Date.now())).count).toBe(2);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe.skipIf(redisUrl === undefined)('redisStore when Redis goes down (needs REDIS_URL)', () => {
+  const target = new URL(redisUrl ?? 'redis://127.0.0.1:6379');
+
+  /** Milliseconds until `attempt` settles, and whether it failed as unavailable. */
+  async function timed(attempt: Promise<unknown>): Promise<{ ms: number; unavailable: boolean }> {
+    const started = performance.now();
+    const outcome = await attempt.then(
+      () => false,
+      (error: unknown) => {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        return true;
+      },
+    );
+    return { ms: performance.now() - started, unavailable: outcome };
+  }
+
+  // ioredis's defaults queue commands while it reconnects, with a delay that grows
+  // to seconds: a Redis outage held every request for longer and longer.
+  it('fails every command at once while Redis is down, however long, and recovers quickly', async () => {
+    const proxy = await startFaultProxy(Number(target.port || 6379), target.hostname);
+    const store = redisStore({ url: `redis://${proxy.address}`, prefix: `${prefix}down:` });
+    try {
+      expect((await store.hitRateLimit('k', 60_000, Date.now())).count).toBe(1);
+      proxy.set('refuse');
+      // Keep it down across many reconnection attempts: the wait must not grow.
+      const waits: number[] = [];
+      const downUntil = performance.now() + 3_000;
+      while (performance.now() < downUntil) {
+        const { ms, unavailable } = await timed(store.hitRateLimit('k', 60_000, Date.now()));
+        expect(unavailable).toBe(true);
+        waits.push(ms);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(waits.length).toBeGreaterThan(10);
+      expect(Math.max(...waits)).toBeLessThan(500);
+
+      proxy.set('pass');
+      const back = performance.now();
+      let count = 0;
+      while (count === 0) {
+        count = await store.hitRateLimit('k', 60_000, Date.now()).then(
+          (hit) => hit.count,
+          () => 0,
+        );
+        if (count === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(performance.now() - back).toBeLessThan(1_000);
+      expect(count).toBe(2); // what was written before the outage is still there
+    } finally {
+      await store.close();
+      await proxy.close();
+    }
+  });
+
+  it('fails a command on a blackholed connection after its timeout instead of hanging', async () => {
+    const proxy = await startFaultProxy(Number(target.port || 6379), target.hostname);
+    const store = redisStore({
+      url: `redis://${proxy.address}`,
+      prefix: `${prefix}hole:`,
+      timeout: 300,
+    });
+    try {
+      await store.migrate();
+      proxy.set('blackhole');
+      const { ms, unavailable } = await timed(store.consumeChallenge('c', Date.now()));
+      expect(unavailable).toBe(true);
+      expect(ms).toBeLessThan(2_000);
+    } finally {
+      await store.close();
+      await proxy.close();
     }
   });
 });

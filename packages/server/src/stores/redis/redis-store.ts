@@ -21,6 +21,12 @@ export type RedisStoreOptions =
       url: string;
       /** Put before every key (default `latchkey:`). */
       prefix?: string;
+      /**
+       * Milliseconds a command (or the first connection) may take before it fails
+       * with `StoreUnavailableError` (default 2,000). While Redis is down, commands
+       * fail at once; the store reconnects every 250 ms at most.
+       */
+      timeout?: number;
     }
   | {
       /** An ioredis client (or cluster) to share; the store never quits it. */
@@ -66,7 +72,10 @@ export function redisStore(options: RedisStoreOptions): EphemeralStoreAdapter {
 
   function client(): Promise<RedisClientLike> {
     if (closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
-    opening ??= 'client' in options ? Promise.resolve(options.client) : openClient(options.url);
+    opening ??=
+      'client' in options
+        ? Promise.resolve(options.client)
+        : openClient(options.url, options.timeout ?? DEFAULT_TIMEOUT_MS);
     opening.catch(() => {
       opening = undefined;
     });
@@ -267,7 +276,12 @@ interface OwnedClient extends RedisClientLike {
   disconnect(): void;
 }
 
-async function openClient(url: string): Promise<OwnedClient> {
+/** How long a command or the first connection may take (`timeout`). */
+const DEFAULT_TIMEOUT_MS = 2_000;
+/** The longest wait between two reconnection attempts. */
+const MAX_RECONNECT_DELAY_MS = 250;
+
+async function openClient(url: string, timeout: number): Promise<OwnedClient> {
   let mod: { Redis?: RedisConstructor; default?: { Redis?: RedisConstructor } };
   try {
     mod = (await import('ioredis')) as typeof mod;
@@ -279,21 +293,52 @@ async function openClient(url: string): Promise<OwnedClient> {
   const Redis = mod.Redis ?? mod.default?.Redis;
   if (Redis === undefined)
     throw new TypeError('the installed `ioredis` package has no Redis export');
+  // Fail fast while Redis is down, and notice its return quickly: no offline
+  // queue (a command fails at once instead of waiting for a reconnection), no
+  // retries of a command whose connection dropped, a bounded reconnection delay
+  // (ioredis's default grows to seconds) and a timeout on every command (a
+  // blackholed connection would otherwise hold a request until TCP gives up).
   const created = new Redis(url, {
-    // Fail a command after one reconnection attempt (503) instead of queueing it for long.
-    maxRetriesPerRequest: 1,
-    connectTimeout: 5_000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (attempt) => Math.min(attempt * 50, MAX_RECONNECT_DELAY_MS),
+    connectTimeout: timeout,
+    commandTimeout: timeout,
   });
   // Connection errors surface on the commands; without a listener ioredis logs each one.
   created.on('error', () => {});
+  // Without an offline queue, a command sent before the first connection fails:
+  // wait for it (or for the first error, and try again on the next call).
+  if (created.status !== 'ready') {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        created.once('ready', () => resolve());
+        created.once('error', reject);
+      });
+    } catch (error) {
+      created.disconnect();
+      throw toRedisError(error);
+    }
+  }
   return created;
 }
 
 interface RedisConstructor {
   new (
     url: string,
-    options: { maxRetriesPerRequest: number; connectTimeout: number },
-  ): OwnedClient & { on(event: 'error', listener: (error: Error) => void): unknown };
+    options: {
+      enableOfflineQueue: boolean;
+      maxRetriesPerRequest: number;
+      autoResendUnfulfilledCommands: boolean;
+      retryStrategy: (attempt: number) => number;
+      connectTimeout: number;
+      commandTimeout: number;
+    },
+  ): OwnedClient & {
+    on(event: 'error', listener: (error: Error) => void): unknown;
+    once(event: 'ready' | 'error', listener: (error?: Error) => void): unknown;
+  };
 }
 
 /** Milliseconds Redis should keep an entry that expires at `expiresAt`. */
