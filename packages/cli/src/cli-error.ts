@@ -1,7 +1,12 @@
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 
 /** Codes of failures the CLI finds by itself, before or without asking a server. */
-export type CliErrorCode = 'USAGE' | 'NOT_SIGNED_IN' | 'TOKEN_FILE';
+export type CliErrorCode =
+  | 'USAGE'
+  | 'NOT_SIGNED_IN'
+  | 'TOKEN_FILE'
+  /** A plain `http://` base URL to another machine, without `--insecure` (exit code 2). */
+  | 'INSECURE_BASE_URL';
 
 /**
  * A failure found by the CLI itself (a bad option, no token). Server and
@@ -20,7 +25,7 @@ export class CliError extends Error {
   ) {
     super(message);
     this.exitCode =
-      code === 'USAGE'
+      code === 'USAGE' || code === 'INSECURE_BASE_URL'
         ? EXIT_CODES.USAGE
         : code === 'NOT_SIGNED_IN'
           ? EXIT_CODES.NOT_SIGNED_IN

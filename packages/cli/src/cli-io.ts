@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { homedir, hostname } from 'node:os';
+import { openInBrowser } from './browser/open-in-browser.js';
 
 /** Everything the CLI touches outside itself, so a test can run it in-process too. */
 export interface CliIo {
@@ -34,34 +34,4 @@ export function processIo(): CliIo {
     homedir: homedir(),
     hostname: hostname(),
   };
-}
-
-/**
- * Opens `url` with the platform's opener (`open`, `xdg-open`, `start`) when a
- * desktop is there to show it; never waits for it and never fails loudly.
- *
- * @example
- * openInBrowser('https://app.example/device?user_code=ABCD-EFGH', process.env, process.platform);
- */
-export function openInBrowser(
-  url: string,
-  env: Readonly<Record<string, string | undefined>>,
-  platform: NodeJS.Platform,
-): boolean {
-  if (!/^https?:\/\//.test(url)) return false;
-  let command: string;
-  let args: string[];
-  if (platform === 'darwin') [command, args] = ['open', [url]];
-  else if (platform === 'win32')
-    [command, args] = ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]];
-  else if (env.DISPLAY || env.WAYLAND_DISPLAY) [command, args] = ['xdg-open', [url]];
-  else return false; // a server over SSH: print the link only
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
-    child.unref();
-    return true;
-  } catch {
-    return false;
-  }
 }

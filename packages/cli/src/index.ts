@@ -4,7 +4,7 @@ export type { CliErrorCode } from './cli-error.js';
 export { CliError } from './cli-error.js';
 export type { CliIo } from './cli-io.js';
 export { processIo } from './cli-io.js';
-export type { Credentials } from './config/resolve-credentials.js';
+export type { Credentials, ServerOptions } from './config/resolve-credentials.js';
 export { normaliseBaseUrl, resolveCredentials } from './config/resolve-credentials.js';
 export type { StoredLogin } from './config/token-file.js';
 export { readTokenFile, tokenFilePath } from './config/token-file.js';

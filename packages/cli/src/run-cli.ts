@@ -7,6 +7,8 @@ import { logout } from './commands/logout.js';
 import { token } from './commands/token.js';
 import { whoami } from './commands/whoami.js';
 import { EXIT_CODES, type ExitCode, exitCodeFor } from './exit-codes.js';
+import { toJson } from './output/print.js';
+import { terminalSafe } from './output/terminal-safe.js';
 
 export const HELP = `latchkey: sign scripts and agents in to a Latchkey server.
 
@@ -16,7 +18,9 @@ Usage:
   latchkey logout                   Revoke the token and delete it
   latchkey token create|list|revoke Manage personal and agent tokens
 
-Options: --json (machine-readable output), --base-url <url>, --help, --version
+Options: --json (machine-readable output; warnings as JSON lines on stderr),
+  --base-url <url>, --insecure (allow http:// to a host other than this machine),
+  --help, --version
 Environment: LATCHKEY_TOKEN overrides the saved token; LATCHKEY_BASE_URL the server.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 not logged in, 4 server unreachable,
   5 denied, 6 code expired, 7 token revoked or expired, 8 forbidden (scope),
@@ -60,8 +64,9 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<E
     return EXIT_CODES.OK;
   } catch (error) {
     const failure = describeFailure(error, baseUrl);
-    if (json) io.stderr(`${JSON.stringify({ error: failure })}\n`);
-    else io.stderr(`latchkey: ${failure.message}\n`);
+    // A message may quote the server: JSON escapes it, prose strips it.
+    if (json) io.stderr(`${toJson({ error: failure })}\n`);
+    else io.stderr(`latchkey: ${terminalSafe(failure.message)}\n`);
     return failure.exitCode;
   }
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, watch } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,19 +87,36 @@ export interface CliRun {
   child: ChildProcess;
 }
 
-/** Runs `node dist/bin.js …args` with only the given environment (plus PATH). */
-export function runCli(args: string[], env: Record<string, string>): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Quotes one argument for `sh -c`. */
+const shellQuote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs `node dist/bin.js …args` with only the given environment (plus PATH).
+ * With `terminal`, it runs in a pseudo-terminal (util-linux `script`), as when a
+ * person types it: stdout is a TTY, so the CLI may open a browser. A terminal
+ * has one output stream, so then everything comes in `stderr` (and `stdout` is
+ * empty), with the terminal's `\r\n` line ends.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { terminal?: boolean } = {},
+): CliRun {
+  const fullEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env };
+  const child = options.terminal
+    ? spawn(
+        'script',
+        ['-qfec', [process.execPath, BIN, ...args].map(shellQuote).join(' '), '/dev/null'],
+        { env: { SHELL: '/bin/sh', ...fullEnv }, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+    : spawn(process.execPath, [BIN, ...args], {
+        env: fullEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
+  const onStderr = (chunk: Buffer) => {
     stderr += chunk.toString();
     for (const waiter of [...waiters]) {
       const match = stderr.match(waiter.pattern);
@@ -108,7 +125,13 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
         waiter.resolve(match);
       }
     }
-  });
+  };
+  child.stderr.on('data', onStderr);
+  if (options.terminal) child.stdout.on('data', onStderr);
+  else
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -144,4 +167,65 @@ export async function approve(browser: TestBrowser, userCode: string): Promise<v
 export async function tempHome(): Promise<{ home: string; remove(): Promise<void> }> {
   const home = await mkdtemp(join(tmpdir(), 'latchkey-cli-'));
   return { home, remove: () => rm(home, { recursive: true, force: true }) };
+}
+
+export interface FakeBrowser {
+  /** Put first in PATH: it holds an `xdg-open` that records what it was asked to open. */
+  bin: string;
+  /** Resolves with the arguments of the first `xdg-open` call, once it has happened. */
+  waitForOpen(): Promise<string[]>;
+  /** The arguments of every `xdg-open` call so far, one list per call. */
+  opened(): Promise<string[][]>;
+  remove(): Promise<void>;
+}
+
+/**
+ * A desktop whose browser is an `xdg-open` script writing its arguments (one a
+ * line, then a blank line) to a log file: what the CLI opens, and how.
+ */
+export async function fakeBrowser(): Promise<FakeBrowser> {
+  const bin = await mkdtemp(join(tmpdir(), 'latchkey-browser-'));
+  const log = join(bin, 'opened.log');
+  const script = join(bin, 'xdg-open');
+  // One write of the whole record, to a temporary name and a rename: a reader
+  // never sees half of it.
+  await writeFile(
+    script,
+    `#!/bin/sh\n{ cat '${log}' 2>/dev/null; printf '%s\\n' "$@"; echo; } > '${log}.tmp' && mv '${log}.tmp' '${log}'\n`,
+  );
+  await chmod(script, 0o755);
+  const opened = async (): Promise<string[][]> => {
+    let text: string;
+    try {
+      text = await readFile(log, 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((call) => call.split('\n'));
+  };
+  return {
+    bin,
+    opened,
+    waitForOpen: () =>
+      new Promise((resolve, reject) => {
+        const watcher = watch(bin, async () => {
+          const [first] = await opened();
+          if (first) {
+            watcher.close();
+            resolve(first);
+          }
+        });
+        watcher.on('error', reject);
+        opened().then(([first]) => {
+          if (first) {
+            watcher.close();
+            resolve(first);
+          }
+        });
+      }),
+    remove: () => rm(bin, { recursive: true, force: true }),
+  };
 }

@@ -2,11 +2,14 @@ import { LatchkeyError } from '@latchkey/core';
 import { cliClient } from '../cli-client.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
+import { isPlainHttpToAnotherHost } from '../config/require-secure-transport.js';
 import { resolveBaseUrl } from '../config/resolve-credentials.js';
 import { readTokenFile, tokenFilePath, writeTokenFile } from '../config/token-file.js';
 import { tokenIdOf } from '../config/token-id-of.js';
 import { authorizeDevice } from '../device/authorize-device.js';
 import { printJson } from '../output/print.js';
+import { terminalSafe } from '../output/terminal-safe.js';
+import { warn } from '../output/warn.js';
 import { describeUser } from './describe-user.js';
 import { parseOptions, parseScopes } from './parse-options.js';
 
@@ -22,7 +25,9 @@ Options:
   --scopes <list>    Scopes to ask for, comma-separated (default: read)
   --name <name>      The token's name on the server (default: latchkey CLI on <host>)
   --agent            Mark the token as one an AI agent uses
-  --no-browser       Only print the link; do not open a browser
+  --no-browser       Only print the link; do not open a browser (a link on
+                     another origin than the server's is never opened)
+  --insecure         Allow plain http:// to a host other than this machine
   --json             Print the result as JSON
 `;
 
@@ -46,7 +51,7 @@ export async function login(io: CliIo, args: string[]): Promise<void> {
   if (values.help) return void io.stdout(LOGIN_HELP);
   const file = tokenFilePath(io.env, io.homedir);
   const previous = await readTokenFile(file);
-  const baseUrl = resolveBaseUrl(io, values['base-url'], previous?.login.baseUrl);
+  const baseUrl = resolveBaseUrl(io, values, previous?.login.baseUrl);
   if (!baseUrl) throw new CliError('USAGE', 'Which server? Run: latchkey login --base-url <url>');
   const scopes = parseScopes(values.scopes, ['read']);
   const name = (values.name ?? `latchkey CLI on ${io.hostname}`).slice(0, 64);
@@ -74,7 +79,9 @@ export async function login(io: CliIo, args: string[]): Promise<void> {
   let replaced = false;
   if (previous && previous.login.token !== token) {
     const oldId = tokenIdOf(previous.login.token);
-    if (oldId) {
+    // The old token goes over plain HTTP only where the new login allowed it.
+    const allowed = values.insecure || !isPlainHttpToAnotherHost(previous.login.baseUrl);
+    if (oldId && allowed) {
       const old = cliClient(io, previous.login.baseUrl, previous.login.token);
       replaced = !(await old.revokeToken({ id: oldId })).error;
     }
@@ -96,11 +103,16 @@ export async function login(io: CliIo, args: string[]): Promise<void> {
     });
   } else {
     io.stdout(
-      `Logged in to ${new URL(baseUrl).origin} as ${describeUser(who.data.user)} (scopes: ${granted.scope}).\n` +
+      `Logged in to ${new URL(baseUrl).origin} as ${describeUser(who.data.user)} (scopes: ${terminalSafe(granted.scope)}).\n` +
         `Token saved to ${file}${expiresAt ? `; it expires ${expiresAt.slice(0, 10)}` : ''}.\n` +
         (replaced ? 'The token of the previous login was revoked.\n' : ''),
     );
   }
   if (io.env.LATCHKEY_TOKEN)
-    io.stderr('latchkey: note: LATCHKEY_TOKEN is set, and overrides this login while it is.\n');
+    warn(
+      io,
+      values.json,
+      'LATCHKEY_TOKEN_OVERRIDES',
+      'LATCHKEY_TOKEN is set, and overrides this login while it is',
+    );
 }

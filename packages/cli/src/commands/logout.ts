@@ -5,9 +5,10 @@ import { resolveCredentials } from '../config/resolve-credentials.js';
 import { deleteTokenFile, readTokenFile } from '../config/token-file.js';
 import { tokenIdOf } from '../config/token-id-of.js';
 import { printJson } from '../output/print.js';
+import { warn } from '../output/warn.js';
 import { parseOptions } from './parse-options.js';
 
-export const LOGOUT_HELP = `Usage: latchkey logout [--json] [--base-url <url>]
+export const LOGOUT_HELP = `Usage: latchkey logout [--json] [--base-url <url>] [--insecure]
 
 Revokes the token on the server, then deletes ~/.config/latchkey/token.
 With LATCHKEY_TOKEN set, that token is revoked (the file is deleted only if it
@@ -24,7 +25,7 @@ holds the same token).
 export async function logout(io: CliIo, args: string[]): Promise<void> {
   const { values } = parseOptions(args, {}, 0);
   if (values.help) return void io.stdout(LOGOUT_HELP);
-  const credentials = await resolveCredentials(io, values['base-url']);
+  const credentials = await resolveCredentials(io, values);
   const id = tokenIdOf(credentials.token);
   if (!id)
     throw new CliError(
@@ -50,5 +51,10 @@ export async function logout(io: CliIo, args: string[]): Promise<void> {
       `${fileDeleted ? ` and deleted ${credentials.file}` : ''}.\n`,
   );
   if (credentials.source === 'LATCHKEY_TOKEN')
-    io.stderr('latchkey: note: LATCHKEY_TOKEN is still set in your environment; unset it.\n');
+    warn(
+      io,
+      values.json,
+      'LATCHKEY_TOKEN_STILL_SET',
+      'LATCHKEY_TOKEN is still set in your environment; unset it',
+    );
 }

@@ -15,6 +15,7 @@ export type OptionValues<O extends Record<string, OptionSpec>> = {
 /** Options every command takes. */
 export const COMMON_OPTIONS = {
   'base-url': { type: 'string' },
+  insecure: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Record<string, OptionSpec>;

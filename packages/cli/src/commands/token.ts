@@ -7,6 +7,7 @@ import { deleteTokenFile, readTokenFile, tokenFilePath } from '../config/token-f
 import { tokenIdOf } from '../config/token-id-of.js';
 import { authorizeDevice } from '../device/authorize-device.js';
 import { formatTable, printJson, when } from '../output/print.js';
+import { terminalSafe } from '../output/terminal-safe.js';
 import { parseOptions, parseScopes } from './parse-options.js';
 
 export const TOKEN_HELP = `Usage: latchkey token <create|list|revoke> [options]
@@ -19,7 +20,7 @@ export const TOKEN_HELP = `Usage: latchkey token <create|list|revoke> [options]
   latchkey token revoke <id>
       Revokes a token at once (your own any time; others need the admin scope).
 
-Every subcommand takes --json and --base-url <url>.
+Every subcommand takes --json, --base-url <url> and --insecure.
 `;
 
 /**
@@ -65,7 +66,7 @@ async function create(io: CliIo, args: string[]): Promise<void> {
   if (!name || name.length > 64)
     throw new CliError('USAGE', 'token create needs --name <name> (at most 64 characters)');
   const stored = await readTokenFile(tokenFilePath(io.env, io.homedir));
-  const baseUrl = resolveBaseUrl(io, values['base-url'], stored?.login.baseUrl);
+  const baseUrl = resolveBaseUrl(io, values, stored?.login.baseUrl);
   if (!baseUrl) throw new CliError('USAGE', 'Which server? Pass --base-url <url>');
 
   const granted = await authorizeDevice(
@@ -89,14 +90,17 @@ async function create(io: CliIo, args: string[]): Promise<void> {
     });
     return;
   }
-  io.stderr(`Created token "${name}" (scopes: ${scopes.join(', ')}). It is shown only now:\n`);
-  io.stdout(`${granted.access_token}\n`);
+  io.stderr(
+    `Created token "${terminalSafe(name)}" (scopes: ${terminalSafe(scopes.join(', '))}). ` +
+      'It is shown only now:\n',
+  );
+  io.stdout(`${terminalSafe(granted.access_token)}\n`);
 }
 
 async function list(io: CliIo, args: string[]): Promise<void> {
   const { values } = parseOptions(args, {}, 0);
   if (values.help) return void io.stdout(TOKEN_HELP);
-  const credentials = await resolveCredentials(io, values['base-url']);
+  const credentials = await resolveCredentials(io, values);
   const { data, error } = await cliClient(io, credentials.baseUrl, credentials.token).listTokens();
   if (error) throw error;
   const current = tokenIdOf(credentials.token);
@@ -121,7 +125,7 @@ async function revoke(io: CliIo, args: string[]): Promise<void> {
   if (values.help) return void io.stdout(TOKEN_HELP);
   const id = positionals[0];
   if (!id) throw new CliError('USAGE', 'token revoke needs the id of the token (see token list)');
-  const credentials = await resolveCredentials(io, values['base-url']);
+  const credentials = await resolveCredentials(io, values);
   const { error } = await cliClient(io, credentials.baseUrl, credentials.token).revokeToken({ id });
   if (error) throw error;
   // Revoking the token this machine logs in with is a logout: the file is dead weight.

@@ -4,10 +4,11 @@ import type { CliIo } from '../cli-io.js';
 import { resolveCredentials } from '../config/resolve-credentials.js';
 import { tokenIdOf } from '../config/token-id-of.js';
 import { printJson } from '../output/print.js';
+import { terminalSafe } from '../output/terminal-safe.js';
 import { describeUser } from './describe-user.js';
 import { parseOptions } from './parse-options.js';
 
-export const WHOAMI_HELP = `Usage: latchkey whoami [--json] [--base-url <url>]
+export const WHOAMI_HELP = `Usage: latchkey whoami [--json] [--base-url <url>] [--insecure]
 
 Shows who the token (LATCHKEY_TOKEN, or the one saved by login) signs in as.
 `;
@@ -21,7 +22,7 @@ Shows who the token (LATCHKEY_TOKEN, or the one saved by login) signs in as.
 export async function whoami(io: CliIo, args: string[]): Promise<void> {
   const { values } = parseOptions(args, {}, 0);
   if (values.help) return void io.stdout(WHOAMI_HELP);
-  const credentials = await resolveCredentials(io, values['base-url']);
+  const credentials = await resolveCredentials(io, values);
   const { data, error } = await cliClient(io, credentials.baseUrl, credentials.token).getSession();
   if (error) throw error;
   if (!data.user) throw new LatchkeyError('INVALID_TOKEN', 'The server does not know this token');
@@ -37,7 +38,7 @@ export async function whoami(io: CliIo, args: string[]): Promise<void> {
   }
   io.stdout(
     `${describeUser(data.user)}\n` +
-      `  user id: ${data.user.id}\n` +
+      `  user id: ${terminalSafe(data.user.id)}\n` +
       `  server:  ${credentials.baseUrl}\n` +
       `  token:   ${tokenIdOf(credentials.token) ?? '(not a Latchkey token id)'} from ${tokenFrom}\n`,
   );

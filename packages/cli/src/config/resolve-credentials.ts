@@ -1,5 +1,7 @@
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
+import { warn } from '../output/warn.js';
+import { requireSecureTransport } from './require-secure-transport.js';
 import { readTokenFile, tokenFilePath } from './token-file.js';
 
 /** The server and token a command uses, and where the token came from. */
@@ -34,21 +36,34 @@ export function normaliseBaseUrl(input: string): string {
   return `${url.origin}${path || '/auth'}`;
 }
 
+/** What a command line says about the server and the output: its parsed common options. */
+export interface ServerOptions {
+  /** `--base-url`. */
+  'base-url'?: string;
+  /** `--insecure`: allow plain HTTP to a host that is not loopback. */
+  insecure?: boolean;
+  /** `--json`: warnings go out as JSON lines. */
+  json?: boolean;
+}
+
 /**
  * The base URL: `--base-url`, else `LATCHKEY_BASE_URL`, else the one saved at
- * login; null when there is none.
+ * login; null when there is none. Whichever it is must pass
+ * `requireSecureTransport`: a saved `http://` login needs `--insecure` again on
+ * every command, since every command sends the token.
  *
  * @example
- * resolveBaseUrl(io, flags.baseUrl, stored?.baseUrl)
+ * resolveBaseUrl(io, values, stored?.login.baseUrl)
  */
 export function resolveBaseUrl(
   io: CliIo,
-  flag: string | undefined,
+  options: ServerOptions,
   saved: string | undefined,
 ): string | null {
-  const given = flag ?? io.env.LATCHKEY_BASE_URL;
-  if (given) return normaliseBaseUrl(given);
-  return saved ?? null;
+  const given = options['base-url'] ?? io.env.LATCHKEY_BASE_URL;
+  const baseUrl = given ? normaliseBaseUrl(given) : (saved ?? null);
+  if (baseUrl) requireSecureTransport(io, baseUrl, options);
+  return baseUrl;
 }
 
 /**
@@ -56,24 +71,26 @@ export function resolveBaseUrl(
  * `NOT_SIGNED_IN` when there is neither.
  *
  * @example
- * const { baseUrl, token } = await resolveCredentials(io, flags.baseUrl);
+ * const { baseUrl, token } = await resolveCredentials(io, values);
  */
-export async function resolveCredentials(
-  io: CliIo,
-  baseUrlFlag: string | undefined,
-): Promise<Credentials> {
+export async function resolveCredentials(io: CliIo, options: ServerOptions): Promise<Credentials> {
   const file = tokenFilePath(io.env, io.homedir);
   const stored = await readTokenFile(file);
   const fromEnv = io.env.LATCHKEY_TOKEN?.trim();
   if (stored?.shared && !fromEnv)
-    io.stderr(`latchkey: warning: ${file} is readable by others; run chmod 600 ${file}\n`);
+    warn(
+      io,
+      options.json,
+      'TOKEN_FILE_SHARED',
+      `${file} is readable by others; run chmod 600 ${file}`,
+    );
   const token = fromEnv || stored?.login.token;
   if (!token)
     throw new CliError(
       'NOT_SIGNED_IN',
       'Not logged in. Run `latchkey login --base-url <url>`, or set LATCHKEY_TOKEN.',
     );
-  const baseUrl = resolveBaseUrl(io, baseUrlFlag, stored?.login.baseUrl);
+  const baseUrl = resolveBaseUrl(io, options, stored?.login.baseUrl);
   if (!baseUrl)
     throw new CliError(
       'USAGE',

@@ -65,16 +65,22 @@ export async function readTokenFile(
 }
 
 /**
- * Writes the token file readable by its owner only (0600, in a 0700 folder),
- * through a temporary file and a rename so a crash never leaves half a token.
+ * Writes the token file readable by its owner only (0600, in a folder made
+ * 0700 even when it was there already), through a temporary file and a rename
+ * so a crash never leaves half a token.
  *
  * @example
  * await writeTokenFile(path, { baseUrl, token, scopes: ['read'], savedAt: new Date().toISOString() });
  */
 export async function writeTokenFile(path: string, login: StoredLogin): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const folder = dirname(path);
   const temporary = `${path}.${process.pid}.tmp`;
   try {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    // mkdir's mode applies only to a folder it creates (and is masked by the
+    // umask): one that was there already, say 0755, would let others list it
+    // and see when the token changes. Set it outright, as for the file.
+    await chmod(folder, 0o700);
     await writeFile(temporary, `${JSON.stringify(login, null, 2)}\n`, {
       mode: 0o600,
       flag: 'w',

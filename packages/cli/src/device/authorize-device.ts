@@ -5,6 +5,10 @@ import {
   LatchkeyError,
 } from '@latchkey/core';
 import type { CliIo } from '../cli-io.js';
+import { toJson } from '../output/print.js';
+import { terminalSafe } from '../output/terminal-safe.js';
+import { warn } from '../output/warn.js';
+import { linkOnServerOrigin } from './link-on-server-origin.js';
 
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8628 §3.5: every `slow_down` adds five seconds to the interval, for good. */
@@ -21,7 +25,8 @@ export interface AuthorizeOptions {
 
 /**
  * Runs the device authorization grant (RFC 8628): asks for a code, tells the
- * person where to approve it (and opens the page when a browser is at hand),
+ * person where to approve it (and opens the page when a browser is at hand and
+ * the page is on the server's own origin),
  * then polls at the server's interval until the token comes, honouring
  * `slow_down`. Throws the server's `LatchkeyError` for `ACCESS_DENIED`,
  * `EXPIRED_TOKEN` and anything else that ends the flow.
@@ -42,14 +47,26 @@ export async function authorizeDevice(
   if (started.error) throw started.error;
   const code = started.data;
 
-  const opened =
-    options.openBrowser && io.interactive && io.openUrl(code.verification_uri_complete);
+  // What the server sent is shown to a person: no escape sequence or control
+  // character of it reaches the terminal, in prose or in the JSON line.
+  const userCode = terminalSafe(code.user_code);
+  const link = terminalSafe(code.verification_uri_complete);
+  const openable = linkOnServerOrigin(code.verification_uri_complete, client.baseUrl);
+  if (!openable)
+    warn(
+      io,
+      options.json,
+      'LINK_ON_OTHER_ORIGIN',
+      `the server's approval link is not on ${new URL(client.baseUrl).origin}, so it was not ` +
+        'opened; open it only if you expected this server to send you there',
+    );
+  const opened = openable !== null && options.openBrowser && io.interactive && io.openUrl(openable);
   if (options.json) {
     io.stderr(
-      `${JSON.stringify({
-        user_code: code.user_code,
-        verification_uri: code.verification_uri,
-        verification_uri_complete: code.verification_uri_complete,
+      `${toJson({
+        user_code: userCode,
+        verification_uri: terminalSafe(code.verification_uri),
+        verification_uri_complete: link,
         expires_in: code.expires_in,
       })}\n`,
     );
@@ -57,8 +74,8 @@ export async function authorizeDevice(
     io.stderr(
       [
         opened ? 'Opened your browser at:' : 'To approve, open this link in a browser:',
-        `  ${code.verification_uri_complete}`,
-        `and check that it shows the code  ${code.user_code}  before you confirm with your passkey.`,
+        `  ${link}`,
+        `and check that it shows the code  ${userCode}  before you confirm with your passkey.`,
         `Waiting for approval (the code expires in ${Math.round(code.expires_in / 60)} minutes)…`,
         '',
       ].join('\n'),
