@@ -1,152 +1,135 @@
-import { median, summarize } from './batch-stats.mjs';
-
 /**
- * Prints the bench's findings: ratios first (they carry across machines),
- * absolute figures next, then where the time goes.
+ * Prints the bench's table: for each workload and concurrency, each server's
+ * throughput, latency, server CPU per operation and memory, with ratios to the
+ * reference server measured in the same run.
  *
  * @example
- * printReport({ header: ['machine  …'], results: [{ label: 'memory', signIn, sessions }] });
+ * printReport(report); // the object run.mjs also writes as JSON
  */
-export function printReport({ header, results, settings }) {
-  const out = [];
-  out.push('', 'Latchkey server benchmark', ...header.map((line) => `  ${line}`), '');
-  out.push(
-    `Each figure is the median of ${settings.batches} batches; (batches) is the lowest–highest batch ratio.`,
-    'Requests run one at a time; x/s is 1000 ms divided by the median time of one.',
+export function printReport(report) {
+  const { settings } = report;
+  const out = [
     '',
-  );
+    'Latchkey server benchmark',
+    `  command  ${report.command}`,
+    `  machine  ${report.machine}`,
+    `  node     ${report.node}`,
+    `  load     ${loads(report.loadBefore)} before, ${loads(report.loadAfter)} after (1, 5, 15 min)`,
+    `  run      ${settings.preset}: ${settings.repetitions} × ${settings.repMs / 1000} s per cell after ${settings.warmupMs / 1000} s warm-up; ${report.seconds.toFixed(0)} s in all`,
+    '',
+    'Over HTTP (keep-alive node:http client, software authenticator, each server in its own process).',
+    'ops/s and latencies are medians over repetitions; CPU/op is the server process’s user+system time',
+    'per operation; busy = server CPU ÷ wall time (≈100% means its one thread was the limit);',
+    'first→last = ops/s in the first and last window of the last repetition.',
+    '',
+  ];
+  const names = {
+    ceremony: 'Sign-in ceremony (POST auth-options + POST authenticate; latency excludes signing)',
+    session: 'Session check (GET /auth/session with a valid cookie)',
+  };
+  for (const workload of ['ceremony', 'session']) {
+    out.push(names[workload]);
+    const rows = [];
+    for (const cell of report.cells.filter((c) => c.workload === workload)) {
+      const reference = summarise(cell.rows[0].repetitions);
+      for (const row of cell.rows) {
+        const s = summarise(row.repetitions);
+        const last = row.repetitions.at(-1);
+        rows.push([
+          `c=${cell.concurrency}`,
+          row.label,
+          fixed(s.perSecond),
+          row === cell.rows[0] ? '1' : `${(s.perSecond / reference.perSecond).toFixed(2)}×`,
+          ms(s.p50Ms),
+          ms(s.p99Ms),
+          `${fixed(s.serverCpuUsPerOp)} µs`,
+          row === cell.rows[0]
+            ? '1'
+            : `${(s.serverCpuUsPerOp / reference.serverCpuUsPerOp).toFixed(1)}×`,
+          `${Math.round(s.serverBusy * 100)}%`,
+          `${fixed(last.firstPerSecond)}→${fixed(last.lastPerSecond)}`,
+          `${Math.round(last.rssBytes / 2 ** 20)} MiB`,
+        ]);
+      }
+    }
+    out.push(
+      table(
+        [
+          'c',
+          'server',
+          'ops/s',
+          '÷ ref',
+          'p50',
+          'p99',
+          'CPU/op',
+          '÷ ref',
+          'busy',
+          'first→last',
+          'RSS',
+        ],
+        rows,
+      ),
+      '',
+    );
+  }
+  if (report.skipped.length) out.push(...report.skipped.map((s) => `skipped: ${s}`), '');
 
-  out.push(
-    'Sign-in ceremony: POST /auth/passkeys/auth-options + POST /auth/passkeys/authenticate',
-    '(handler time only; the software authenticator signs between the two, untimed)',
-  );
+  out.push('gate.check in-process, memory store, one thread (no HTTP; the same Request each time)');
   out.push(
     table(
-      [
-        'store',
-        'handler ÷ bare verify',
-        '(batches)',
-        'per ceremony',
-        'options',
-        'authenticate',
-        'bare verify',
-        'ceremonies/s',
-        'batch',
-      ],
-      results.map(({ label, signIn }) => {
-        const ratio = summarize(signIn.batches.map((b) => b.ratio));
-        const handler = median(signIn.batches.map((b) => b.handlerMs));
+      ['c', 'checks/s', 'p50', 'p99', 'CPU/check'],
+      report.gate.rows.map((row) => {
+        const s = summarise(row.repetitions);
         return [
-          label,
-          `${ratio.median.toFixed(1)}×`,
-          `(${ratio.min.toFixed(1)}–${ratio.max.toFixed(1)}×)`,
-          ms(handler),
-          ms(median(signIn.batches.map((b) => b.optionsMs))),
-          ms(median(signIn.batches.map((b) => b.authenticateMs))),
-          ms(median(signIn.batches.map((b) => b.bareMs))),
-          perSecond(handler),
-          String(signIn.batchSize),
+          `c=${row.concurrency}`,
+          fixed(s.perSecond),
+          ms(s.p50Ms),
+          ms(s.p99Ms),
+          `${fixed(s.serverCpuUsPerOp)} µs`,
         ];
       }),
+      1,
     ),
-    '',
-  );
-
-  out.push('Session check: GET /auth/session with a valid session cookie');
-  out.push(
-    table(
-      [
-        'store',
-        'handler ÷ minimal',
-        '(batches)',
-        'per check',
-        'checks/s',
-        'minimal handler',
-        'minimal/s',
-        'batch',
-      ],
-      results.map(({ label, sessions }) => {
-        const ratio = summarize(sessions.batches.map((b) => b.ratio));
-        const handler = median(sessions.batches.map((b) => b.latchkeyMs));
-        const minimal = median(sessions.batches.map((b) => b.minimalMs));
-        return [
-          label,
-          `${ratio.median.toFixed(1)}×`,
-          `(${ratio.min.toFixed(1)}–${ratio.max.toFixed(1)}×)`,
-          ms(handler),
-          perSecond(handler),
-          ms(minimal),
-          perSecond(minimal),
-          `${sessions.sizes.latchkey} / ${sessions.sizes.minimal}`,
-        ];
-      }),
-    ),
-    '',
-  );
-
-  out.push('Where the time goes (a separate profiling pass that times every store call)');
-  out.push(
-    table(
-      ['store', 'request', 'total', 'in the store', 'store calls, in order (median ms each)'],
-      results.flatMap(({ label, signIn, sessions }) => [
-        profileRow(label, 'auth-options', signIn.profile.options),
-        profileRow(label, 'authenticate', signIn.profile.authenticate),
-        profileRow(label, 'GET session', sessions.profile),
-      ]),
-    ),
-    '',
   );
   console.log(out.join('\n'));
 }
 
-function profileRow(label, request, samples) {
-  const total = median(samples.map((s) => s.ms));
-  const inStore = median(samples.map((s) => s.storeMs));
-  return [
-    label,
-    request,
-    ms(total),
-    `${ms(inStore)} (${Math.round((100 * inStore) / total)}%)`,
-    callList(samples),
-  ];
+function summarise(repetitions) {
+  const pick = (key) => median(repetitions.map((r) => r[key]));
+  return {
+    perSecond: pick('perSecond'),
+    p50Ms: pick('p50Ms'),
+    p99Ms: pick('p99Ms'),
+    serverCpuUsPerOp: pick('serverCpuUsPerOp'),
+    serverBusy: pick('serverBusy'),
+  };
 }
 
-/**
- * The store calls one request makes, in order, each with its median duration
- * over the samples: `getUser 0.21, appendAudit 0.30`.
- */
-function callList(samples) {
-  const durations = new Map();
-  for (const { calls } of samples) {
-    const seen = new Map();
-    for (const { name, ms } of calls) {
-      // The second getUser of a request is its own column, not a second sample of the first.
-      const n = (seen.get(name) ?? 0) + 1;
-      seen.set(name, n);
-      const key = n > 1 ? `${name} #${n}` : name;
-      durations.set(key, [...(durations.get(key) ?? []), ms]);
-    }
-  }
-  return [...durations]
-    .map(([name, values]) => `${name} ${median(values).toFixed(median(values) < 0.1 ? 3 : 2)}`)
-    .join(', ');
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function table(header, rows, leftColumns = 2) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) =>
+    `| ${cells.map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => `${'-'.repeat(w + 1)}${i < leftColumns ? '-' : ':'}`).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function fixed(value) {
+  return Math.round(value).toLocaleString('en-US');
 }
 
 function ms(value) {
-  const digits = value < 0.1 ? 4 : value < 1 ? 3 : value < 10 ? 2 : 1;
-  return `${value.toFixed(digits)} ms`;
+  return value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(2)} ms`;
 }
 
-function perSecond(msEach) {
-  return Math.round(1000 / msEach).toLocaleString('en-US');
-}
-
-function table(head, rows) {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) =>
-    `  ${cells
-      .map((cell, i) => cell.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd()}`;
-  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+function loads(values) {
+  return values.map((v) => v.toFixed(2)).join(' ');
 }

@@ -1,52 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { isLatchkeyError } from '@latchkey/core';
 import type { Gate, GateDecision } from '../gate/create-gate.js';
 import type { ConnectionInfo } from '../http/request-context.js';
+import { errorResponse, settledBody } from '../http/responses.js';
+import { toLightRequest } from './node-request.js';
+import { writeResponse } from './node-response.js';
+
+export type { NodeRequestLike } from './node-request.js';
+export { requestUrl, toRequest } from './node-request.js';
+export { writeResponse } from './node-response.js';
 
 type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
 
-/**
- * Turns a `node:http` request into a `Request`. The URL's origin comes from the
- * Host header and the socket (forwarded headers are the handler's concern, and
- * only with `trustProxy`).
- */
-export function toRequest(req: IncomingMessage, options: { body?: boolean } = {}): Request {
-  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const url = new URL(
-    req.url ?? '/',
-    `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`,
-  );
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith(':')) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
-  const hasBody = options.body !== false && req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(url, {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
-    // Node's fetch needs this for streamed request bodies.
-    ...(hasBody ? { duplex: 'half' } : {}),
-  } as RequestInit);
-}
+const INTERNAL_ERROR =
+  '{"error":{"code":"INTERNAL_ERROR","message":"Something went wrong on our side"}}';
 
-/** Writes a `Response` to a `node:http` response, keeping every Set-Cookie. */
-export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of response.headers) {
-    if (name === 'set-cookie') continue;
-    headers[name] = value;
-  }
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, headers);
-  if (response.body) {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
-      res.write(chunk);
-  }
-  res.end();
+/** A request the adapter cannot turn into a URL (bad Host or target) gets its 400. */
+async function answerError(error: unknown, res: ServerResponse): Promise<boolean> {
+  if (!isLatchkeyError(error) || res.headersSent) return false;
+  await writeResponse(errorResponse(error), res);
+  return true;
 }
 
 /**
@@ -60,20 +33,23 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
 export function toNodeListener(handler: FetchHandler) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const response = await handler(toRequest(req), {
+      const response = await handler(toLightRequest(req), {
         remoteAddress: req.socket.remoteAddress ?? null,
       });
       await writeResponse(response, res);
-    } catch {
+    } catch (error) {
+      if (await answerError(error, res).catch(() => false)) return;
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end('{"error":{"code":"INTERNAL_ERROR","message":"Something went wrong on our side"}}');
+      res.end(INTERNAL_ERROR);
     }
   };
 }
 
 /**
  * Express / Connect middleware: answers Latchkey's routes and calls `next()` for
- * everything else (the handler's `ROUTE_NOT_FOUND`).
+ * everything else (the handler's `ROUTE_NOT_FOUND`). Mounted under a prefix, it
+ * sees the full path (`req.originalUrl`); after `express.json()` it reads
+ * `req.body`.
  *
  * @example
  * app.use(toNodeMiddleware(latchkey.handler));
@@ -84,12 +60,22 @@ export function toNodeMiddleware(handler: FetchHandler) {
     res: ServerResponse,
     next: (error?: unknown) => void,
   ): Promise<void> => {
+    let request: Request;
     try {
-      const response = await handler(toRequest(req), {
+      request = toLightRequest(req);
+    } catch {
+      // No Latchkey route has a malformed target or Host: the app decides.
+      return next();
+    }
+    try {
+      const response = await handler(request, {
         remoteAddress: req.socket.remoteAddress ?? null,
       });
       if (response.status === 404) {
-        const body = (await response.clone().json()) as { error?: { code?: string } };
+        const text = settledBody(response);
+        const body = (text === undefined ? await response.clone().json() : JSON.parse(text)) as {
+          error?: { code?: string };
+        };
         if (body.error?.code === 'ROUTE_NOT_FOUND') return next();
       }
       await writeResponse(response, res);
@@ -102,7 +88,8 @@ export function toNodeMiddleware(handler: FetchHandler) {
 /**
  * Express / Connect middleware for `latchkey.gate(options)`: answers what the
  * gate refuses, and sets `req.latchkey` (`{ via, user, session, token }`) for
- * what passes.
+ * what passes. It judges the full path, mount prefix included
+ * (`req.originalUrl`).
  *
  * @example
  * app.use('/api', nodeGate(latchkey.gate()));
@@ -118,7 +105,7 @@ export function nodeGate(gate: Gate) {
   ): Promise<void> => {
     try {
       // The gate reads the method, URL and headers only: the body stays for the app.
-      const decision = await gate.check(toRequest(req, { body: false }), {
+      const decision = await gate.check(toLightRequest(req, { body: false }), {
         remoteAddress: req.socket.remoteAddress ?? null,
       });
       if (!decision.ok) return writeResponse(decision.response, res);
@@ -127,6 +114,7 @@ export function nodeGate(gate: Gate) {
       for (const [k, v] of headers) res.setHeader(k, v);
       next();
     } catch (error) {
+      if (await answerError(error, res).catch(() => false)) return;
       next(error);
     }
   };
