@@ -9,14 +9,15 @@ export type {
   LatchkeyResult,
   RequestOptions,
 } from './client/latchkey-client.js';
+export { defaultPasskeyName, describeUserAgent } from './devices/describe-user-agent.js';
 export { base64urlDecode, base64urlEncode, isBase64url } from './encoding/base64url.js';
 export type { ErrorCode } from './errors/codes.js';
 export { ERROR_CODES, isErrorCode, statusOf } from './errors/codes.js';
 export { isLatchkeyError, LatchkeyError } from './errors/latchkey-error.js';
-export type { RouteSpec, RouteSpecs } from './route-specs.js';
+export { PROOF_HEADER, requestProofMessage } from './pop/request-proof-message.js';
+export type { HttpMethod, RouteSpec, RouteSpecs } from './route-specs.js';
 export { routeSpecs } from './route-specs.js';
 export type {
-  HttpMethod,
   PathParamNames,
   RouteAuth,
   RouteBody,
@@ -52,6 +53,7 @@ export {
   VerifyResponse,
 } from './schemas/ceremonies.js';
 export { ErrorResponse } from './schemas/error.js';
+export { OpenApiDocument } from './schemas/openapi.js';
 export {
   ApprovalsResponse,
   PairingCodeRequest,
@@ -91,6 +93,8 @@ export {
   DeviceTokenResponse,
   DeviceUserCodeRequest,
   HandoffExchangeRequest,
+  HandoffPreviewRequest,
+  HandoffPreviewResponse,
   HandoffRequest,
   HandoffResponse,
   IssueJwtRequest,

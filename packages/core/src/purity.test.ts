@@ -1,5 +1,5 @@
 // @latchkey/core runs in browsers, Node, Deno, Bun and workers: Web-standard
-// globals and zod only (DESIGN.md, "Packages and the dependency rule").
+// globals and zod only (docs/design.md, "Packages and the dependency rule").
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

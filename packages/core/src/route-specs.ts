@@ -1,80 +1,90 @@
-import type { RouteDefinition, Routes } from './routes.js';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * The wire facts of a route, without its schemas: enough to call it. A client
+ * How to call a route: what a client needs, and nothing about who may call it
+ * (that is `routes`' `auth` and `bearer`, which only the server reads). A client
  * built from these alone (`createLeanLatchkeyClient`) needs no zod.
  */
-export type RouteSpec = Omit<RouteDefinition, 'request' | 'response'>;
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** Relative to the base path (default `/auth`), unless `absolute`. `:name` is a parameter. */
+  readonly path: string;
+  readonly absolute?: boolean;
+  /** The success status (200 unless said). */
+  readonly status?: 200 | 201;
+  /**
+   * A Server-Sent Events stream (`text/event-stream`) rather than one JSON answer.
+   * Open it with `EventSource` at `client.url(name)`; the client has no method for it.
+   */
+  readonly stream?: true;
+}
 
 /**
- * The route table's wire facts: method, path, who may call, bearer tokens, the
- * success status and event streams, for every route of `routes`, without the
- * request and response schemas. A route without a JSON body is a `GET` or a
- * `DELETE`; every other method takes one.
- *
- * `routes` stays the single source of the contract: this table must agree with
- * it, which the type below checks at compile time and `route-specs.test.ts`
- * checks at run time.
+ * Where each route lives: method, path, success status and event streams. It is
+ * the one home of these facts: `routes` spreads each row into its own and adds
+ * who may call, bearer tokens and the schemas. A route without a JSON body is a
+ * `GET` or a `DELETE`; every other method takes one.
  *
  * @example
- * routeSpecs.register // { method: 'POST', path: '/passkeys/register', auth: 'enrol', status: 201 }
+ * routeSpecs.register // { method: 'POST', path: '/passkeys/register', status: 201 }
  */
 export const routeSpecs = {
-  getSession: { method: 'GET', path: '/session', auth: 'public', bearer: true },
-  signOut: { method: 'POST', path: '/sign-out', auth: 'session' },
-  listSessions: { method: 'GET', path: '/sessions', auth: 'session' },
-  revokeSession: { method: 'DELETE', path: '/sessions/:id', auth: 'session' },
+  getSession: { method: 'GET', path: '/session' },
+  signOut: { method: 'POST', path: '/sign-out' },
+  listSessions: { method: 'GET', path: '/sessions' },
+  revokeSession: { method: 'DELETE', path: '/sessions/:id' },
 
-  registerOptions: { method: 'POST', path: '/passkeys/register-options', auth: 'enrol' },
-  register: { method: 'POST', path: '/passkeys/register', auth: 'enrol', status: 201 },
-  authOptions: { method: 'POST', path: '/passkeys/auth-options', auth: 'public' },
-  authenticate: { method: 'POST', path: '/passkeys/authenticate', auth: 'public' },
-  listPasskeys: { method: 'GET', path: '/passkeys', auth: 'session' },
-  renamePasskey: { method: 'PATCH', path: '/passkeys/:credentialId', auth: 'session' },
-  deletePasskey: { method: 'DELETE', path: '/passkeys/:credentialId', auth: 'elevated' },
-  verifyOptions: { method: 'POST', path: '/passkeys/verify-options', auth: 'session' },
-  verify: { method: 'POST', path: '/passkeys/verify', auth: 'session' },
+  registerOptions: { method: 'POST', path: '/passkeys/register-options' },
+  register: { method: 'POST', path: '/passkeys/register', status: 201 },
+  authOptions: { method: 'POST', path: '/passkeys/auth-options' },
+  authenticate: { method: 'POST', path: '/passkeys/authenticate' },
+  listPasskeys: { method: 'GET', path: '/passkeys' },
+  renamePasskey: { method: 'PATCH', path: '/passkeys/:credentialId' },
+  deletePasskey: { method: 'DELETE', path: '/passkeys/:credentialId' },
+  verifyOptions: { method: 'POST', path: '/passkeys/verify-options' },
+  verify: { method: 'POST', path: '/passkeys/verify' },
 
-  recoveryCodesStatus: { method: 'GET', path: '/recovery-codes', auth: 'session' },
-  regenerateRecoveryCodes: { method: 'POST', path: '/recovery-codes', auth: 'elevated' },
-  recover: { method: 'POST', path: '/recovery', auth: 'public' },
+  recoveryCodesStatus: { method: 'GET', path: '/recovery-codes' },
+  regenerateRecoveryCodes: { method: 'POST', path: '/recovery-codes' },
+  recover: { method: 'POST', path: '/recovery' },
 
-  startPairing: { method: 'POST', path: '/pairing', auth: 'public', status: 201 },
-  pairingStatus: { method: 'GET', path: '/pairing/:pairingId', auth: 'pairing' },
-  lookupPairing: { method: 'POST', path: '/pairing/lookup', auth: 'elevated' },
-  approvePairing: { method: 'POST', path: '/pairing/approve', auth: 'elevated' },
-  denyPairing: { method: 'POST', path: '/pairing/deny', auth: 'elevated' },
-  approvalsStream: { method: 'GET', path: '/approvals/stream', auth: 'session', stream: true },
-  listApprovals: { method: 'GET', path: '/approvals', auth: 'session' },
-  approvePasskey: { method: 'POST', path: '/approvals/:credentialId/approve', auth: 'elevated' },
-  denyPasskey: { method: 'POST', path: '/approvals/:credentialId/deny', auth: 'elevated' },
+  startPairing: { method: 'POST', path: '/pairing', status: 201 },
+  pairingStatus: { method: 'GET', path: '/pairing/:pairingId' },
+  lookupPairing: { method: 'POST', path: '/pairing/lookup' },
+  approvePairing: { method: 'POST', path: '/pairing/approve' },
+  denyPairing: { method: 'POST', path: '/pairing/deny' },
+  approvalsStream: { method: 'GET', path: '/approvals/stream', stream: true },
+  listApprovals: { method: 'GET', path: '/approvals' },
+  approvePasskey: { method: 'POST', path: '/approvals/:credentialId/approve' },
+  denyPasskey: { method: 'POST', path: '/approvals/:credentialId/deny' },
 
-  createToken: { method: 'POST', path: '/tokens', auth: 'elevated', status: 201 },
-  listTokens: { method: 'GET', path: '/tokens', auth: 'session', bearer: true },
-  revokeToken: { method: 'DELETE', path: '/tokens/:id', auth: 'session', bearer: true },
-  deviceCode: { method: 'POST', path: '/device/code', auth: 'public' },
-  deviceToken: { method: 'POST', path: '/device/token', auth: 'public' },
-  lookupDevice: { method: 'POST', path: '/device/lookup', auth: 'session' },
-  approveDevice: { method: 'POST', path: '/device/approve', auth: 'elevated' },
-  denyDevice: { method: 'POST', path: '/device/deny', auth: 'session' },
-  handoff: { method: 'POST', path: '/handoff', auth: 'session' },
-  exchangeHandoff: { method: 'POST', path: '/handoff/exchange', auth: 'public' },
-  issueJwt: { method: 'POST', path: '/jwt', auth: 'session', bearer: true },
+  createToken: { method: 'POST', path: '/tokens', status: 201 },
+  listTokens: { method: 'GET', path: '/tokens' },
+  revokeToken: { method: 'DELETE', path: '/tokens/:id' },
+  deviceCode: { method: 'POST', path: '/device/code' },
+  deviceToken: { method: 'POST', path: '/device/token' },
+  lookupDevice: { method: 'POST', path: '/device/lookup' },
+  approveDevice: { method: 'POST', path: '/device/approve' },
+  denyDevice: { method: 'POST', path: '/device/deny' },
+  handoff: { method: 'POST', path: '/handoff' },
+  previewHandoff: { method: 'POST', path: '/handoff/preview' },
+  exchangeHandoff: { method: 'POST', path: '/handoff/exchange' },
+  issueJwt: { method: 'POST', path: '/jwt' },
 
-  popChallenge: { method: 'POST', path: '/pop/challenge', auth: 'session' },
-  popProve: { method: 'POST', path: '/pop/prove', auth: 'session' },
-  setTier: { method: 'POST', path: '/tier', auth: 'elevated' },
+  popChallenge: { method: 'POST', path: '/pop/challenge' },
+  popProve: { method: 'POST', path: '/pop/prove' },
+  setTier: { method: 'POST', path: '/tier' },
 
-  prfKeys: { method: 'GET', path: '/prf', auth: 'session' },
+  prfKeys: { method: 'GET', path: '/prf' },
   setWrappedKey: {
     method: 'PUT',
     path: '/passkeys/:credentialId/wrapped-key',
-    auth: 'elevated',
   },
 
-  audit: { method: 'GET', path: '/audit', auth: 'session' },
-  jwks: { method: 'GET', path: '/.well-known/jwks.json', absolute: true, auth: 'public' },
-  relatedOrigins: { method: 'GET', path: '/.well-known/webauthn', absolute: true, auth: 'public' },
-} as const satisfies { readonly [N in keyof Routes]: Omit<Routes[N], 'request' | 'response'> };
+  audit: { method: 'GET', path: '/audit' },
+  openapi: { method: 'GET', path: '/openapi.json' },
+  jwks: { method: 'GET', path: '/.well-known/jwks.json', absolute: true },
+  relatedOrigins: { method: 'GET', path: '/.well-known/webauthn', absolute: true },
+} as const satisfies Record<string, RouteSpec>;
 
 export type RouteSpecs = typeof routeSpecs;

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { type RouteSpec, routeSpecs } from './route-specs.js';
 import { SessionResponse, SessionsResponse, SignedInResponse } from './schemas/account.js';
 import { AuditResponse } from './schemas/audit.js';
 import {
@@ -13,6 +14,7 @@ import {
   VerifyRequest,
   VerifyResponse,
 } from './schemas/ceremonies.js';
+import { OpenApiDocument } from './schemas/openapi.js';
 import {
   ApprovalsResponse,
   PairingCodeRequest,
@@ -45,6 +47,8 @@ import {
   DeviceTokenResponse,
   DeviceUserCodeRequest,
   HandoffExchangeRequest,
+  HandoffPreviewRequest,
+  HandoffPreviewResponse,
   HandoffRequest,
   HandoffResponse,
   IssueJwtRequest,
@@ -65,28 +69,15 @@ import {
  */
 export type RouteAuth = 'public' | 'session' | 'elevated' | 'enrol' | 'pairing';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** One row of the route table. */
-export interface RouteDefinition {
-  readonly method: HttpMethod;
-  /** Relative to the base path (default `/auth`), unless `absolute`. `:name` is a parameter. */
-  readonly path: string;
-  readonly absolute?: boolean;
+/** One row of the route table: where it lives (`routeSpecs`), who may call, and the schemas. */
+export interface RouteDefinition extends RouteSpec {
   readonly auth: RouteAuth;
   /** Accepts `Authorization: Bearer` in place of a session cookie. */
   readonly bearer?: boolean;
   /** The JSON body schema; `null` for routes without a body. */
   readonly request: z.ZodMiniType | null;
+  /** The answer's schema; for a `stream`, the shape of each event's data. */
   readonly response: z.ZodMiniType;
-  /** The success status (200 unless said). */
-  readonly status?: 200 | 201;
-  /**
-   * A Server-Sent Events stream (`text/event-stream`) rather than one JSON answer;
-   * `response` is the shape of each event's data. Open it with `EventSource` at
-   * `client.url(name)`; the client has no method for it.
-   */
-  readonly stream?: true;
 }
 
 const route = <const R extends RouteDefinition>(r: R): R => r;
@@ -94,272 +85,238 @@ const route = <const R extends RouteDefinition>(r: R): R => r;
 /**
  * The route table: the single source of the HTTP contract. The server's router
  * is built from it, and `createLatchkeyClient` validates answers with its
- * schemas. A route added here also needs its wire facts in `routeSpecs`
- * (`route-specs.ts`), which the clients call routes with.
+ * schemas. Method, path and status come from `routeSpecs` (`route-specs.ts`):
+ * a new route starts there.
  *
  * @example
  * routes.authenticate.path // '/passkeys/authenticate'
  */
 export const routes = {
   getSession: route({
-    method: 'GET',
-    path: '/session',
+    ...routeSpecs.getSession,
     auth: 'public',
     bearer: true,
     request: null,
     response: SessionResponse,
   }),
   signOut: route({
-    method: 'POST',
-    path: '/sign-out',
+    ...routeSpecs.signOut,
     auth: 'session',
     request: Empty,
     response: Ok,
   }),
   listSessions: route({
-    method: 'GET',
-    path: '/sessions',
+    ...routeSpecs.listSessions,
     auth: 'session',
     request: null,
     response: SessionsResponse,
   }),
   revokeSession: route({
-    method: 'DELETE',
-    path: '/sessions/:id',
+    ...routeSpecs.revokeSession,
     auth: 'session',
     request: null,
     response: Ok,
   }),
 
   registerOptions: route({
-    method: 'POST',
-    path: '/passkeys/register-options',
+    ...routeSpecs.registerOptions,
     auth: 'enrol',
     request: RegisterOptionsRequest,
     response: RegisterOptionsResponse,
   }),
   register: route({
-    method: 'POST',
-    path: '/passkeys/register',
+    ...routeSpecs.register,
     auth: 'enrol',
     request: RegisterRequest,
     response: RegisterResponse,
-    status: 201,
   }),
   authOptions: route({
-    method: 'POST',
-    path: '/passkeys/auth-options',
+    ...routeSpecs.authOptions,
     auth: 'public',
     request: AuthOptionsRequest,
     response: AuthOptionsResponse,
   }),
   authenticate: route({
-    method: 'POST',
-    path: '/passkeys/authenticate',
+    ...routeSpecs.authenticate,
     auth: 'public',
     request: AuthenticateRequest,
     response: SignedInResponse,
   }),
   listPasskeys: route({
-    method: 'GET',
-    path: '/passkeys',
+    ...routeSpecs.listPasskeys,
     auth: 'session',
     request: null,
     response: PasskeysResponse,
   }),
   renamePasskey: route({
-    method: 'PATCH',
-    path: '/passkeys/:credentialId',
+    ...routeSpecs.renamePasskey,
     auth: 'session',
     request: RenamePasskeyRequest,
     response: PasskeyResponse,
   }),
   deletePasskey: route({
-    method: 'DELETE',
-    path: '/passkeys/:credentialId',
+    ...routeSpecs.deletePasskey,
     auth: 'elevated',
     request: null,
     response: Ok,
   }),
   verifyOptions: route({
-    method: 'POST',
-    path: '/passkeys/verify-options',
+    ...routeSpecs.verifyOptions,
     auth: 'session',
     request: Empty,
     response: AuthOptionsResponse,
   }),
   verify: route({
-    method: 'POST',
-    path: '/passkeys/verify',
+    ...routeSpecs.verify,
     auth: 'session',
     request: VerifyRequest,
     response: VerifyResponse,
   }),
 
   recoveryCodesStatus: route({
-    method: 'GET',
-    path: '/recovery-codes',
+    ...routeSpecs.recoveryCodesStatus,
     auth: 'session',
     request: null,
     response: RecoveryCodesStatusResponse,
   }),
   regenerateRecoveryCodes: route({
-    method: 'POST',
-    path: '/recovery-codes',
+    ...routeSpecs.regenerateRecoveryCodes,
     auth: 'elevated',
     request: Empty,
     response: RecoveryCodesResponse,
   }),
   recover: route({
-    method: 'POST',
-    path: '/recovery',
+    ...routeSpecs.recover,
     auth: 'public',
     request: RecoveryRequest,
     response: SignedInResponse,
   }),
 
   startPairing: route({
-    method: 'POST',
-    path: '/pairing',
+    ...routeSpecs.startPairing,
     auth: 'public',
     request: PairingRequest,
     response: PairingResponse,
-    status: 201,
   }),
   pairingStatus: route({
-    method: 'GET',
-    path: '/pairing/:pairingId',
+    ...routeSpecs.pairingStatus,
     auth: 'pairing',
     request: null,
     response: PairingStatusResponse,
   }),
   lookupPairing: route({
-    method: 'POST',
-    path: '/pairing/lookup',
+    ...routeSpecs.lookupPairing,
     auth: 'elevated',
     request: PairingCodeRequest,
     response: PairingLookupResponse,
   }),
   approvePairing: route({
-    method: 'POST',
-    path: '/pairing/approve',
+    ...routeSpecs.approvePairing,
     auth: 'elevated',
     request: PairingCodeRequest,
     response: Ok,
   }),
   denyPairing: route({
-    method: 'POST',
-    path: '/pairing/deny',
+    ...routeSpecs.denyPairing,
     auth: 'elevated',
     request: PairingCodeRequest,
     response: Ok,
   }),
   approvalsStream: route({
-    method: 'GET',
-    path: '/approvals/stream',
+    ...routeSpecs.approvalsStream,
     auth: 'session',
     request: null,
     response: ApprovalsResponse,
-    stream: true,
   }),
   listApprovals: route({
-    method: 'GET',
-    path: '/approvals',
+    ...routeSpecs.listApprovals,
     auth: 'session',
     request: null,
     response: ApprovalsResponse,
   }),
   approvePasskey: route({
-    method: 'POST',
-    path: '/approvals/:credentialId/approve',
+    ...routeSpecs.approvePasskey,
     auth: 'elevated',
     request: Empty,
     response: PasskeyResponse,
   }),
   denyPasskey: route({
-    method: 'POST',
-    path: '/approvals/:credentialId/deny',
+    ...routeSpecs.denyPasskey,
     auth: 'elevated',
     request: Empty,
     response: Ok,
   }),
 
   createToken: route({
-    method: 'POST',
-    path: '/tokens',
+    ...routeSpecs.createToken,
     auth: 'elevated',
     request: CreateTokenRequest,
     response: CreateTokenResponse,
-    status: 201,
   }),
   listTokens: route({
-    method: 'GET',
-    path: '/tokens',
+    ...routeSpecs.listTokens,
     auth: 'session',
     bearer: true,
     request: null,
     response: TokensResponse,
   }),
   revokeToken: route({
-    method: 'DELETE',
-    path: '/tokens/:id',
+    ...routeSpecs.revokeToken,
     auth: 'session',
     bearer: true,
     request: null,
     response: Ok,
   }),
   deviceCode: route({
-    method: 'POST',
-    path: '/device/code',
+    ...routeSpecs.deviceCode,
     auth: 'public',
     request: DeviceCodeRequest,
     response: DeviceCodeResponse,
   }),
   deviceToken: route({
-    method: 'POST',
-    path: '/device/token',
+    ...routeSpecs.deviceToken,
     auth: 'public',
     request: DeviceTokenRequest,
     response: DeviceTokenResponse,
   }),
   lookupDevice: route({
-    method: 'POST',
-    path: '/device/lookup',
+    ...routeSpecs.lookupDevice,
     auth: 'session',
     request: DeviceUserCodeRequest,
     response: DeviceLookupResponse,
   }),
   approveDevice: route({
-    method: 'POST',
-    path: '/device/approve',
+    ...routeSpecs.approveDevice,
     auth: 'elevated',
     request: DeviceUserCodeRequest,
     response: Ok,
   }),
   denyDevice: route({
-    method: 'POST',
-    path: '/device/deny',
+    ...routeSpecs.denyDevice,
     auth: 'session',
     request: DeviceUserCodeRequest,
     response: Ok,
   }),
   handoff: route({
-    method: 'POST',
-    path: '/handoff',
+    ...routeSpecs.handoff,
     auth: 'session',
     request: HandoffRequest,
     response: HandoffResponse,
   }),
+  previewHandoff: route({
+    ...routeSpecs.previewHandoff,
+    auth: 'public',
+    request: HandoffPreviewRequest,
+    response: HandoffPreviewResponse,
+  }),
   exchangeHandoff: route({
-    method: 'POST',
-    path: '/handoff/exchange',
+    ...routeSpecs.exchangeHandoff,
     auth: 'public',
     request: HandoffExchangeRequest,
     response: SignedInResponse,
   }),
   issueJwt: route({
-    method: 'POST',
-    path: '/jwt',
+    ...routeSpecs.issueJwt,
     auth: 'session',
     bearer: true,
     request: IssueJwtRequest,
@@ -367,61 +324,57 @@ export const routes = {
   }),
 
   popChallenge: route({
-    method: 'POST',
-    path: '/pop/challenge',
+    ...routeSpecs.popChallenge,
     auth: 'session',
     request: Empty,
     response: PopChallengeResponse,
   }),
   popProve: route({
-    method: 'POST',
-    path: '/pop/prove',
+    ...routeSpecs.popProve,
     auth: 'session',
     request: PopProveRequest,
     response: PopProveResponse,
   }),
   setTier: route({
-    method: 'POST',
-    path: '/tier',
+    ...routeSpecs.setTier,
     auth: 'elevated',
     request: TierRequest,
     response: Ok,
   }),
 
   prfKeys: route({
-    method: 'GET',
-    path: '/prf',
+    ...routeSpecs.prfKeys,
     auth: 'session',
     request: null,
     response: PrfKeysResponse,
   }),
   setWrappedKey: route({
-    method: 'PUT',
-    path: '/passkeys/:credentialId/wrapped-key',
+    ...routeSpecs.setWrappedKey,
     auth: 'elevated',
     request: WrappedKeyRequest,
     response: Ok,
   }),
 
   audit: route({
-    method: 'GET',
-    path: '/audit',
+    ...routeSpecs.audit,
     auth: 'session',
     request: null,
     response: AuditResponse,
   }),
+  openapi: route({
+    ...routeSpecs.openapi,
+    auth: 'public',
+    request: null,
+    response: OpenApiDocument,
+  }),
   jwks: route({
-    method: 'GET',
-    path: '/.well-known/jwks.json',
-    absolute: true,
+    ...routeSpecs.jwks,
     auth: 'public',
     request: null,
     response: Jwks,
   }),
   relatedOrigins: route({
-    method: 'GET',
-    path: '/.well-known/webauthn',
-    absolute: true,
+    ...routeSpecs.relatedOrigins,
     auth: 'public',
     request: null,
     response: RelatedOrigins,

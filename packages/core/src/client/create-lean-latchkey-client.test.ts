@@ -165,3 +165,36 @@ describe('createLeanLatchkeyClient: answers', () => {
     expect(calls).toHaveLength(0);
   });
 });
+
+describe('fetchTimeout', () => {
+  // A server that takes the request and never answers; it honours the abort as fetch does.
+  const silent = ((_: unknown, init?: RequestInit) =>
+    new Promise((_resolve, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+    })) as typeof fetch;
+
+  it('a fetch timeout for ceremonies: a silent server ends the request with NETWORK_ERROR', async () => {
+    for (const make of [createLeanLatchkeyClient, createLatchkeyClient]) {
+      const client = make({ baseUrl: '/auth', fetch: silent, fetchTimeout: 20 });
+      const { error } = await client.authOptions({});
+      expect(error?.code).toBe('NETWORK_ERROR');
+      expect(error?.message).toMatch(/within 20 ms/);
+    }
+    // The caller's own signal still aborts first.
+    const client = createLeanLatchkeyClient({
+      baseUrl: '/auth',
+      fetch: silent,
+      fetchTimeout: 60_000,
+    });
+    const controller = new AbortController();
+    const pending = client.authOptions({}, { signal: controller.signal });
+    controller.abort();
+    expect((await pending).error?.message).toMatch(/Could not reach/);
+  });
+
+  it('refuses a fetchTimeout that is not a positive number (TypeError)', () => {
+    for (const fetchTimeout of [0, -1, Number.NaN]) {
+      expect(() => createLeanLatchkeyClient({ baseUrl: '/auth', fetchTimeout })).toThrow(TypeError);
+    }
+  });
+});

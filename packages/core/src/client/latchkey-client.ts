@@ -13,6 +13,12 @@ export interface LatchkeyClientOptions {
   headers?: Record<string, string> | (() => Record<string, string>);
   /** Cookie mode; `include` by default so a session cookie flows across subdomains. */
   credentials?: 'include' | 'same-origin' | 'omit';
+  /**
+   * Milliseconds to wait for each answer (headers and body) before giving up
+   * with `NETWORK_ERROR`, so a silent server cannot hold a ceremony open.
+   * Default: no limit (the React kit's provider sets 30 000).
+   */
+  fetchTimeout?: number;
 }
 
 export interface RequestOptions {

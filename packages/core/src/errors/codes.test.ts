@@ -18,6 +18,7 @@ describe('ERROR_CODES', () => {
       'LAST_CREDENTIAL',
       'RATE_LIMITED',
       'STORE_UNAVAILABLE',
+      'REQUEST_TIMEOUT',
       'NETWORK_ERROR',
       'INVALID_RESPONSE',
     ]) {
@@ -40,6 +41,7 @@ describe('ERROR_CODES', () => {
     expect(statusOf('PAYLOAD_TOO_LARGE')).toBe(413);
     expect(statusOf('RATE_LIMITED')).toBe(429);
     expect(statusOf('STORE_UNAVAILABLE')).toBe(503);
+    expect(statusOf('REQUEST_TIMEOUT')).toBe(503);
     expect(statusOf('NETWORK_ERROR')).toBe(0);
   });
 

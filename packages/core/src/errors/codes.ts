@@ -33,9 +33,13 @@ export const ERROR_CODES = {
   COUNTER_REGRESSION: 400,
   UNKNOWN_CREDENTIAL: 400,
   CREDENTIAL_PENDING: 403,
+  /** The authenticator's AAGUID is outside the server's allow/deny lists, or (allow-list) not attested. */
+  AUTHENTICATOR_NOT_ALLOWED: 403,
   CREDENTIAL_EXISTS: 409,
   LAST_CREDENTIAL: 409,
   EMAIL_TAKEN: 409,
+  /** A handoff would end this browser's session of another user: ask, then send `replace: true`. */
+  SESSION_CONFLICT: 409,
   NOT_FOUND: 404,
 
   // Recovery, pairing, approvals.
@@ -53,10 +57,14 @@ export const ERROR_CODES = {
   // Keys derived from a passkey (the PRF extension, WebAuthn L3 §10.1.4).
   /** The passkey (or the browser) cannot give a PRF output. */
   PRF_UNSUPPORTED: 400,
+  /** A conditional wrapped-key write lost: another data key was stored first, or this one changed. */
+  WRAPPED_KEY_CONFLICT: 409,
 
   // Limits and infrastructure.
   RATE_LIMITED: 429,
   STORE_UNAVAILABLE: 503,
+  /** No answer within the server's `requestTimeout` (a slow store); nothing was half written. */
+  REQUEST_TIMEOUT: 503,
   INTERNAL_ERROR: 500,
 
   // Client-side outcomes.

@@ -4,6 +4,8 @@ import { id, timestamp } from './primitives.js';
 export const AUDIT_EVENT_TYPES = [
   'user.created',
   'passkey.registered',
+  /** A passkey was added to an existing account (not at sign-up): tell the person. */
+  'passkey.added',
   'passkey.renamed',
   'passkey.revoked',
   'passkey.approved',

@@ -4,15 +4,27 @@ import { PopPublicKey } from './pop.js';
 import { email, label, timestamp } from './primitives.js';
 import {
   AuthenticationResponseJSON,
+  AuthenticatorAttachment,
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
+  WebAuthnHints,
 } from './webauthn.js';
 
-/** `POST /passkeys/register-options`: `email` and `displayName` only matter at sign-up. */
+/**
+ * `POST /passkeys/register-options`: `email` and `displayName` only matter at
+ * sign-up. `authenticatorAttachment` and `hints` replace the server's defaults
+ * for this ceremony (they only steer the browser's choice). `conditional: true`
+ * asks for a conditional create (WebAuthn L3 §5.1.3, `mediation: 'conditional'`):
+ * only when adding a passkey to a signed-in account, whose `register` then
+ * accepts a response without user presence.
+ */
 export const RegisterOptionsRequest = z.strictObject({
   email: z.optional(email),
   displayName: z.optional(label(128)),
+  authenticatorAttachment: z.optional(AuthenticatorAttachment),
+  hints: WebAuthnHints,
+  conditional: z.optional(z.boolean()),
 });
 export type RegisterOptionsRequest = z.infer<typeof RegisterOptionsRequest>;
 

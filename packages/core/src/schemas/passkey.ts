@@ -17,7 +17,12 @@ export const PasskeyInfo = z.object({
   backedUp: z.boolean(),
   aaguid: z.string().check(z.maxLength(36)),
   /** Who made it, from the AAGUID list, or a name read from the User-Agent. */
-  provider: z.object({ name: label(128), icon: z.optional(z.string().check(z.maxLength(16384))) }),
+  /** `iconDark`, where there is one, is the icon for dark backgrounds. */
+  provider: z.object({
+    name: label(128),
+    icon: z.optional(z.string().check(z.maxLength(16384))),
+    iconDark: z.optional(z.string().check(z.maxLength(16384))),
+  }),
   createdWith: DeviceDescription,
   /** `pending` until a trusted device approves it, when approval is required. */
   status: z.enum(['active', 'pending']),

@@ -30,8 +30,24 @@ export const PrfKeysResponse = z.object({
 });
 export type PrfKeysResponse = z.infer<typeof PrfKeysResponse>;
 
-/** `PUT /passkeys/:credentialId/wrapped-key`: store the data key wrapped for that passkey. */
-export const WrappedKeyRequest = z.strictObject({
-  wrappedKey: base64url(WRAPPED_KEY_MAX_LENGTH),
-});
+/**
+ * `PUT /passkeys/:credentialId/wrapped-key`: store the data key wrapped for that
+ * passkey, on a condition, so a stale or wrong answer never overwrites a key:
+ * `first: true` stores only while none of the user's passkeys holds a wrapped
+ * key (the account's first data key; two first unlocks cannot both win);
+ * `replaces` stores only while this passkey's wrapped key is exactly that value
+ * (`null`: it holds none). Otherwise `409 WRAPPED_KEY_CONFLICT`, nothing stored.
+ * Without either, the key is stored unconditionally (0.1 clients).
+ */
+export const WrappedKeyRequest = z
+  .strictObject({
+    wrappedKey: base64url(WRAPPED_KEY_MAX_LENGTH),
+    first: z.optional(z.literal(true)),
+    replaces: z.optional(z.nullable(base64url(WRAPPED_KEY_MAX_LENGTH))),
+  })
+  .check(
+    z.refine((body) => !(body.first && body.replaces !== undefined), {
+      message: 'Send first or replaces, not both',
+    }),
+  );
 export type WrappedKeyRequest = z.infer<typeof WrappedKeyRequest>;

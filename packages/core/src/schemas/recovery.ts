@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { PopPublicKey } from './pop.js';
 import { email } from './primitives.js';
 
 /** A recovery code as shown to a person: groups of letters and digits, dashes allowed. */
@@ -11,5 +12,10 @@ export type RecoveryCodesStatusResponse = z.infer<typeof RecoveryCodesStatusResp
 export const RecoveryCodesResponse = z.object({ codes: z.array(z.string()) });
 export type RecoveryCodesResponse = z.infer<typeof RecoveryCodesResponse>;
 
-export const RecoveryRequest = z.strictObject({ email: z.optional(email), code: recoveryCode });
+/** `popKey` binds the recovery session to a device key: required for an account on the locked tier. */
+export const RecoveryRequest = z.strictObject({
+  email: z.optional(email),
+  code: recoveryCode,
+  popKey: z.optional(PopPublicKey),
+});
 export type RecoveryRequest = z.infer<typeof RecoveryRequest>;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { User } from './account.js';
 import { PopPublicKey } from './pop.js';
 import { id, label, timestamp } from './primitives.js';
 
@@ -105,8 +106,28 @@ export const HandoffExchangeRequest = z.strictObject({
   token: z.string().check(z.minLength(16), z.maxLength(4096)),
   /** The target browser's device key: required for an account on the locked tier. */
   popKey: z.optional(PopPublicKey),
+  /**
+   * `true` only after the person chose to leave the account this browser is
+   * signed in to here: without it, a session of another user answers 409
+   * `SESSION_CONFLICT` and stays.
+   */
+  replace: z.optional(z.boolean()),
 });
 export type HandoffExchangeRequest = z.infer<typeof HandoffExchangeRequest>;
+
+/** `POST /handoff/preview`: whose link this is, without using it up. */
+export const HandoffPreviewRequest = z.strictObject({
+  token: z.string().check(z.minLength(16), z.maxLength(4096)),
+});
+export type HandoffPreviewRequest = z.infer<typeof HandoffPreviewRequest>;
+
+export const HandoffPreviewResponse = z.object({
+  /** The account the link signs in to. */
+  user: User,
+  /** This browser is signed in here as someone else: exchange only with `replace: true`. */
+  conflict: z.boolean(),
+});
+export type HandoffPreviewResponse = z.infer<typeof HandoffPreviewResponse>;
 
 /** `POST /jwt`: a signed-in caller asks for a JWT that another service will accept. */
 export const IssueJwtRequest = z.strictObject({

@@ -18,9 +18,14 @@ export const PublicKeyCredentialDescriptorJSON = z.object({
 export type PublicKeyCredentialDescriptorJSON = z.infer<typeof PublicKeyCredentialDescriptorJSON>;
 
 const userVerification = z.enum(['required', 'preferred', 'discouraged']);
-const hints = z.optional(
+/** WebAuthn L3 §5.8.7 hints: which kind of authenticator the browser offers first. */
+export const WebAuthnHints = z.optional(
   z.array(z.enum(['security-key', 'client-device', 'hybrid'])).check(z.maxLength(3)),
 );
+const hints = WebAuthnHints;
+
+/** §5.4.5: the authenticator attachment a ceremony asks for. */
+export const AuthenticatorAttachment = z.enum(['platform', 'cross-platform']);
 
 /** PRF inputs (§10.1.4 `AuthenticationExtensionsPRFValues`), base64url. */
 const prfValues = z.object({ first: base64url(128), second: z.optional(base64url(128)) });
@@ -28,9 +33,11 @@ const prfValues = z.object({ first: base64url(128), second: z.optional(base64url
 /**
  * Extension inputs sent to the browser (`prf`, `credProps`); WebAuthn L3 §10.
  * `prf: {}` at registration asks whether the new passkey can give PRF outputs.
+ * Other members are the app's own extensions (`webauthn.extensions` in the
+ * server config), passed on as they are.
  */
 const extensionInputs = z.optional(
-  z.object({
+  z.looseObject({
     credProps: z.optional(z.boolean()),
     prf: z.optional(
       z.object({
@@ -65,7 +72,7 @@ export const PublicKeyCredentialCreationOptionsJSON = z.object({
   ),
   authenticatorSelection: z.optional(
     z.object({
-      authenticatorAttachment: z.optional(z.enum(['platform', 'cross-platform'])),
+      authenticatorAttachment: z.optional(AuthenticatorAttachment),
       residentKey: z.optional(z.enum(['discouraged', 'preferred', 'required'])),
       requireResidentKey: z.optional(z.boolean()),
       userVerification: z.optional(userVerification),
@@ -93,8 +100,12 @@ export type PublicKeyCredentialRequestOptionsJSON = z.infer<
   typeof PublicKeyCredentialRequestOptionsJSON
 >;
 
-/** Client extension outputs (§5.1.4.1); unknown members are dropped. */
-export const AuthenticationExtensionsClientOutputsJSON = z.object({
+/**
+ * Client extension outputs (§5.1.4.1). Other members are the outputs of the
+ * app's own extensions; the server hands only those the app configured to its
+ * hooks, and never stores the rest.
+ */
+export const AuthenticationExtensionsClientOutputsJSON = z.looseObject({
   credProps: z.optional(z.object({ rk: z.optional(z.boolean()) })),
   prf: z.optional(
     z.object({
@@ -104,7 +115,7 @@ export const AuthenticationExtensionsClientOutputsJSON = z.object({
   ),
 });
 
-const attachment = z.optional(z.enum(['platform', 'cross-platform']));
+const attachment = z.optional(AuthenticatorAttachment);
 
 export const RegistrationResponseJSON = z.object({
   id: base64url(1364),

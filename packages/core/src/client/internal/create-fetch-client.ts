@@ -36,6 +36,9 @@ export function createFetchClient(
   const doFetch =
     options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const origin = /^https?:\/\//.test(baseUrl) ? new URL(baseUrl).origin : '';
+  const timeout = options.fetchTimeout;
+  if (timeout !== undefined && !(timeout > 0))
+    throw new TypeError(`${caller}: fetchTimeout must be a positive number of milliseconds`);
 
   /** Substitutes `:params` (taking them out of `fields` when `consume`), refusing ones a URL parser would fold away. */
   function urlOf(spec: RouteSpec, fields: Record<string, unknown>, consume: boolean): string {
@@ -76,6 +79,10 @@ export function createFetchClient(
       body = JSON.stringify(fields);
     }
 
+    // The caller's signal and the timeout both end the request (and the body's read).
+    const timer = timeout ? AbortSignal.timeout(timeout) : undefined;
+    const given = requestOptions?.signal;
+    const signal = timer && given ? AbortSignal.any([given, timer]) : (timer ?? given);
     let response: Response;
     try {
       response = await doFetch(url, {
@@ -83,10 +90,13 @@ export function createFetchClient(
         headers,
         body,
         credentials: options.credentials ?? 'include',
-        signal: requestOptions?.signal,
+        signal,
       });
     } catch (cause) {
-      return failure(new LatchkeyError('NETWORK_ERROR', `Could not reach ${url}`, { cause }));
+      const message = timer?.aborted
+        ? `No answer from ${url} within ${timeout} ms`
+        : `Could not reach ${url}`;
+      return failure(new LatchkeyError('NETWORK_ERROR', message, { cause }));
     }
 
     let json: unknown;
