@@ -11,6 +11,13 @@ import { join, relative } from 'node:path';
  * ensureBuild(fileURLToPath(new URL('..', import.meta.url)));
  */
 export function ensureBuild(packageDir) {
+  // dist/ imports @latchkey/core's own build: a fresh clone has none yet.
+  const coreDir = join(packageDir, '..', 'core');
+  if (!Number.isFinite(modifiedAt(join(coreDir, 'dist', 'index.js')))) {
+    console.log('Building @latchkey/core first (its dist/ is missing): npx tsup');
+    const core = spawnSync('npx', ['tsup', '--silent'], { cwd: coreDir, stdio: 'inherit' });
+    if (core.status !== 0) throw new Error('npx tsup failed in packages/core; the bench needs it');
+  }
   const outputs = ['dist/index.js', 'dist/testing.js'].map((file) => join(packageDir, file));
   const builtAt = Math.min(...outputs.map(modifiedAt));
   const inputs = [

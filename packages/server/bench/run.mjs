@@ -91,6 +91,18 @@ async function main() {
     }
     if (logged.length) throw new Error(`a server logged errors:\n${logged.join('\n')}`);
 
+    // Opening an existing PGlite folder, as a restart does: the same data, a new process.
+    const reopened = [];
+    for (const target of targets.filter((t) => t.spec.store === 'pglite')) {
+      process.stdout.write(`reopening ${target.label}… `);
+      await target.child.close();
+      const child = await startChild(target.spec, logged);
+      const { rss } = await child.usage();
+      reopened.push({ label: target.label, openMs: child.readyMs, rss });
+      await child.close();
+      console.log('done');
+    }
+
     process.stdout.write('gate.check in-process… ');
     const gate = await runGate(settings, logged);
     console.log('done');
@@ -107,9 +119,15 @@ async function main() {
       skipped,
       cells,
       gate,
+      reopened,
       seconds: (performance.now() - started) / 1000,
     };
     printReport(report);
+    for (const { label, openMs, rss } of reopened) {
+      console.log(
+        `\n${label}, existing data folder reopened in a new process: ready in ${openMs.toFixed(0)} ms, RSS ${(rss / 2 ** 20).toFixed(0)} MiB`,
+      );
+    }
     mkdirSync(join(packageDir, 'bench', 'results'), { recursive: true });
     writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nJSON: ${relative(process.cwd(), resultsFile)}`);

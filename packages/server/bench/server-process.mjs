@@ -82,8 +82,15 @@ async function listen(listener, onClose = async () => {}) {
 }
 
 async function latchkeyFor(spec) {
-  const { createLatchkey, memoryStore, pgliteStore, postgresStore, redisStore, combineStores } =
-    await dist('index.js');
+  const [
+    { createLatchkey, combineStores },
+    { memoryStore },
+    { pgliteStore },
+    { postgresStore },
+    { redisStore },
+  ] = await Promise.all(
+    ['index.js', 'memory.js', 'pglite.js', 'postgres.js', 'redis.js'].map(dist),
+  );
   const durable =
     spec.store === 'pglite'
       ? pgliteStore({ dataDir: spec.dataDir })

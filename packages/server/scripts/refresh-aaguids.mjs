@@ -20,6 +20,7 @@
  *   platform providers in ICON_AAGUIDS, and only when it is an SVG data URI of at most
  *   MAX_ICON_CHARS characters: the full upstream set of icons would be about as large as
  *   the whole budget, and the largest ones are wordmarks that do not read at icon size;
+ *   its `icon_dark` is kept as `iconDark` when it differs from the icon kept, under the same rules;
  * - keys are sorted so refreshes produce reviewable diffs.
  *
  * The upstream README warns the list may be retired by emptying it: an empty (or
@@ -95,6 +96,14 @@ function parseArgs(argv) {
   return { input, out };
 }
 
+function usableIcon(candidate) {
+  return (
+    typeof candidate === 'string' &&
+    candidate.startsWith(SVG_DATA_URI) &&
+    candidate.length <= MAX_ICON_CHARS
+  );
+}
+
 function pickIcon(entry) {
   for (const candidate of [entry.icon_light, entry.icon_dark]) {
     if (
@@ -137,6 +146,10 @@ function trim(upstream) {
       if (icon !== undefined) {
         provider.icon = icon;
         icons++;
+        // The dark variant, for dark backgrounds, only where it differs.
+        if (usableIcon(entry.icon_dark) && entry.icon_dark !== icon) {
+          provider.iconDark = entry.icon_dark;
+        }
       }
     }
     trimmed[aaguid] = provider;

@@ -2,6 +2,7 @@ import { createApi, type LatchkeyApi } from './api/create-api.js';
 import { approvalRoutes } from './approvals/approval-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { Auditor } from './audit/auditor.js';
+import { createAssertionVerifier } from './ceremonies/assertion-verifier.js';
 import { authenticationRoutes } from './ceremonies/authentication.js';
 import { registrationRoutes } from './ceremonies/registration.js';
 import { stepUpRoutes } from './ceremonies/step-up.js';
@@ -12,11 +13,12 @@ import { createGate, type Gate, type GateOptions } from './gate/create-gate.js';
 import { createHandler } from './handler.js';
 import { handoffRoutes } from './handoff/handoff-routes.js';
 import type { ConnectionInfo } from './http/request-context.js';
-import { randomToken } from './internal/crypto.js';
+import { serverKeys } from './internal/load-server-keys.js';
 import type { RouteHandlers, Services } from './internal/services.js';
 import { createJwtApi } from './jwt/jwt-api.js';
 import { jwtRoutes } from './jwt/jwt-routes.js';
 import { SigningKeys } from './jwt/signing-keys.js';
+import { openApiRoutes } from './openapi/openapi-routes.js';
 import { pairingRoutes } from './pairing/pairing-routes.js';
 import { passkeyRoutes } from './passkeys/passkey-routes.js';
 import { createLockedStream, type LockedStreamOptions } from './pop/locked-stream.js';
@@ -27,12 +29,19 @@ import { recoveryRoutes } from './recovery/recovery-routes.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { sessionRoutes } from './sessions/session-routes.js';
 import type { LatchkeyStore } from './stores/contract.js';
-import { pgliteStore } from './stores/pglite/pglite-store.js';
-import { hasScopes } from './tokens/has-scopes.js';
-import { createBearerResolver } from './tokens/resolve-bearer.js';
 import { createTokenApi } from './tokens/token-api.js';
 import { tokenRoutes } from './tokens/token-routes.js';
 import { wellKnownRoutes } from './well-known/well-known-routes.js';
+
+/**
+ * This entry point imports Web APIs only, so it never loads the embedded store;
+ * on Node, Bun and Deno the `node` export condition picks `create-latchkey-node.ts`,
+ * which supplies it.
+ */
+const NO_STORE =
+  'createLatchkey: `store` is required on this runtime (the embedded PGlite default runs on Node, Bun and Deno only). ' +
+  "Pass one: `postgresStore({ connectionString })` from '@latchkey/server/postgres', " +
+  "or `memoryStore()` from '@latchkey/server/memory' for tests.";
 
 /** What `createLatchkey` gives a host app. */
 export interface Latchkey {
@@ -50,7 +59,7 @@ export interface Latchkey {
    * key every `interval` and closes after two unproven challenges in a row.
    */
   lockedStream(request: Request, options: LockedStreamOptions): Promise<Response>;
-  /** The store in use (the embedded PGlite one unless `config.store` was given). */
+  /** The store in use: `config.store`, or on Node, Bun and Deno the embedded PGlite one. */
   store: LatchkeyStore;
   /** Resolves once the store is migrated; the handler waits for it by itself. */
   ready(): Promise<void>;
@@ -61,33 +70,31 @@ export interface Latchkey {
 /**
  * Creates a Latchkey server: passkey sign-up and sign-in, sessions, step-up,
  * recovery codes and audit, behind one `(Request) => Promise<Response>`.
- * A wrong config throws a `TypeError` naming the field.
+ * A wrong config throws a `TypeError` naming the field, and so does a missing
+ * `store` outside Node, Bun and Deno (there the embedded PGlite store is the default).
  *
  * @example
- * const latchkey = createLatchkey({ rpName: 'Acme', origins: ['https://acme.example'] });
- * Bun.serve({ fetch: latchkey.handler });
+ * const latchkey = createLatchkey({
+ *   rpName: 'Acme',
+ *   origins: ['https://acme.example'],
+ *   store: postgresStore({ connectionString: env.DATABASE_URL }), // '@latchkey/server/postgres'
+ * });
+ * export default { fetch: (request: Request) => latchkey.handler(request) };
  */
 export function createLatchkey(config: LatchkeyConfig): Latchkey {
   const resolved = resolveConfig(config);
-  const store = resolved.store ?? pgliteStore({ dataDir: './.latchkey' });
+  const store = resolved.store;
+  if (store === null) throw new TypeError(NO_STORE);
   const audit = new Auditor(resolved, store);
-  let secret: Promise<string> | null = resolved.secret ? Promise.resolve(resolved.secret) : null;
+  const keys = serverKeys(resolved, store);
   const services: Services = {
     config: resolved,
     store,
-    sessions: new SessionManager(resolved, store),
+    sessions: new SessionManager(resolved, store, keys),
     audit,
     rateLimit: new RateLimiter(resolved, store, audit),
-    secret(): Promise<string> {
-      const pending =
-        secret ??
-        store.getOrCreateSecret('latchkey.secret', randomToken(32)).catch((error: unknown) => {
-          secret = null;
-          throw error;
-        });
-      secret = pending;
-      return pending;
-    },
+    assertions: createAssertionVerifier(),
+    keys,
   };
 
   let migrated: Promise<void> | null = null;
@@ -102,7 +109,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     return pending;
   };
 
-  const signingKeys = new SigningKeys(resolved, store);
+  const signingKeys = new SigningKeys(resolved, store, keys);
   const handlers: RouteHandlers = {
     ...sessionRoutes,
     ...registrationRoutes,
@@ -120,20 +127,23 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     ...jwtRoutes(signingKeys),
     ...handoffRoutes(signingKeys),
     ...wellKnownRoutes(signingKeys),
+    ...(resolved.openapi ? openApiRoutes : {}),
   };
-  const bearer = createBearerResolver(services);
 
   return {
-    handler: createHandler({ services, handlers, ready, bearer }),
+    handler: createHandler({ services, handlers, ready }),
     api: {
       ...createApi(services, ready),
       tokens: createTokenApi(services, ready),
       jwt: createJwtApi(services, signingKeys, ready),
     },
     lockedStream: (request, options) => createLockedStream(services, ready, request, options),
-    gate: (options) => createGate(services, { ready, bearer, hasScopes }, options),
+    gate: (options) => createGate(services, { ready }, options),
     store,
     ready,
-    close: () => store.close(),
+    close: async () => {
+      await audit.idle();
+      await store.close();
+    },
   };
 }

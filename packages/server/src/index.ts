@@ -1,4 +1,7 @@
 // @latchkey/server: passkey ceremonies, sessions, stores and adapters behind one fetch handler.
+// This entry imports Web APIs only, so it bundles for any runtime. Each store has its own
+// entry point (`/memory`, `/pglite`, `/postgres`, `/redis`); `/jwt` is `verifyLatchkeyJwt`
+// alone. On Node, Bun and Deno, `index.node.ts` adds the embedded default store.
 
 export { isLatchkeyError, LatchkeyError } from '@latchkey/core';
 export type { LatchkeyApi } from './api/create-api.js';
@@ -38,9 +41,5 @@ export type {
   UserRecord,
 } from './stores/contract.js';
 export { StoreConflictError, StoreUnavailableError } from './stores/contract.js';
-export { memoryStore } from './stores/memory/memory-store.js';
-export { pgliteStore } from './stores/pglite/pglite-store.js';
-export { postgresStore } from './stores/postgres/postgres-store.js';
-export { redisStore } from './stores/redis/redis-store.js';
 export { BUILT_IN_SCOPES, hasScopes } from './tokens/has-scopes.js';
 export type { TokenApi } from './tokens/token-api.js';

@@ -1,7 +1,10 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
-/** What the proxy does with connections: pass them on, refuse them, or swallow them. */
-export type FaultMode = 'pass' | 'refuse' | 'blackhole';
+/**
+ * What the proxy does with connections: pass them on, pass them on late (each
+ * chunk held `delayMs` in each direction), refuse them, or swallow them.
+ */
+export type FaultMode = 'pass' | 'delay' | 'refuse' | 'blackhole';
 
 export interface FaultProxy {
   /** The loopback port to connect to instead of the service's. */
@@ -11,9 +14,11 @@ export interface FaultProxy {
   /**
    * Switches the mode. `refuse` and `blackhole` also cut every open connection
    * (as a crash or a network partition would); `blackhole` then accepts new ones
-   * and never answers.
+   * and never answers; leaving it cuts those (the first packet after a
+   * partition heals meets a reset: the far end never knew them). `delay` slows
+   * open and new connections alike, by `delayMs` (default 200) each way.
    */
-  set(mode: FaultMode): void;
+  set(mode: FaultMode, delayMs?: number): void;
   close(): Promise<void>;
 }
 
@@ -32,7 +37,39 @@ export async function startFaultProxy(
   targetHost = '127.0.0.1',
 ): Promise<FaultProxy> {
   let mode: FaultMode = 'pass';
+  let delayMs = 200;
   const open = new Set<Socket>();
+  const swallowed = new Set<Socket>();
+
+  // Forwards in order; while the mode is `delay`, each chunk is held `delayMs`
+  // (a slow link, not a slow reader: a later chunk never waits on an earlier one
+  // longer than that) and nothing overtakes what is still held.
+  const forward = (from: Socket, to: Socket) => {
+    const held: { at: number; chunk: Buffer | null }[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const pump = () => {
+      timer = undefined;
+      while (held.length && held[0]!.at <= performance.now()) {
+        const { chunk } = held.shift()!;
+        if (to.destroyed) return;
+        if (chunk === null) to.end();
+        else to.write(chunk);
+      }
+      if (held.length) timer = setTimeout(pump, held[0]!.at - performance.now());
+    };
+    const push = (chunk: Buffer | null) => {
+      if (mode !== 'delay' && !held.length) {
+        if (chunk === null) to.end();
+        else to.write(chunk);
+        return;
+      }
+      held.push({ at: performance.now() + (mode === 'delay' ? delayMs : 0), chunk });
+      timer ??= setTimeout(pump, held[0]!.at - performance.now());
+    };
+    from.on('data', (chunk: Buffer) => push(chunk));
+    from.on('end', () => push(null));
+    to.on('close', () => clearTimeout(timer));
+  };
 
   const server: Server = createServer((client) => {
     open.add(client);
@@ -42,7 +79,11 @@ export async function startFaultProxy(
       client.destroy();
       return;
     }
-    if (mode === 'blackhole') return; // accepted, never answered
+    if (mode === 'blackhole') {
+      swallowed.add(client); // accepted, never answered
+      client.on('close', () => swallowed.delete(client));
+      return;
+    }
     const upstream = connect(targetPort, targetHost);
     open.add(upstream);
     upstream.on('close', () => {
@@ -51,8 +92,8 @@ export async function startFaultProxy(
     });
     upstream.on('error', () => upstream.destroy());
     client.on('close', () => upstream.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
+    forward(client, upstream);
+    forward(upstream, client);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,9 +105,11 @@ export async function startFaultProxy(
   return {
     port: address.port,
     address: `127.0.0.1:${address.port}`,
-    set(next) {
+    set(next, delay) {
       mode = next;
-      if (next !== 'pass') for (const socket of open) socket.destroy();
+      if (delay !== undefined) delayMs = delay;
+      if (next === 'refuse' || next === 'blackhole') for (const socket of open) socket.destroy();
+      else for (const socket of swallowed) socket.destroy();
     },
     close() {
       for (const socket of open) socket.destroy();

@@ -2,10 +2,12 @@ import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
+  RegisterOptionsRequest,
   RegistrationResponseJSON,
 } from '@latchkey/core';
 import type { LatchkeyConfig } from '../src/config/latchkey-config.js';
 import { createLatchkey, type Latchkey } from '../src/create-latchkey.js';
+import { type SecretPurpose, ServerKeys } from '../src/internal/server-keys.js';
 import type { LatchkeyStore } from '../src/stores/contract.js';
 import { memoryStore } from '../src/stores/memory/memory-store.js';
 import {
@@ -15,6 +17,17 @@ import {
 } from '../src/testing/index.js';
 
 export const ORIGIN = 'http://localhost:3000';
+
+/** The server secret of `createTestServer` (unless a test passes its own). */
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+let testKeys: Promise<ServerKeys> | null = null;
+
+/** How a test server stores `value` (a session cookie, a token, a normalised recovery code). */
+export async function storedHash(purpose: SecretPurpose, value: string): Promise<string> {
+  testKeys ??= ServerKeys.derive([TEST_SECRET]);
+  return (await testKeys).hash(purpose, value);
+}
 
 export interface Answer<T = any> {
   status: number;
@@ -54,8 +67,13 @@ export class TestBrowser {
     });
   }
 
+  /** How a request reaches the server: the handler itself, or (overridden) a framework around it. */
+  protected deliver(request: Request): Promise<Response> {
+    return this.latchkey.handler(request, { remoteAddress: this.peer });
+  }
+
   async send<T = any>(request: Request): Promise<Answer<T>> {
-    const response = await this.latchkey.handler(request, { remoteAddress: this.peer });
+    const response = await this.deliver(request);
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
       const eq = pair!.indexOf('=');
@@ -83,7 +101,7 @@ export class TestBrowser {
 
   /** Registration options, then the authenticator's answer (not yet sent). */
   async registration(
-    body: { email?: string; displayName?: string } = {},
+    body: RegisterOptionsRequest = {},
     overrides?: Parameters<TestAuthenticator['register']>[1],
   ): Promise<{
     options: PublicKeyCredentialCreationOptionsJSON;
@@ -164,7 +182,7 @@ export function createTestServer(
     origins: [ORIGIN],
     store,
     now: () => clock.now,
-    secret: 'test-secret-test-secret-test-secret-0123',
+    secret: TEST_SECRET,
     logger: () => {},
     ...config,
   });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLatchkeyError } from '@latchkey/core';
-import type { Gate, GateDecision } from '../gate/create-gate.js';
+import type { Gate, GateAccess, GateDecision } from '../gate/create-gate.js';
 import type { ConnectionInfo } from '../http/request-context.js';
 import { errorResponse, settledBody } from '../http/responses.js';
 import { toLightRequest } from './node-request.js';
@@ -11,6 +11,16 @@ export { requestUrl, toRequest } from './node-request.js';
 export { writeResponse } from './node-response.js';
 
 type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
+
+declare global {
+  // Express's own request type (`@types/express`), so `req.latchkey` type-checks in its routes.
+  namespace Express {
+    interface Request {
+      /** Who `nodeGate` let through: `{ via, user, session, token }`. */
+      latchkey?: GateAccess;
+    }
+  }
+}
 
 const INTERNAL_ERROR =
   '{"error":{"code":"INTERNAL_ERROR","message":"Something went wrong on our side"}}';

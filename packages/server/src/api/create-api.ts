@@ -1,11 +1,13 @@
 import type { AuditEvent, PasskeyInfo, Session, SessionInfo, User } from '@latchkey/core';
 import { LatchkeyError } from '@latchkey/core';
 import { toWireAuditEvent } from '../audit/auditor.js';
-import { parseCookies } from '../http/cookies.js';
+import { buildContext } from '../http/build-context.js';
+import { type Caller, identifyCaller, type SessionKind } from '../identity/identify-caller.js';
+import { checkCsrf, FULL_SESSIONS } from '../identity/policy.js';
 import type { Services } from '../internal/services.js';
 import type { JwtApi } from '../jwt/jwt-api.js';
-import { toWirePasskey, toWireUser } from '../passkeys/to-wire.js';
-import { checkRequestProof, type ProofContext } from '../pop/check-request-proof.js';
+import { listPasskeys, removePasskey, renamePasskey } from '../passkeys/passkey-operations.js';
+import { toWireUser } from '../passkeys/to-wire.js';
 import { toWireSession, toWireSessionInfo } from '../sessions/session-manager.js';
 import type { TokenApi } from '../tokens/token-api.js';
 
@@ -16,19 +18,34 @@ export interface LatchkeyApi {
     getByEmail(email: string): Promise<User | null>;
     update(userId: string, patch: { displayName?: string | null }): Promise<User | null>;
   };
+  /** The same operations as the `/passkeys` routes: the same checks, order and audit events. */
   passkeys: {
+    /** Oldest first. */
     list(userId: string): Promise<PasskeyInfo[]>;
+    /** A blank or too long name is `INVALID_BODY`; another user's passkey is `NOT_FOUND`. */
     rename(userId: string, credentialId: string, name: string): Promise<PasskeyInfo>;
     /** Revokes a passkey; refuses the last one (`LAST_CREDENTIAL`) unless `allowLast`. */
     remove(userId: string, credentialId: string, options?: { allowLast?: boolean }): Promise<void>;
   };
   sessions: {
     /**
-     * The signed-in user and session of a request (its cookie), or null. A locked
-     * session counts only with a valid `Latchkey-Proof` header (send the request
-     * with `signedFetch` from `@latchkey/react/locked`).
+     * The signed-in user and session of a request (its cookie), or null: the
+     * caller the handler would see, with the cookie name of the request's scheme
+     * (`__Host-` on https only), refusing what the handler refuses (a foreign
+     * `Origin`, a cross-site request that may change something). Only `full`
+     * sessions count unless `allowKinds` names others (`recovery`, `enrol`: a
+     * device that must add a passkey first). A locked session counts only with a
+     * valid `Latchkey-Proof` header (send the request with `signedFetch` from
+     * `@latchkey/react/locked`).
+     *
+     * @example
+     * const signedIn = await latchkey.api.sessions.fromRequest(request);
+     * const any = await latchkey.api.sessions.fromRequest(request, { allowKinds: ['full', 'recovery', 'enrol'] });
      */
-    fromRequest(request: Request): Promise<{ user: User; session: Session } | null>;
+    fromRequest(
+      request: Request,
+      options?: { allowKinds?: readonly SessionKind[] },
+    ): Promise<{ user: User; session: Session } | null>;
     list(userId: string): Promise<SessionInfo[]>;
     revoke(sessionId: string): Promise<void>;
     revokeAll(userId: string): Promise<number>;
@@ -46,7 +63,7 @@ export function createApi(
   services: Services,
   ready: () => Promise<void>,
 ): Omit<LatchkeyApi, 'tokens' | 'jwt'> {
-  const { store, config } = services;
+  const { store } = services;
   const withReady =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A) => {
@@ -70,59 +87,27 @@ export function createApi(
       }),
     },
     passkeys: {
-      list: withReady(async (userId: string) =>
-        (await store.listCredentials(userId)).map(toWirePasskey),
+      list: withReady((userId: string) => listPasskeys(services, userId)),
+      rename: withReady((userId: string, credentialId: string, name: string) =>
+        renamePasskey(services, null, { userId, credentialId, name }),
       ),
-      rename: withReady(async (userId: string, credentialId: string, name: string) => {
-        const c = await store.getCredential(credentialId);
-        if (!c || c.userId !== userId) throw new LatchkeyError('NOT_FOUND', 'No such passkey');
-        const trimmed = name.trim();
-        if (!trimmed || trimmed.length > 64) throw new TypeError('name must be 1-64 characters');
-        const updated = await store.updateCredential(credentialId, { name: trimmed });
-        if (!updated) throw new LatchkeyError('NOT_FOUND', 'No such passkey');
-        await services.audit.record(null, 'passkey.renamed', userId, {
+      remove: withReady((userId: string, credentialId: string, options?: { allowLast?: boolean }) =>
+        removePasskey(services, null, {
+          userId,
           credentialId,
-          name: trimmed,
-          by: 'api',
-        });
-        return toWirePasskey(updated);
-      }),
-      remove: withReady(
-        async (userId: string, credentialId: string, options?: { allowLast?: boolean }) => {
-          const result = await store.deleteCredential(userId, credentialId, options);
-          if (result === 'not-found') throw new LatchkeyError('NOT_FOUND', 'No such passkey');
-          if (result === 'last')
-            throw new LatchkeyError('LAST_CREDENTIAL', 'That is the user’s only passkey');
-          if (config.revokeSessionsWithPasskey)
-            await store.deleteSessionsOfUser(userId, { credentialId });
-          await services.audit.record(null, 'passkey.revoked', userId, { credentialId, by: 'api' });
-        },
+          ...(options?.allowLast ? { allowLast: true } : {}),
+        }),
       ),
     },
     sessions: {
-      fromRequest: withReady(async (request: Request) => {
-        const cookies = parseCookies(request.headers.get('cookie'));
-        const now = config.now();
-        // The request's origin is the host app's business: try the https and the http cookie name.
-        for (const secure of [true, false]) {
-          const found = await services.sessions.lookup(
-            cookies.get(services.sessions.cookieName(secure)),
-            now,
-          );
-          if (!found) continue;
-          const { session, user } = found;
-          // A locked session's request must carry a request proof by its device key
-          // (DESIGN, "Proof of possession"): without one it is a copied cookie.
-          try {
-            await checkRequestProof(services, proofContext(request, now), session);
-          } catch (error) {
-            if (error instanceof LatchkeyError) continue;
-            throw error;
-          }
-          return { user: toWireUser(user), session: toWireSession(session) };
-        }
-        return null;
-      }),
+      fromRequest: withReady(
+        async (request: Request, options?: { allowKinds?: readonly SessionKind[] }) => {
+          const caller = await sessionCaller(services, request);
+          if (caller?.via !== 'session') return null;
+          if (!(options?.allowKinds ?? FULL_SESSIONS).includes(caller.session.kind)) return null;
+          return { user: toWireUser(caller.user), session: toWireSession(caller.session) };
+        },
+      ),
       list: withReady(async (userId: string) =>
         (await store.listSessions(userId)).map((s) => toWireSessionInfo(s, null)),
       ),
@@ -143,7 +128,18 @@ export function createApi(
   };
 }
 
-/** What the request proof check and its audit read, for a request outside the handler. */
-function proofContext(request: Request, now: number): ProofContext {
-  return { request, now, ip: null, userAgent: request.headers.get('user-agent'), token: null };
+/**
+ * The caller of a host app's request as the handler would see it (the same
+ * cookie name, proof and CSRF rule), or null when the handler would refuse it.
+ */
+async function sessionCaller(services: Services, request: Request): Promise<Caller | null> {
+  try {
+    const ctx = buildContext(request, undefined, services.config, null);
+    const caller = await identifyCaller(services, ctx, { bearer: false, proof: 'request' });
+    checkCsrf(services.config, request, caller, ctx.cookies.size > 0);
+    return caller;
+  } catch (error) {
+    if (error instanceof LatchkeyError) return null;
+    throw error;
+  }
 }

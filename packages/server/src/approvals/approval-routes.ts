@@ -48,6 +48,7 @@ export const approvalRoutes: RouteHandlers = {
     await services.store.deleteCredential(ctx.user!.id, credential.credentialId, {
       allowLast: true,
     });
+    services.assertions.forget(credential.credentialId);
     await services.audit.record(ctx, 'passkey.denied', ctx.user!.id, {
       credentialId: credential.credentialId,
       name: credential.name,

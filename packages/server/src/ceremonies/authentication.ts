@@ -1,30 +1,13 @@
-import { base64urlDecode, base64urlEncode, LatchkeyError } from '@latchkey/core';
+import { base64urlDecode } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
-import { hmacSha256 } from '../internal/crypto.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
+import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
+import { newSessionKey } from '../pop/new-session-key.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import { issueChallenge } from './challenges.js';
+import { createDecoys, type Descriptor } from './decoy-credentials.js';
+import { appExtensionResults } from './extension-results.js';
 import { verifyAssertion } from './verify-assertion.js';
-
-type Descriptor = { id: string; transports?: string[] };
-
-/**
- * Decoy credentials for an email with no account (DESIGN: no user enumeration).
- * Derived with an HMAC of the email under the deployment secret, so the same
- * email always gets the same one to three ids, shaped like real ones.
- */
-async function decoyCredentials(services: Services, email: string): Promise<Descriptor[]> {
-  const mac = await hmacSha256(await services.secret(), `decoy:${email}`);
-  const count = 1 + (mac[0]! % 3);
-  const out: Descriptor[] = [];
-  for (let i = 0; i < count; i++) {
-    const bytes = await hmacSha256(await services.secret(), `decoy:${email}:${i}`);
-    const length = [16, 32, 32][mac[1 + i]! % 3]!;
-    out.push({ id: base64urlEncode(bytes.slice(0, length)), transports: ['hybrid', 'internal'] });
-  }
-  return out;
-}
 
 /** `POST /passkeys/auth-options` and `POST /passkeys/authenticate` (WebAuthn L3 §7.2). */
 export const authenticationRoutes: RouteHandlers = {
@@ -44,22 +27,29 @@ export const authenticationRoutes: RouteHandlers = {
           .map((c) => ({ id: c.credentialId, transports: c.transports }));
       }
       // An unknown email, or a user with no passkey for this RP, gets decoys of the same shape.
-      if (!allowCredentials?.length) allowCredentials = await decoyCredentials(services, email);
+      if (!allowCredentials?.length) allowCredentials = await createDecoys(services)(email);
     }
     // Without an email: discoverable credentials (no allowCredentials), the browser asks which passkey.
     const challenge = await issueChallenge(services, ctx, 'authentication', userId);
+    const { hints, extensions } = config.webauthn;
+    const appExtensions = extensions.authentication;
     const options = await generateAuthenticationOptions({
       rpID: ctx.rpId,
       challenge: base64urlDecode(challenge.challenge) as Uint8Array<ArrayBuffer>,
       timeout: 300_000,
       userVerification: config.userVerification,
       ...(allowCredentials ? { allowCredentials } : {}),
+      ...(Object.keys(appExtensions).length ? { extensions: appExtensions as never } : {}),
     });
-    return { options: options as never };
+    return { options: { ...options, ...(hints ? { hints } : {}) } as never };
   },
 
   async authenticate(ctx, services) {
     await services.rateLimit.checkIp(ctx);
+    const extensions = appExtensionResults(
+      ctx.body.response.clientExtensionResults,
+      services.config.webauthn.extensions.authentication,
+    );
     const { credential, user } = await verifyAssertion(
       services,
       ctx,
@@ -67,18 +57,20 @@ export const authenticationRoutes: RouteHandlers = {
       'authentication',
     );
     // A locked account signs in only with a device key to bind the session to.
-    if (user.tier === 'locked' && !ctx.body.popKey) {
-      throw new LatchkeyError('POP_REQUIRED', 'This account needs a device key with every sign-in');
-    }
-    const session = await services.sessions.start(ctx, {
-      userId: user.id,
-      kind: 'full',
-      credentialId: credential.credentialId,
-      popKey: ctx.body.popKey ? JSON.stringify(ctx.body.popKey) : null,
-    });
-    await services.audit.record(ctx, 'signin.succeeded', user.id, {
-      credentialId: credential.credentialId,
-    });
+    const popKey = newSessionKey(user, ctx.body.popKey);
+    // The session and its audit event are one write: no session without its event.
+    const session = await services.audit.recordWith(
+      ctx,
+      'signin.succeeded',
+      user.id,
+      { credentialId: credential.credentialId, ...(extensions ? { extensions } : {}) },
+      (event) =>
+        services.sessions.start(
+          ctx,
+          { userId: user.id, kind: 'full', credentialId: credential.credentialId, popKey },
+          event,
+        ),
+    );
     return { user: toWireUser(user), session: toWireSession(session) };
   },
 };

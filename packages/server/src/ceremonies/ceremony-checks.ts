@@ -35,17 +35,20 @@ export function checkOrigin(clientData: ClientData, config: ResolvedConfig): voi
 
 /**
  * §7.1 steps 13-15 / §7.2 steps 15-17: the RP ID hash, user presence, and user
- * verification when the policy requires it.
+ * verification when the policy requires it. `userPresence: 'optional'` only for
+ * a conditional create's challenge (§7.1 step 14: "unless options.mediation is
+ * set to conditional").
  */
 export async function checkAuthenticatorFlags(
   data: { rpIdHash: Uint8Array; userPresent: boolean; userVerified: boolean },
   rpId: string,
   config: ResolvedConfig,
+  userPresence: 'required' | 'optional' = 'required',
 ): Promise<void> {
   if (!bytesEqual(data.rpIdHash, await sha256Bytes(rpId))) {
     throw new LatchkeyError('RP_ID_MISMATCH', 'The passkey was made for another site');
   }
-  if (!data.userPresent)
+  if (!data.userPresent && userPresence === 'required')
     throw new LatchkeyError('VERIFICATION_FAILED', 'User presence is required');
   if (config.userVerification === 'required' && !data.userVerified) {
     throw new LatchkeyError(

@@ -4,7 +4,7 @@ import { randomToken } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
 import type { ChallengeRecord } from '../stores/contract.js';
 
-/** WebAuthn challenges live five minutes (DESIGN; WebAuthn L3 §13.4.3 asks for at least 16 random bytes). */
+/** WebAuthn challenges live five minutes (docs/design.md, "Security invariants"; WebAuthn L3 §13.4.3 asks for at least 16 random bytes). */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
 /**

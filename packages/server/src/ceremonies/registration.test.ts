@@ -27,7 +27,8 @@ describe('passkey sign-up', () => {
     expect(session.body.session.kind).toBe('full');
     expect(session.body.rp).toEqual({ id: 'localhost', grace: false, signUp: 'open' });
 
-    // Adding a second passkey (another authenticator) returns no new codes.
+    // Adding a second passkey (another authenticator, after a step-up) returns no new codes.
+    expect((await browser.stepUp()).status).toBe(200);
     browser.authenticator = createTestAuthenticator({ origin: browser.origin });
     const second = await browser.signUp({}, 'Phone');
     expect(second.status).toBe(201);
@@ -47,6 +48,7 @@ describe('passkey sign-up', () => {
     const browser = server.browser();
     await browser.signUp({ email: 'ada@example.com' });
     const laptop = browser.authenticator;
+    expect((await browser.stepUp()).status).toBe(200);
     // The same authenticator refuses, as a browser does (InvalidStateError).
     await expect(browser.registration()).rejects.toMatchObject({ name: 'InvalidStateError' });
     browser.authenticator = createTestAuthenticator({ origin: browser.origin });
@@ -80,12 +82,10 @@ describe('passkey sign-up', () => {
     expect(res.body.error.code).toBe('SIGN_UP_CLOSED');
   });
 
-  it('refuses an email that already has an account', async () => {
+  it('refuses an email that already has an account at register, not at register-options', async () => {
     const server = createTestServer();
     await server.browser().signUp({ email: 'ada@example.com' });
-    const res = await server
-      .browser()
-      .call('POST', '/auth/passkeys/register-options', { email: 'ADA@example.com' });
+    const res = await server.browser().signUp({ email: 'ADA@example.com' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('EMAIL_TAKEN');
   });
@@ -123,6 +123,7 @@ describe('passkey sign-up', () => {
     const browser = server.browser();
     const { response } = await browser.registration();
     expect((await browser.call('POST', '/auth/passkeys/register', { response })).status).toBe(201);
+    expect((await browser.stepUp()).status).toBe(200);
     const again = await browser.call('POST', '/auth/passkeys/register', { response });
     expect(again.body.error.code).toBe('CHALLENGE_EXPIRED');
   });

@@ -5,11 +5,15 @@ import { defaultPasskeyName, describeUserAgent, passkeyProvider } from '../devic
 import { randomToken } from '../internal/crypto.js';
 import type { RouteHandlers } from '../internal/services.js';
 import { toWirePasskey } from '../passkeys/to-wire.js';
+import { newSessionKey } from '../pop/new-session-key.js';
 import { generateRecoveryCodes } from '../recovery/recovery-codes.js';
 import { type CredentialRecord, StoreConflictError, type UserRecord } from '../stores/contract.js';
+import { checkAddPasskey, checkConditionalCreate } from './add-passkey-rules.js';
+import { checkAuthenticatorPolicy } from './authenticator-policy.js';
 import { checkAuthenticatorFlags, checkClientDataType, checkOrigin } from './ceremony-checks.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
 import { type EnrolmentTarget, enrolmentTarget, OWNER_CLAIM } from './enrolment-target.js';
+import { appExtensionResults } from './extension-results.js';
 
 /** COSE algorithms we accept, most preferred first: Ed25519, ES256, RS256 (WebAuthn L3 §5.8.3). */
 const SUPPORTED_ALGORITHMS = [-8, -7, -257];
@@ -23,12 +27,19 @@ export const registrationRoutes: RouteHandlers = {
   async registerOptions(ctx, services) {
     const { config, store } = services;
     const target = await enrolmentTarget(services, ctx);
+    const conditional = ctx.body.conditional === true;
     const data: Record<string, unknown> = { target: target.kind };
+    if (conditional) {
+      checkConditionalCreate(target.kind);
+      // `register` accepts a response without user presence only for this challenge.
+      data.conditional = true;
+    }
     let user: UserRecord | null = null;
     let userHandle: string;
     let email: string | null = null;
     let displayName: string | null = null;
     if (target.kind === 'add') {
+      checkAddPasskey(ctx, services);
       user = target.user;
       ({ userHandle, email, displayName } = user);
     } else if (target.kind === 'pending') {
@@ -42,12 +53,9 @@ export const registrationRoutes: RouteHandlers = {
       await services.rateLimit.checkIp(ctx);
       email = ctx.body.email?.toLowerCase() ?? null;
       displayName = ctx.body.displayName ?? null;
-      if (email && (await store.getUserByEmail(email))) {
-        throw new LatchkeyError(
-          'EMAIL_TAKEN',
-          'An account with this email exists; sign in instead',
-        );
-      }
+      // No lookup of the email here: the options for a known and an unknown email
+      // are the same (finding H, no enumeration). A known email is refused only by
+      // `register`, after a full ceremony, with one generic answer.
       // A stable random user handle (WebAuthn L3 §14.6.1: no personal data in it).
       userHandle = randomToken(32);
       Object.assign(data, { email, displayName, userHandle });
@@ -58,6 +66,12 @@ export const registrationRoutes: RouteHandlers = {
     const credentials = target.kind === 'add' ? await store.listCredentials(target.user.id) : [];
     const challenge = await issueChallenge(services, ctx, 'registration', user?.id ?? null, data);
 
+    const { webauthn } = config;
+    // A request may steer the browser's choice of authenticator (both are only
+    // hints to the client; nothing is enforced on them), never the policy.
+    const authenticatorAttachment =
+      ctx.body.authenticatorAttachment ?? webauthn.authenticatorAttachment;
+    const hints = ctx.body.hints ?? webauthn.hints;
     const options = await generateRegistrationOptions({
       rpName: config.rpName,
       rpID: ctx.rpId,
@@ -66,28 +80,42 @@ export const registrationRoutes: RouteHandlers = {
       userID: base64urlDecode(userHandle) as Uint8Array<ArrayBuffer>,
       challenge: base64urlDecode(challenge.challenge) as Uint8Array<ArrayBuffer>,
       timeout: 300_000,
-      attestationType: 'none',
+      attestationType: webauthn.attestation,
       // §5.4.3: a passkey the user already has here must not be registered twice.
       excludeCredentials: credentials.map((c) => ({
         id: c.credentialId,
         transports: c.transports,
       })),
       authenticatorSelection: {
-        residentKey: 'required',
+        residentKey: webauthn.residentKey,
         userVerification: config.userVerification,
+        ...(authenticatorAttachment ? { authenticatorAttachment } : {}),
       },
       supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
-      // §10.1.4: `prf: {}` asks whether the new passkey can give PRF outputs
-      // (`clientExtensionResults.prf.enabled`), so keys can be derived from it later.
-      extensions: { credProps: true, prf: {} } as never,
+      // The app's extensions first: Latchkey's own cannot be overridden (the config
+      // refuses them too). §10.1.4: `prf: {}` asks whether the new passkey can give
+      // PRF outputs (`clientExtensionResults.prf.enabled`), so keys can be derived
+      // from it later; §10.1.3 `credProps` tells whether it is discoverable.
+      extensions: { ...webauthn.extensions.registration, credProps: true, prf: {} } as never,
     });
-    return { options: options as never };
+    return { options: { ...options, ...(hints ? { hints } : {}) } as never };
   },
 
   async register(ctx, services) {
     const { config, store, sessions, audit } = services;
     const { response } = ctx.body;
     if (!ctx.user) await services.rateLimit.checkIp(ctx);
+    const extensions = appExtensionResults(
+      response.clientExtensionResults,
+      config.webauthn.extensions.registration,
+    );
+    // Adding to an existing account: the same rule as at register-options, and a
+    // locked account's session that is not bound yet binds to the key sent now.
+    let bindKey: string | null = null;
+    if (ctx.user) {
+      checkAddPasskey(ctx, services);
+      if (!ctx.session?.popKey) bindKey = newSessionKey(ctx.user, ctx.body.popKey);
+    }
 
     // §7.1 steps 5-7: C := parsed clientDataJSON; C.type must be "webauthn.create".
     const clientData = checkClientDataType(response.response.clientDataJSON, 'webauthn.create');
@@ -105,8 +133,9 @@ export const registrationRoutes: RouteHandlers = {
     checkOrigin(clientData, config);
     // §7.1 steps 12-15: rpIdHash, UP and UV from the attested authenticator data.
     let authData: ReturnType<typeof parseAuthenticatorData>;
+    let attestation: ReturnType<typeof decodeAttestationObject>;
     try {
-      const attestation = decodeAttestationObject(
+      attestation = decodeAttestationObject(
         base64urlDecode(response.response.attestationObject) as Uint8Array<ArrayBuffer>,
       );
       authData = parseAuthenticatorData(attestation.get('authData'));
@@ -115,6 +144,8 @@ export const registrationRoutes: RouteHandlers = {
         cause,
       });
     }
+    // §7.1 step 14: without user presence only for a conditional create's challenge.
+    const conditional = challenge.data.conditional === true;
     await checkAuthenticatorFlags(
       {
         rpIdHash: authData.rpIdHash,
@@ -123,6 +154,7 @@ export const registrationRoutes: RouteHandlers = {
       },
       challenge.rpId,
       config,
+      conditional ? 'optional' : 'required',
     );
 
     let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
@@ -132,6 +164,7 @@ export const registrationRoutes: RouteHandlers = {
         expectedChallenge: challenge.challenge,
         expectedOrigin: config.origins,
         expectedRPID: challenge.rpId,
+        requireUserPresence: !conditional,
         requireUserVerification: config.userVerification === 'required',
         supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
       });
@@ -143,6 +176,11 @@ export const registrationRoutes: RouteHandlers = {
     if (!verification.verified)
       throw new LatchkeyError('VERIFICATION_FAILED', 'The new passkey could not be verified');
     const info = verification.registrationInfo;
+    // §7.1 steps 21-24 are done (the statement verified); now the AAGUID policy.
+    await checkAuthenticatorPolicy(config.webauthn, {
+      aaguid: info.aaguid,
+      x5c: info.fmt === 'none' ? undefined : attestation.get('attStmt').get('x5c'),
+    });
 
     const provider = passkeyProvider(info.aaguid);
     const createdWith = describeUserAgent(ctx.userAgent);
@@ -179,7 +217,7 @@ export const registrationRoutes: RouteHandlers = {
         credential.status = 'pending';
         await store.addCredential(credential);
       } else {
-        const { codes, hashes } = await generateRecoveryCodes();
+        const { codes, hashes } = await generateRecoveryCodes(await services.keys());
         const data = challenge.data as {
           email: string | null;
           displayName: string | null;
@@ -194,13 +232,7 @@ export const registrationRoutes: RouteHandlers = {
           prfSalt: randomToken(32),
           createdAt: ctx.now,
         };
-        const popKey = ctx.body.popKey ? JSON.stringify(ctx.body.popKey) : null;
-        if (user.tier === 'locked' && !popKey) {
-          throw new LatchkeyError(
-            'POP_REQUIRED',
-            'New accounts here need a device key to lock the session',
-          );
-        }
+        const popKey = newSessionKey(user, ctx.body.popKey);
         const session = await sessions.prepare(ctx, {
           userId: user.id,
           kind: 'full',
@@ -226,8 +258,12 @@ export const registrationRoutes: RouteHandlers = {
       }
     } catch (error) {
       if (error instanceof StoreConflictError) {
-        if (error.field === 'email')
-          throw new LatchkeyError('EMAIL_TAKEN', 'An account with this email exists');
+        if (error.field === 'email') {
+          throw new LatchkeyError(
+            'EMAIL_TAKEN',
+            'No new account was made with this email. If it is yours, sign in with a passkey or a recovery code.',
+          );
+        }
         if (error.field === 'other') {
           throw new LatchkeyError(
             'SIGN_UP_CLOSED',
@@ -243,8 +279,26 @@ export const registrationRoutes: RouteHandlers = {
       credentialId: credential.credentialId,
       name: credential.name,
       provider: credential.providerName,
+      aaguid: credential.aaguid,
       ...(credential.status === 'pending' ? { pending: true } : {}),
+      ...(conditional ? { conditional: true } : {}),
+      ...(extensions ? { extensions } : {}),
     });
+    if (target === 'add') {
+      // For the app's `hooks.onEvent`: tell the person a passkey was added to their account.
+      await audit.record(ctx, 'passkey.added', credential.userId, {
+        credentialId: credential.credentialId,
+        name: credential.name,
+        provider: credential.providerName,
+        session: ctx.session!.kind,
+        ...(conditional ? { conditional: true } : {}),
+        ...(extensions ? { extensions } : {}),
+      });
+    }
+    if (bindKey && ctx.session) {
+      await store.updateSession(ctx.session.id, { popKey: bindKey, popProvenAt: ctx.now });
+      Object.assign(ctx.session, { popKey: bindKey, popProvenAt: ctx.now });
+    }
     if (ctx.session && ctx.session.kind !== 'full') {
       // A recovery or paired (enrol-only) session becomes a full one once it has its own passkey.
       // It now belongs to this passkey: revoking the passkey ends it.

@@ -28,7 +28,8 @@ export const stepUpRoutes: RouteHandlers = {
         transports: c.transports as never,
       })),
     });
-    return { options: options as never };
+    const { hints } = services.config.webauthn;
+    return { options: { ...options, ...(hints ? { hints } : {}) } as never };
   },
 
   async verify(ctx, services) {

@@ -1,5 +1,4 @@
 import { type AuthenticationResponseJSON, base64urlDecode, LatchkeyError } from '@latchkey/core';
-import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import type { RequestContext } from '../http/request-context.js';
 import type { Services } from '../internal/services.js';
 import { parseAuthenticatorDataHead } from '../internal/webauthn-data.js';
@@ -17,7 +16,8 @@ export interface VerifiedAssertion {
  * Verifies an assertion (WebAuthn L3 §7.2) for sign-in or step-up. Latchkey runs
  * the checks whose failure a user or an operator must be able to tell apart
  * (origin, RP ID, user verification, counter) itself, each with its own code, and
- * lets SimpleWebAuthn verify the signature. Every failure is audited.
+ * verifies the signature with the passkey's cached key (`assertion-verifier.ts`,
+ * held to SimpleWebAuthn's verdicts). Every failure is audited.
  */
 export async function verifyAssertion(
   services: Services,
@@ -47,6 +47,8 @@ export async function verifyAssertion(
       throw new LatchkeyError('UNKNOWN_CREDENTIAL', 'This passkey belongs to another account');
     }
     userId = credential.userId;
+    // Too many failures for this passkey or account, from anywhere: stop before any work.
+    await services.rateLimit.checkAssertionFailures(ctx, { credentialId, userId });
     const user = await store.getUser(credential.userId);
     if (!user) throw new LatchkeyError('UNKNOWN_CREDENTIAL', 'This passkey is not registered here');
     if (
@@ -72,20 +74,16 @@ export async function verifyAssertion(
 
     // §7.2 step 20: the signature. The counter is checked below, after the
     // signature is known good, so forged data cannot raise a regression alarm.
-    let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    // The key is imported once per passkey (services.assertions caches it).
+    let verification: Awaited<ReturnType<Services['assertions']['verify']>>;
     try {
-      verification = await verifyAuthenticationResponse({
-        response: response as Parameters<typeof verifyAuthenticationResponse>[0]['response'],
+      verification = await services.assertions.verify({
+        response: response as Parameters<Services['assertions']['verify']>[0]['response'],
         expectedChallenge: challenge.challenge,
         expectedOrigin: config.origins,
         expectedRPID: challenge.rpId,
         requireUserVerification: config.userVerification === 'required',
-        credential: {
-          id: credential.credentialId,
-          publicKey: credential.publicKey as Uint8Array<ArrayBuffer>,
-          counter: 0,
-          transports: credential.transports as never,
-        },
+        credential: { id: credential.credentialId, publicKey: credential.publicKey, counter: 0 },
       });
     } catch (cause) {
       throw new LatchkeyError(
@@ -128,6 +126,11 @@ export async function verifyAssertion(
     Object.assign(credential, use);
     return { credential, user, challenge };
   } catch (error) {
+    if (error instanceof LatchkeyError && error.code === 'RATE_LIMITED') throw error;
+    if (error instanceof LatchkeyError) {
+      // Every failure counts against the passkey and the account, whatever its reason.
+      await services.rateLimit.countAssertionFailure(ctx, { credentialId, userId });
+    }
     if (error instanceof LatchkeyError && error.code !== 'COUNTER_REGRESSION') {
       await audit.record(ctx, 'signin.failed', userId, {
         reason: error.code,

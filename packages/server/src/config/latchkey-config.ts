@@ -1,4 +1,4 @@
-import type { AuditEvent } from '@latchkey/core';
+import type { AuditEvent, OpenApiDocument } from '@latchkey/core';
 import type { LatchkeyStore } from '../stores/contract.js';
 
 export interface SessionConfig {
@@ -19,8 +19,13 @@ export interface RateLimitConfig {
   window?: number;
   /** Public POSTs per IP per window and route. Default 30. */
   perIp?: number;
-  /** Attempts per account (email or user) per window, for sign-in and recovery. Default 10. */
+  /**
+   * Attempts per account (email or user) per window, for sign-in and recovery;
+   * also the failed passkey assertions (sign-in and step-up) per account. Default 10.
+   */
   perAccount?: number;
+  /** Failed passkey assertions per passkey per window, whatever the IP. Default 10. */
+  perCredential?: number;
 }
 
 export interface LatchkeyConfig {
@@ -49,35 +54,82 @@ export interface LatchkeyConfig {
    * approves it. `none` (default): new devices join by pairing only.
    */
   approval?: 'none' | 'required';
-  /** `required` (default) or `preferred`: WebAuthn user verification policy. */
+  /**
+   * `required` (default) or `preferred`: WebAuthn user verification policy, in
+   * every ceremony's options and enforced on every response (the UV flag).
+   */
   userVerification?: 'required' | 'preferred';
+  /** The WebAuthn options of new passkeys and of sign-in (see the server README, "Options"). */
+  webauthn?: WebAuthnConfig;
   session?: SessionConfig;
   /** `false` turns rate limiting off (tests only). */
   rateLimit?: RateLimitConfig | false;
   /** Revoking a passkey ends the sessions it opened at once (default true); `false` lets them run to expiry. */
   revokeSessionsWithPasskey?: boolean;
-  /** Audit events are kept in the store unless `false`. */
-  audit?: boolean;
+  /**
+   * Audit events are kept in the store unless `false`. `retention`: how long an
+   * event is kept, in seconds (default 90 days); older ones are deleted in
+   * batches of at most 500, at most once a minute, started after an audit write
+   * and never awaited by the request. `retention: false` keeps them for ever.
+   */
+  audit?: boolean | { retention?: number | false };
+  /**
+   * Serves the OpenAPI 3.1 document of the HTTP contract at `GET {basePath}/openapi.json`
+   * (public and cacheable; its `servers` set to the base path). Default `false`: the
+   * route answers `404 ROUTE_NOT_FOUND`.
+   * - `true` loads `@latchkey/core/openapi.json` from `node_modules` on the first request,
+   *   so the document is in no bundle (Node, Bun and Deno);
+   * - the document itself (`import openapi from '@latchkey/core/openapi.json' with { type: 'json' }`)
+   *   works on every runtime, edge bundles included: only then is it bundled.
+   */
+  openapi?: boolean | OpenApiDocument;
   hooks?: {
     /** Called after every audit event is stored; errors are caught and logged. */
     onEvent?: (event: AuditEvent) => void | Promise<void>;
   };
   /**
-   * Trust `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` from a
-   * reverse proxy in front of this server. Default false.
+   * The proxy in front of this server, whose headers are believed (default
+   * `false`: none; the caller's IP is the socket peer the adapter passes):
+   * - `true` or `1`: one reverse proxy; the IP is the rightmost `X-Forwarded-For`
+   *   entry. `n`: n proxies in a chain; the n-th entry from the right.
+   * - `'cloudflare'`, `'fly'`, `'vercel'`: the platform's own client-IP header
+   *   (`CF-Connecting-IP`, `Fly-Client-IP`, `X-Real-IP`), which its edge sets.
+   * Any of these also trusts `X-Forwarded-Proto` / `X-Forwarded-Host`. Name a
+   * proxy only when every request comes through it: otherwise a client writes
+   * its own address.
    */
-  trustProxy?: boolean;
-  /** Where to keep everything. Default: `pgliteStore({ dataDir: './.latchkey' })`. */
+  trustProxy?: boolean | number | 'cloudflare' | 'fly' | 'vercel';
+  /**
+   * Where to keep everything: a store from `@latchkey/server/postgres`, `/redis`,
+   * `/pglite` or `/memory`. Default on Node, Bun and Deno: PGlite in `./.latchkey`
+   * (install `@electric-sql/pglite`); required on other runtimes.
+   */
   store?: LatchkeyStore;
   /**
-   * A long random secret for derived values (decoy credential ids). Default: one
-   * generated once and kept in the store, shared by every instance.
+   * The server secret, kept outside the store (at least 32 random characters,
+   * e.g. `openssl rand -base64 48`). Keys derived from it encrypt the JWT signing
+   * keys at rest and pepper the stored hashes of session cookies, tokens and
+   * recovery codes, so a read of the store alone signs no one in. A list rotates:
+   * the first secret seals and hashes, every one opens and verifies.
+   *
+   * Default: `LATCHKEY_SECRET` (one secret, or several separated by commas).
+   * Without either, the embedded PGlite store on a folder (the default or one
+   * passed in) generates one into that folder (`.latchkey/secret`, mode 0600);
+   * any other store requires it when `NODE_ENV=production` (outside production
+   * it is kept in the store, with a warning).
    */
-  secret?: string;
+  secret?: string | readonly string[];
   /** Milliseconds since the epoch; for tests that move time. */
   now?: () => number;
   /** Where errors that are not the caller's fault are logged. Default `console.error`. */
   logger?: (message: string, error: unknown) => void;
+  /**
+   * Milliseconds the handler waits for an answer (a slow or unreachable store)
+   * before it answers `503 REQUEST_TIMEOUT` without any cookie. Default 5,000.
+   * The store operation under way then finishes or rolls back whole; what it
+   * made (a session) is never handed out.
+   */
+  requestTimeout?: number;
   /** Personal and agent tokens (`/tokens`, the device flow). */
   tokens?: TokensConfig;
   /** JWTs for other services and for handoff, verified against `/.well-known/jwks.json`. */
@@ -113,7 +165,12 @@ export interface TokensConfig {
 export interface JwtConfig {
   /** The signing algorithm of new keys: `EdDSA` (Ed25519, default) or `ES256`. */
   alg?: 'EdDSA' | 'ES256';
-  /** Lifetime of issued JWTs in seconds. Default 24 hours. */
+  /**
+   * Lifetime of issued access JWTs in seconds. Default 900 (15 minutes): a
+   * verifier that checks only the signature keeps accepting a JWT this long after
+   * its session or token is revoked. Clients refresh through `POST /jwt` while
+   * their session lives.
+   */
   ttl?: number;
 }
 
@@ -122,4 +179,64 @@ export interface DeviceFlowConfig {
   verificationUri?: string;
   /** Seconds a CLI waits between polls (RFC 8628 §3.2). Default 5. */
   interval?: number;
+}
+
+/** The WebAuthn L3 hints (§5.8.7): which kind of authenticator the browser offers first. */
+export type WebAuthnHint = 'security-key' | 'client-device' | 'hybrid';
+
+/** Which authenticators may hold a passkey here, by AAGUID (a UUID, any case). */
+export interface AuthenticatorPolicy {
+  /**
+   * Only these AAGUIDs may register. Needs `attestation: 'direct'` and `roots`:
+   * a passkey whose statement carries no certificate chain (`none`, self
+   * attestation) or whose chain does not reach one of `roots` is refused, since
+   * otherwise its AAGUID is only what the authenticator says (see SECURITY.md).
+   */
+  allow?: string[];
+  /**
+   * The attestation root certificates (PEM) an allow-listed authenticator's
+   * chain must reach: the vendors' roots, or those of the FIDO Metadata
+   * Service statements for the allowed AAGUIDs. Required with `allow`.
+   */
+  roots?: string[];
+  /** These AAGUIDs may not register (checked on whatever AAGUID the authenticator reports). */
+  deny?: string[];
+}
+
+export interface WebAuthnConfig {
+  /**
+   * `required` (default): every new passkey is discoverable, so sign-in without
+   * an email finds it. `preferred` or `discouraged` let a security key keep a
+   * non-discoverable credential: such a passkey signs in only after the user
+   * types the email (which lists it in `allowCredentials`), never through the
+   * account picker or autofill.
+   */
+  residentKey?: 'required' | 'preferred' | 'discouraged';
+  /**
+   * `platform` (this device's own authenticator) or `cross-platform` (security
+   * keys, phones); unset (default) lets the person choose. A register-options
+   * request may ask for one itself.
+   */
+  authenticatorAttachment?: 'platform' | 'cross-platform';
+  /** Hints for registration and sign-in options (§5.8.7); a register-options request may send its own. */
+  hints?: WebAuthnHint[];
+  /**
+   * `none` (default): no attestation statement is asked for. `direct`: the
+   * authenticator's statement is asked for and verified, so `authenticators.allow`
+   * can rely on it.
+   */
+  attestation?: 'none' | 'direct';
+  /** AAGUID allow and deny lists, enforced by `register` (`AUTHENTICATOR_NOT_ALLOWED`). */
+  authenticators?: AuthenticatorPolicy;
+  /**
+   * Extra extension inputs (WebAuthn L3 §9) for registration and for sign-in
+   * options, sent as they are. `prf` and `credProps` are Latchkey's own and
+   * refused here. The outputs of these extensions reach `hooks.onEvent` in the
+   * `passkey.registered`, `passkey.added` and `signin.succeeded` events
+   * (`data.extensions`).
+   */
+  extensions?: {
+    registration?: Record<string, unknown>;
+    authentication?: Record<string, unknown>;
+  };
 }

@@ -1,7 +1,12 @@
+import { OpenApiDocument } from '@latchkey/core';
+import * as z from 'zod/mini';
+import { type ClientIpRule, PLATFORM_IP_HEADERS } from '../http/client-address.js';
 import { defaultRpId } from '../relying-party/resolve-rp-id.js';
 import type { LatchkeyStore } from '../stores/contract.js';
 import type { LatchkeyConfig } from './latchkey-config.js';
 import { type ResolvedTokenConfig, resolveTokenConfig } from './resolve-token-config.js';
+import { type ResolvedWebAuthnConfig, resolveWebAuthnConfig } from './resolve-webauthn-config.js';
+import { resolveServerSecret, type SecretSource } from './server-secret.js';
 
 export interface ResolvedConfig extends ResolvedTokenConfig {
   rpName: string;
@@ -14,6 +19,8 @@ export interface ResolvedConfig extends ResolvedTokenConfig {
   mode: 'app' | 'owner';
   approval: 'none' | 'required';
   userVerification: 'required' | 'preferred';
+  /** Resident keys, attachment, hints, attestation, the AAGUID policy and extra extensions. */
+  webauthn: ResolvedWebAuthnConfig;
   session: {
     cookieName: string | null;
     ttl: number;
@@ -21,16 +28,26 @@ export interface ResolvedConfig extends ResolvedTokenConfig {
     secure: 'auto' | boolean;
     elevationTtl: number;
   };
-  rateLimit: { window: number; perIp: number; perAccount: number } | false;
+  rateLimit: { window: number; perIp: number; perAccount: number; perCredential: number } | false;
   revokeSessionsWithPasskey: boolean;
   pop: { maxAge: number; defaultTier: 'standard' | 'locked' };
   audit: boolean;
+  /** Seconds an audit event is kept; null: for ever. */
+  auditRetention: number | null;
+  /** `true`: load `@latchkey/core/openapi.json` on first use; or the document itself. */
+  openapi: boolean | OpenApiDocument;
   onEvent: NonNullable<LatchkeyConfig['hooks']>['onEvent'];
+  /** A proxy is trusted: `X-Forwarded-Proto` / `X-Forwarded-Host` are believed. */
   trustProxy: boolean;
-  secret: string | null;
+  /** Where the caller's IP comes from (rate limits, audit, session lists). */
+  clientIp: ClientIpRule;
+  /** Where the server secret comes from (see `resolveServerSecret`). */
+  secret: SecretSource;
   now: () => number;
   logger: (message: string, error: unknown) => void;
   store: LatchkeyStore | null;
+  /** Milliseconds before the handler gives up on a request (503 `REQUEST_TIMEOUT`). */
+  requestTimeout: number;
 }
 
 const DAY = 86_400;
@@ -44,6 +61,16 @@ function positive(value: unknown, field: string, fallback: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     fail(field, 'must be a positive number');
   return value;
+}
+
+const NINETY_DAYS = 90 * 24 * 60 * 60;
+
+function resolveAuditRetention(audit: LatchkeyConfig['audit']): number | null {
+  if (audit === undefined || typeof audit === 'boolean') return NINETY_DAYS;
+  if (typeof audit !== 'object' || audit === null)
+    fail('audit', 'must be a boolean or { retention }');
+  if (audit.retention === false) return null;
+  return positive(audit.retention, 'audit.retention', NINETY_DAYS);
 }
 
 function normaliseOrigin(origin: string, index: number): string {
@@ -125,7 +152,12 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
   const ttl = positive(s.ttl, 'session.ttl', 30 * DAY);
   const idleTtl = positive(s.idleTtl, 'session.idleTtl', 7 * DAY);
 
-  let rateLimit: ResolvedConfig['rateLimit'] = { window: 60, perIp: 30, perAccount: 10 };
+  let rateLimit: ResolvedConfig['rateLimit'] = {
+    window: 60,
+    perIp: 30,
+    perAccount: 10,
+    perCredential: 10,
+  };
   if (config.rateLimit === false) rateLimit = false;
   else if (config.rateLimit !== undefined) {
     if (typeof config.rateLimit !== 'object' || config.rateLimit === null)
@@ -134,18 +166,20 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
       window: positive(config.rateLimit.window, 'rateLimit.window', 60),
       perIp: positive(config.rateLimit.perIp, 'rateLimit.perIp', 30),
       perAccount: positive(config.rateLimit.perAccount, 'rateLimit.perAccount', 10),
+      perCredential: positive(config.rateLimit.perCredential, 'rateLimit.perCredential', 10),
     };
   }
 
   if (config.hooks?.onEvent !== undefined && typeof config.hooks.onEvent !== 'function')
     fail('hooks.onEvent', 'must be a function');
-  if (
-    config.secret !== undefined &&
-    (typeof config.secret !== 'string' || config.secret.length < 32)
-  )
-    fail('secret', 'must be a string of at least 32 characters');
   if (config.now !== undefined && typeof config.now !== 'function')
     fail('now', 'must be a function');
+  if (
+    config.openapi !== undefined &&
+    typeof config.openapi !== 'boolean' &&
+    !z.safeParse(OpenApiDocument, config.openapi).success
+  )
+    fail('openapi', 'must be true, false or the document of @latchkey/core/openapi.json');
   if (
     config.store !== undefined &&
     (typeof config.store !== 'object' || typeof config.store?.consumeChallenge !== 'function')
@@ -163,6 +197,7 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
     mode,
     approval,
     userVerification,
+    webauthn: resolveWebAuthnConfig(config.webauthn),
     session: {
       cookieName: s.cookieName ?? null,
       ttl,
@@ -174,14 +209,38 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
     revokeSessionsWithPasskey: config.revokeSessionsWithPasskey !== false,
     pop: resolvePop(config.pop),
     audit: config.audit !== false,
+    auditRetention: resolveAuditRetention(config.audit),
+    openapi: config.openapi ?? false,
     onEvent: config.hooks?.onEvent,
-    trustProxy: config.trustProxy === true,
-    secret: config.secret ?? null,
+    ...resolveTrustProxy(config.trustProxy),
+    secret: resolveServerSecret(config, config.store ?? null),
     now: config.now ?? Date.now,
     logger: config.logger ?? ((message, error) => console.error(`[latchkey] ${message}`, error)),
     store: config.store ?? null,
+    requestTimeout: positive(config.requestTimeout, 'requestTimeout', 5_000),
     ...resolveTokenConfig(config),
   };
+}
+
+function resolveTrustProxy(
+  trustProxy: LatchkeyConfig['trustProxy'],
+): Pick<ResolvedConfig, 'trustProxy' | 'clientIp'> {
+  if (trustProxy === undefined || trustProxy === false)
+    return { trustProxy: false, clientIp: { from: 'peer' } };
+  if (trustProxy === true) return { trustProxy: true, clientIp: { from: 'forwarded', hops: 1 } };
+  if (typeof trustProxy === 'number') {
+    if (!Number.isInteger(trustProxy) || trustProxy < 1 || trustProxy > 16)
+      fail('trustProxy', 'as a number must be the count of proxies in front, 1 to 16');
+    return { trustProxy: true, clientIp: { from: 'forwarded', hops: trustProxy } };
+  }
+  if (typeof trustProxy === 'string' && Object.hasOwn(PLATFORM_IP_HEADERS, trustProxy)) {
+    const header = PLATFORM_IP_HEADERS[trustProxy as keyof typeof PLATFORM_IP_HEADERS];
+    return { trustProxy: true, clientIp: { from: 'header', header } };
+  }
+  return fail(
+    'trustProxy',
+    "must be true, false, the number of proxies in front, or 'cloudflare', 'fly' or 'vercel'",
+  );
 }
 
 function resolvePop(pop: LatchkeyConfig['pop']): ResolvedConfig['pop'] {

@@ -13,7 +13,7 @@ describe('resolveConfig: tokens, jwt, relatedOrigins, deviceFlow', () => {
   it('fills in defaults', () => {
     const c = resolveConfig(base);
     expect(c.tokens).toEqual({ maxTtl: 7_776_000, scopes: [] });
-    expect(c.jwt).toEqual({ alg: 'EdDSA', ttl: 86_400 });
+    expect(c.jwt).toEqual({ alg: 'EdDSA', ttl: 900 });
     expect(c.relatedOrigins).toEqual([]);
     expect(c.deviceFlow).toEqual({ verificationUri: null, interval: 5 });
   });

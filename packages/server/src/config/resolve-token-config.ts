@@ -62,7 +62,7 @@ function webOrigin(value: unknown, field: string): string {
  *
  * @example
  * resolveTokenConfig({ rpName: 'Acme', origins: ['https://acme.example'], jwt: { alg: 'ES256' } })
- *   .jwt // { alg: 'ES256', ttl: 86400 }
+ *   .jwt // { alg: 'ES256', ttl: 900 }
  */
 export function resolveTokenConfig(config: LatchkeyConfig): ResolvedTokenConfig {
   const tokens = objectOrEmpty(config.tokens, 'tokens');
@@ -82,7 +82,7 @@ export function resolveTokenConfig(config: LatchkeyConfig): ResolvedTokenConfig 
   const jwt = objectOrEmpty(config.jwt, 'jwt');
   const alg = jwt.alg ?? 'EdDSA';
   if (alg !== 'EdDSA' && alg !== 'ES256') fail('jwt.alg', "must be 'EdDSA' or 'ES256'");
-  const ttl = positiveInt(jwt.ttl, 'jwt.ttl', DAY);
+  const ttl = positiveInt(jwt.ttl, 'jwt.ttl', 15 * 60);
 
   if (config.relatedOrigins !== undefined && !Array.isArray(config.relatedOrigins))
     fail('relatedOrigins', 'must be an array of origins');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createTestServer, ORIGIN, type TestBrowser, type TestServer } from '../../test/harness.js';
+import {
+  createTestServer,
+  ORIGIN,
+  storedHash,
+  type TestBrowser,
+  type TestServer,
+} from '../../test/harness.js';
 import type { LatchkeyConfig } from '../config/latchkey-config.js';
 import { sha256 } from '../internal/crypto.js';
 
@@ -142,7 +148,7 @@ describe('device authorization (RFC 8628 shape)', () => {
 
     const who = await cli(server, '/auth/session', undefined, token);
     expect(who.body.user.email).toBe('ada@example.com');
-    const record = await server.store.getTokenByHash(await sha256(token));
+    const record = await server.store.getTokenByHash(await storedHash('token', token));
     expect(record).toMatchObject({
       name: 'release agent',
       agent: true,

@@ -49,6 +49,14 @@ describe('passkeyProvider', () => {
     expect(provider?.icon?.startsWith(SVG_DATA_URI)).toBe(true);
   });
 
+  it('gives a dark icon where the list has one that differs', () => {
+    const onePassword = passkeyProvider(ONE_PASSWORD);
+    expect(onePassword?.iconDark?.startsWith(SVG_DATA_URI)).toBe(true);
+    expect(onePassword?.iconDark).not.toBe(onePassword?.icon);
+    // Google's icon is the same on both backgrounds: no second copy.
+    expect(passkeyProvider('ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4')?.iconDark).toBeUndefined();
+  });
+
   it('names providers whose icon was not kept, without an icon', () => {
     // Samsung Pass's upstream icon is an 18 kB wordmark, over the 10 000-character cap.
     expect(passkeyProvider('53414d53-554e-4700-0000-000000000000')).toStrictEqual({
@@ -108,8 +116,8 @@ describe('passkeyProviderName', () => {
     );
   });
 
-  it('says "Unknown" when neither the AAGUID nor the User-Agent tells anything', () => {
-    expect(passkeyProviderName(ZERO, null)).toBe('Unknown');
+  it('says "Passkey" when neither the AAGUID nor the User-Agent tells anything', () => {
+    expect(passkeyProviderName(ZERO, null)).toBe('Passkey');
   });
 });
 
@@ -124,10 +132,10 @@ describe('the vendored aaguids.json', () => {
     expect(keys).toStrictEqual([...keys].sort());
   });
 
-  it('gives every provider a clean name of 1–128 characters and nothing else but an icon', () => {
+  it('gives every provider a clean name of 1–128 characters and nothing else but icons', () => {
     for (const [aaguid, entry] of entries) {
       expect(
-        Object.keys(entry).filter((k) => k !== 'name' && k !== 'icon'),
+        Object.keys(entry).filter((k) => k !== 'name' && k !== 'icon' && k !== 'iconDark'),
         aaguid,
       ).toEqual([]);
       const name = entry.name;
@@ -204,7 +212,7 @@ describe('scripts/refresh-aaguids.mjs', () => {
     expect(JSON.parse(readFileSync(out, 'utf8'))).toStrictEqual({
       '53414d53-554e-4700-0000-000000000000': { name: 'Samsung Pass' },
       [ONE_PASSWORD]: { name: '1Password', icon: svg('dark') },
-      [GOOGLE]: { name: 'Google Password Manager', icon: svg('light') },
+      [GOOGLE]: { name: 'Google Password Manager', icon: svg('light'), iconDark: svg('dark') },
       'eaecdef2-1c31-5634-8639-f1cbd9c00a08': { name: 'KeePassDX' },
     });
     expect(Object.keys(JSON.parse(readFileSync(out, 'utf8')))).toStrictEqual([
@@ -216,12 +224,13 @@ describe('scripts/refresh-aaguids.mjs', () => {
   });
 
   it('reproduces the vendored file byte for byte from the same data', () => {
-    const upstream: Record<string, { name: unknown; icon_light?: unknown }> = {};
+    const upstream: Record<string, { name: unknown; icon_light?: unknown; icon_dark?: unknown }> =
+      {};
     for (const [aaguid, entry] of Object.entries(vendored).reverse()) {
       upstream[aaguid] =
         entry.icon === undefined
           ? { name: entry.name }
-          : { name: entry.name, icon_light: entry.icon };
+          : { name: entry.name, icon_light: entry.icon, icon_dark: entry.iconDark ?? entry.icon };
     }
     const { run, out } = refresh(upstream, 'roundtrip');
     expect(run.status, run.stderr).toBe(0);

@@ -1,11 +1,13 @@
+import { defaultPasskeyName } from '@latchkey/core';
 import vendored from './aaguids.json';
-import { defaultPasskeyName } from './describe-user-agent.js';
 
 /** A passkey provider as the community AAGUID list names it. */
 export interface PasskeyProvider {
   name: string;
   /** An SVG `data:` URI for light backgrounds; kept for common providers only. */
   icon?: string;
+  /** The provider's icon for dark backgrounds, where the list has one that differs. */
+  iconDark?: string;
 }
 
 /**
@@ -47,7 +49,10 @@ export function passkeyProvider(aaguid: string): PasskeyProvider | null {
   if (!AAGUID.test(key) || key === ZERO_AAGUID) return null;
   const entry = Object.hasOwn(PROVIDERS, key) ? PROVIDERS[key] : undefined;
   if (entry === undefined) return null;
-  return entry.icon === undefined ? { name: entry.name } : { name: entry.name, icon: entry.icon };
+  if (entry.icon === undefined) return { name: entry.name };
+  return entry.iconDark === undefined
+    ? { name: entry.name, icon: entry.icon }
+    : { name: entry.name, icon: entry.icon, iconDark: entry.iconDark };
 }
 
 /**

@@ -1,13 +1,19 @@
 import type { Session, User } from '@latchkey/core';
 import { LatchkeyError } from '@latchkey/core';
-import type { BearerResolver } from '../handler.js';
 import { buildContext } from '../http/build-context.js';
 import type { ConnectionInfo } from '../http/request-context.js';
-import { errorResponse } from '../http/responses.js';
+import { toErrorResponse } from '../http/responses.js';
+import { firstEnrolmentGrace } from '../identity/first-enrolment-grace.js';
+import { identifyCaller } from '../identity/identify-caller.js';
+import {
+  checkCsrf,
+  checkScopes,
+  checkSessionKind,
+  FULL_SESSIONS,
+  gateScopes,
+} from '../identity/policy.js';
 import type { Services } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
-import { checkRequestProof, PROOF_HEADER } from '../pop/check-request-proof.js';
-import { proofIsStale } from '../pop/verify-pop-signature.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import type { TokenRecord } from '../stores/contract.js';
 import { isLoopbackRequest } from './is-loopback-request.js';
@@ -15,18 +21,28 @@ import { isLoopbackRequest } from './is-loopback-request.js';
 export interface GateOptions {
   /** `false` turns the gate off (development mode). Default true. */
   requireAuth?: boolean;
-  /** Let the machine itself in: loopback peer, loopback Host, no proxy headers. Default true. */
+  /**
+   * Let the machine itself in: loopback peer, loopback Host, no proxy headers,
+   * and no other site's page behind it (`Sec-Fetch-Site` absent, `same-origin`
+   * or `none`; `Origin` absent or loopback). A TCP forwarder on the same machine
+   * (`ssh -R`, `socat`) inherits it: set `false` where one runs. Default true.
+   */
   loopbackBypass?: boolean;
   /**
-   * While no passkey is enrolled for the request's RP ID, let requests pass (with
-   * an `X-Latchkey-Grace` header) so the first device can enrol. Default true.
+   * While no passkey is enrolled for the RP ID of the request's own host, let
+   * requests pass (with an `X-Latchkey-Grace` header) so the first device can
+   * enrol. Never from `Origin`, never for IP literals or plain http on a name
+   * other than localhost; in owner mode, never once there is an owner. Default true.
    */
   originGrace?: boolean;
   /** Paths that never need a session: a string matches itself and what is below it; a RegExp the path. The base path and `/.well-known/` are always public. */
   publicPaths?: (string | RegExp)[];
   /** Accept `Authorization: Bearer` tokens. Default true. */
   bearer?: boolean;
-  /** Scopes a bearer token needs here (`admin` includes `write`, `write` includes `read`). */
+  /**
+   * Scopes a bearer token needs here (`admin` includes `write`, `write` includes
+   * `read`). Default: `write` for methods other than GET, HEAD and OPTIONS, none for those.
+   */
   scopes?: string[];
   /** Redirect HTML page loads without a session here (with `?next=`), instead of a 401. */
   signInPath?: string;
@@ -68,8 +84,6 @@ export interface Gate {
 }
 
 export interface GateParts {
-  bearer?: BearerResolver;
-  hasScopes?: (granted: readonly string[], required: readonly string[]) => boolean;
   ready: () => Promise<void>;
 }
 
@@ -89,7 +103,7 @@ function wantsHtml(request: Request): boolean {
  * tool needs (loopback, first-enrolment grace, development mode).
  */
 export function createGate(services: Services, parts: GateParts, options: GateOptions = {}): Gate {
-  const { config, store } = services;
+  const { config } = services;
   if (options.publicPaths !== undefined && !Array.isArray(options.publicPaths)) {
     throw new TypeError('gate: publicPaths must be an array of strings or RegExps');
   }
@@ -100,7 +114,6 @@ export function createGate(services: Services, parts: GateParts, options: GateOp
   const loopbackBypass = options.loopbackBypass !== false;
   const originGrace = options.originGrace !== false;
   const useBearer = options.bearer !== false;
-  const scopes = options.scopes ?? [];
   const publicPaths: (string | RegExp)[] = [
     config.basePath || '/auth',
     '/.well-known',
@@ -131,7 +144,7 @@ export function createGate(services: Services, parts: GateParts, options: GateOp
         }),
       };
     }
-    return { ok: false, response: errorResponse(error) };
+    return { ok: false, response: toErrorResponse(error, config.logger) };
   }
 
   async function check(request: Request, connection?: ConnectionInfo): Promise<GateDecision> {
@@ -139,83 +152,45 @@ export function createGate(services: Services, parts: GateParts, options: GateOp
       const url = new URL(request.url);
       if (!requireAuth) return pass(anonymous('open'));
       if (publicPaths.some((rule) => matches(url.pathname, rule))) return pass(anonymous('public'));
-      if (loopbackBypass && isLoopbackRequest(request, connection?.remoteAddress ?? null))
-        return pass(anonymous('loopback'));
 
       await parts.ready();
       const ctx = buildContext(request, connection, config, null);
-      const resolved = await services.sessions.resolve(ctx);
-      if (resolved) {
-        // A locked session's API requests carry a request proof. A page load (a
-        // navigation, which cannot send headers) without one falls back to the
-        // periodic proof: the weaker rule, documented in the README.
-        if (resolved.session.popKey && !request.headers.has(PROOF_HEADER) && wantsHtml(request)) {
-          if (proofIsStale(resolved.session, ctx.now, config.pop.maxAge))
-            return deny(
-              request,
-              new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first'),
-            );
-        } else {
-          await checkRequestProof(services, ctx, resolved.session);
-        }
-        if (resolved.session.kind !== 'full') {
-          return deny(
-            request,
-            new LatchkeyError('ENROLMENT_REQUIRED', 'Add a passkey on this device first'),
-          );
-        }
+      // A locked session's API requests carry a request proof. A page load (a
+      // navigation, which cannot send headers) without one falls back to the
+      // periodic proof: the weaker rule, documented in the README.
+      const caller = await identifyCaller(services, ctx, {
+        bearer: useBearer,
+        proof: wantsHtml(request) ? 'page-load' : 'request',
+      });
+      checkCsrf(config, request, caller, ctx.cookies.size > 0);
+      if (caller.via === 'session') {
+        checkSessionKind(caller.session.kind, FULL_SESSIONS);
         return pass({
           via: 'session',
-          user: toWireUser(resolved.user),
-          session: toWireSession(resolved.session),
+          user: toWireUser(caller.user),
+          session: toWireSession(caller.session),
           token: null,
         });
       }
-
-      const bearer = request.headers.get('authorization')?.match(/^Bearer\s+(\S{1,512})$/i)?.[1];
-      if (bearer) {
-        if (
-          !useBearer ||
-          !parts.bearer ||
-          !(await parts.bearer(ctx, bearer)) ||
-          !ctx.token ||
-          !ctx.user
-        ) {
-          return deny(request, new LatchkeyError('INVALID_TOKEN', 'The token is not valid'));
-        }
-        const granted = ctx.token.scopes;
-        const ok = parts.hasScopes
-          ? parts.hasScopes(granted, scopes)
-          : scopes.every((s) => granted.includes(s));
-        if (!ok)
-          return deny(
-            request,
-            new LatchkeyError('INSUFFICIENT_SCOPE', `This needs the scopes: ${scopes.join(', ')}`),
-          );
-        const { id, name, scopes: tokenScopes, agent } = ctx.token;
+      if (caller.via === 'token') {
+        checkScopes(caller, gateScopes(request.method, options.scopes));
+        const { id, name, scopes, agent } = caller.token;
         return pass({
           via: 'token',
-          user: toWireUser(ctx.user),
+          user: toWireUser(caller.user),
           session: null,
-          token: { id, name, scopes: tokenScopes, agent },
+          token: { id, name, scopes, agent },
         });
       }
-
-      // Grace only for configured origins: a rebound DNS name must not open it.
-      if (originGrace && ctx.originAllowed && !(await store.hasActiveCredentialForRpId(ctx.rpId))) {
-        return pass(anonymous('grace'), new Headers({ 'x-latchkey-grace': ctx.rpId }));
-      }
+      if (loopbackBypass && isLoopbackRequest(request, connection?.remoteAddress ?? null))
+        return pass(anonymous('loopback'));
+      if (caller.refused) return deny(request, caller.refused.error);
+      const graceFor = originGrace ? await firstEnrolmentGrace(services, request) : null;
+      if (graceFor) return pass(anonymous('grace'), new Headers({ 'x-latchkey-grace': graceFor }));
       return deny(request, new LatchkeyError('UNAUTHENTICATED', 'Sign in first'));
     } catch (error) {
       if (error instanceof LatchkeyError) return deny(request, error);
-      services.config.logger('gate: store unavailable', error);
-      return {
-        ok: false,
-        response: errorResponse(
-          'STORE_UNAVAILABLE',
-          'The service is briefly unavailable; try again',
-        ),
-      };
+      return { ok: false, response: toErrorResponse(error, config.logger) };
     }
   }
 

@@ -1,26 +1,42 @@
-import { LatchkeyError } from '@latchkey/core';
-import type { RouteHandlers } from '../internal/services.js';
+import { base64urlEncode, LatchkeyError } from '@latchkey/core';
+import type { RequestContext } from '../http/request-context.js';
+import { constantTimeEqual } from '../internal/crypto.js';
+import type { ServerKeys } from '../internal/server-keys.js';
+import type { RouteHandlers, Services } from '../internal/services.js';
 import { HANDOFF_TYP, type SigningKeys } from '../jwt/signing-keys.js';
 import { toWireUser } from '../passkeys/to-wire.js';
+import { newSessionKey } from '../pop/new-session-key.js';
 import { toWireSession } from '../sessions/session-manager.js';
+import type { SessionRecord, UserRecord } from '../stores/contract.js';
 
 /** A handoff token lives this long: enough to open a link, too short to be worth stealing. */
 const HANDOFF_TTL_S = 60;
+
+/**
+ * The handoff's `sbind` claim: a MAC of the source session's stored secret hash
+ * under a key derived from the server secret. It names the session without its
+ * public id, so neither a forged token nor a read of the store can point a
+ * handoff at someone's session; signing out, or the session's next rotation,
+ * cancels the link.
+ */
+async function sessionBinding(keys: ServerKeys, userId: string, secretHash: string) {
+  return (await keys.macs('handoff', `${userId}:${secretHash}`)).map((mac) => base64urlEncode(mac));
+}
 
 /**
  * `POST /handoff {audience}` and `POST /handoff/exchange {token}`: open a
  * session on another origin of this deployment (a tunnel, a LAN address) from a
  * signed-in one, without a second passkey ceremony. The token is a JWT with its
  * own `typ` (an access JWT cannot be exchanged, nor a handoff token used as an
- * access JWT), bound to the target origin by `aud`, valid 60 seconds, and
- * single use through its `jti`.
+ * access JWT), bound to the target origin by `aud` and to the source session's
+ * secret by `sbind`, valid 60 seconds, and single use through its `jti`.
  *
  * @example
  * const handlers = { ...handoffRoutes(signingKeys) };
  */
 export function handoffRoutes(keys: SigningKeys): RouteHandlers {
   return {
-    async handoff(ctx, { config, audit }) {
+    async handoff(ctx, { config, audit, keys: serverKeys }) {
       let audience: string;
       try {
         audience = new URL(ctx.body.audience).origin;
@@ -36,7 +52,11 @@ export function handoffRoutes(keys: SigningKeys): RouteHandlers {
         aud: audience,
         ttl: HANDOFF_TTL_S,
         typ: HANDOFF_TYP,
-        claims: { sid: ctx.session!.id },
+        claims: {
+          sbind: (
+            await sessionBinding(await serverKeys(), ctx.user!.id, ctx.session!.secretHash)
+          )[0]!,
+        },
       });
       await audit.record(ctx, 'handoff.issued', ctx.user!.id, { audience, jti: signed.jti });
       return {
@@ -48,57 +68,111 @@ export function handoffRoutes(keys: SigningKeys): RouteHandlers {
       };
     },
 
-    async exchangeHandoff(ctx, { store, sessions, audit, rateLimit }) {
+    async previewHandoff(ctx, services) {
+      await services.rateLimit.checkIp(ctx);
+      const { user } = await openHandoff(keys, services, ctx, ctx.body.token);
+      return { user: toWireUser(user), conflict: isConflict(ctx, user.id) };
+    },
+
+    async exchangeHandoff(ctx, services) {
+      const { store, sessions, audit, rateLimit } = services;
       await rateLimit.checkIp(ctx);
-      const invalid = (message: string) => new LatchkeyError('HANDOFF_INVALID', message);
-      let claims: Awaited<ReturnType<SigningKeys['verify']>>;
-      try {
-        // `aud` must be the origin this request comes from: a token for one origin
-        // cannot open a session on another.
-        claims = await keys.verify(ctx.body.token, { audience: ctx.origin, typ: HANDOFF_TYP });
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        const claim = (error as { claim?: string }).claim;
-        if (code === 'ERR_JWT_EXPIRED') throw invalid('This handoff link has expired');
-        if (claim === 'aud') throw invalid('This handoff link is for another origin');
-        throw invalid('This handoff link is not valid');
+      const { claims, source, user } = await openHandoff(keys, services, ctx, ctx.body.token);
+      // Login CSRF: a link someone else made must not silently sign this browser
+      // out of its own account and into theirs. The landing page names the
+      // account and sends `replace` only once the person said so. Refused before
+      // the link is used up, so that request can follow.
+      if (isConflict(ctx, user.id) && ctx.body.replace !== true) {
+        throw new LatchkeyError(
+          'SESSION_CONFLICT',
+          'This browser is signed in to another account here; confirm to switch',
+        );
       }
       // A locked account's session on the target origin is bound to that browser's
       // device key too; refused before the link is used up, so the page can retry.
-      const owner = await store.getUser(claims.sub);
-      if (owner?.tier === 'locked' && !ctx.body.popKey) {
-        throw new LatchkeyError(
-          'POP_REQUIRED',
-          'This account needs a device key with every sign-in',
-        );
-      }
+      const popKey = newSessionKey(user, ctx.body.popKey);
       // Stores measure marker expiry on the wall clock; keep the marker for the
       // token's remaining life (plus slack), whatever clock `config.now` runs.
       const remaining = claims.exp * 1000 - ctx.now;
       if (!(await store.markOnce(`handoff:${claims.jti}`, Date.now() + remaining + 5_000)))
         throw invalid('This handoff link was already used');
 
-      const sid = typeof claims.sid === 'string' ? claims.sid : null;
-      const source = sid
-        ? (await store.listSessions(claims.sub)).find((s) => s.id === sid && s.expiresAt > ctx.now)
-        : undefined;
-      const user = await store.getUser(claims.sub);
-      // Signing out (or revoking that session) before the link is used cancels it.
-      if (source?.kind !== 'full' || !user)
-        throw invalid('The session that made this link has ended');
-
-      const session = await sessions.start(ctx, {
-        userId: user.id,
-        kind: 'full',
-        credentialId: source.credentialId,
-        popKey: ctx.body.popKey ? JSON.stringify(ctx.body.popKey) : null,
-      });
-      await audit.record(ctx, 'handoff.exchanged', user.id, {
+      const exchanged = {
         jti: claims.jti,
         from: source.id,
         origin: ctx.origin,
-      });
+        ...(ctx.body.replace === true ? { replaced: true } : {}),
+      };
+      // The session and its audit event are one write.
+      const session = await audit.recordWith(
+        ctx,
+        'handoff.exchanged',
+        user.id,
+        exchanged,
+        (event) =>
+          sessions.start(
+            ctx,
+            {
+              userId: user.id,
+              kind: 'full',
+              credentialId: source.credentialId,
+              popKey,
+              // The new session ends when its source would have: bouncing between
+              // origins must not keep a session alive forever.
+              notAfter: source.expiresAt,
+            },
+            event,
+          ),
+      );
       return { user: toWireUser(user), session: toWireSession(session) };
     },
   };
+}
+
+const invalid = (message: string) => new LatchkeyError('HANDOFF_INVALID', message);
+
+/** This browser has a session here of a user other than `userId`. */
+function isConflict(ctx: RequestContext, userId: string): boolean {
+  return ctx.session !== null && ctx.user !== null && ctx.user.id !== userId;
+}
+
+/**
+ * Checks a handoff token without using it up: signature, `typ`, expiry, an
+ * audience that is this request's origin, and a source session still live.
+ */
+async function openHandoff(
+  keys: SigningKeys,
+  { store, keys: serverKeys }: Services,
+  ctx: RequestContext,
+  token: string,
+): Promise<{
+  claims: Awaited<ReturnType<SigningKeys['verify']>>;
+  source: SessionRecord;
+  user: UserRecord;
+}> {
+  let claims: Awaited<ReturnType<SigningKeys['verify']>>;
+  try {
+    // `aud` must be the origin this request comes from: a token for one origin
+    // cannot open a session on another.
+    claims = await keys.verify(token, { audience: ctx.origin, typ: HANDOFF_TYP });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const claim = (error as { claim?: string }).claim;
+    if (code === 'ERR_JWT_EXPIRED') throw invalid('This handoff link has expired');
+    if (claim === 'aud') throw invalid('This handoff link is for another origin');
+    throw invalid('This handoff link is not valid');
+  }
+  // The source session is named by a MAC of its secret, not by its id: a copy of
+  // the store cannot make a link for a session it only knows the id of.
+  const binding = typeof claims.sbind === 'string' ? claims.sbind : null;
+  let source: SessionRecord | undefined;
+  for (const s of binding ? await store.listSessions(claims.sub) : []) {
+    if (s.expiresAt <= ctx.now) continue;
+    const macs = await sessionBinding(await serverKeys(), claims.sub, s.secretHash);
+    if (macs.some((mac) => constantTimeEqual(mac, binding!))) source = s;
+  }
+  const user = await store.getUser(claims.sub);
+  // Signing out (or revoking that session) before the link is used cancels it.
+  if (source?.kind !== 'full' || !user) throw invalid('The session that made this link has ended');
+  return { claims, source, user };
 }

@@ -162,4 +162,94 @@ describe('handoff to another origin', () => {
     );
     expect(viaToken.status).toBe(401);
   });
+  it('finding E: never silently replaces this browser’s session of another user', async () => {
+    const { store, tunnel, browser, there } = await twoOrigins();
+    // The victim, Bob, is signed in on the tunnel origin in this browser.
+    const bob = tunnel.browser({ origin: TUNNEL });
+    expect((await bob.signUp({ email: 'bob@example.com' })).status).toBe(201);
+    for (const [name, value] of bob.cookies) there.cookies.set(name, value);
+    const bobId = (await there.call('GET', '/auth/session')).body.user.id;
+    // Ada (the attacker here) mints a link and gets Bob to open it.
+    const { token } = await handoff(browser);
+
+    const refused = await there.call('POST', '/auth/handoff/exchange', { token });
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'SESSION_CONFLICT']);
+    expect((await there.call('GET', '/auth/session')).body.user.id).toBe(bobId);
+    expect((await store.listSessions(bobId)).length).toBe(1);
+
+    // The landing page names the account without using the link up…
+    const preview = await there.call('POST', '/auth/handoff/preview', { token });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      user: { email: 'ada@example.com' },
+      conflict: true,
+    });
+    expect((await there.call('GET', '/auth/session')).body.user.id).toBe(bobId);
+
+    // …and only after the person chose "Continue as ada@example.com" sends `replace`.
+    const replaced = await there.call('POST', '/auth/handoff/exchange', { token, replace: true });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.user.email).toBe('ada@example.com');
+    expect((await store.listSessions(bobId)).length).toBe(0);
+    const events = await tunnel.latchkey.api.audit.list();
+    expect(events.find((e) => e.type === 'handoff.exchanged')?.data).toMatchObject({
+      replaced: true,
+    });
+  });
+
+  it('finding E: a browser with no session, or one of the same user, exchanges directly', async () => {
+    const { browser, there } = await twoOrigins();
+    const first = await handoff(browser);
+    const preview = await there.call('POST', '/auth/handoff/preview', { token: first.token });
+    expect(preview.body).toMatchObject({ user: { email: 'ada@example.com' }, conflict: false });
+    expect(
+      (await there.call('POST', '/auth/handoff/exchange', { token: first.token })).status,
+    ).toBe(200);
+    // Signed in there as Ada already: a second link of Ada's is no conflict.
+    const second = await handoff(browser);
+    expect(
+      (await there.call('POST', '/auth/handoff/preview', { token: second.token })).body.conflict,
+    ).toBe(false);
+    expect(
+      (await there.call('POST', '/auth/handoff/exchange', { token: second.token })).status,
+    ).toBe(200);
+    // A preview checks the link like an exchange does, and never uses it up.
+    const bad = await there.call('POST', '/auth/handoff/preview', { token: 'x'.repeat(40) });
+    expect([bad.status, bad.body.error.code]).toEqual([401, 'HANDOFF_INVALID']);
+    const used = await there.call('POST', '/auth/handoff/preview', { token: first.token });
+    expect(used.status).toBe(200);
+  });
+
+  it('finding L: a handed-off session ends when its source would have', async () => {
+    const { local, tunnel, browser } = await twoOrigins();
+    const day = 24 * 3600_000;
+    const sourceEnds = Date.parse(
+      (await browser.call('GET', '/auth/session')).body.session.expiresAt,
+    );
+    // Twenty days in (kept alive by use), bounce to the tunnel and back again.
+    for (let i = 0; i < 20; i++) {
+      local.clock.advance(day);
+      tunnel.clock.advance(day);
+      expect((await browser.call('GET', '/auth/session')).body.user).not.toBeNull();
+    }
+    const there = tunnel.browser({ origin: TUNNEL });
+    const out = await there.call('POST', '/auth/handoff/exchange', {
+      token: (await handoff(browser)).token,
+    });
+    expect(out.status).toBe(200);
+    expect(Date.parse(out.body.session.expiresAt)).toBe(sourceEnds);
+    const cookie = out.headers.getSetCookie().find((c) => c.startsWith('__Host-latchkey='));
+    expect(cookie).toContain(`Max-Age=${Math.floor((sourceEnds - tunnel.clock.now) / 1000)}`);
+
+    const back = local.browser();
+    const res = await back.call('POST', '/auth/handoff/exchange', {
+      token: (await handoff(there, ORIGIN)).token,
+    });
+    expect(Date.parse(res.body.session.expiresAt)).toBe(sourceEnds);
+    // Past the first session's end, every copy has ended.
+    local.clock.advance(sourceEnds - local.clock.now);
+    tunnel.clock.advance(sourceEnds - tunnel.clock.now);
+    expect((await back.call('GET', '/auth/session')).body.user).toBeNull();
+    expect((await there.call('GET', '/auth/session')).body.user).toBeNull();
+  });
 });

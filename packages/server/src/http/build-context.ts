@@ -9,11 +9,7 @@ import type { ConnectionInfo, RequestContext } from './request-context.js';
  * be allowed), else the request's own origin when allowed, else the first
  * configured one. It decides the RP ID and whether cookies are `__Host-`/Secure.
  */
-export function callerOrigin(
-  request: Request,
-  url: URL,
-  config: ResolvedConfig,
-): { origin: string; allowed: boolean } {
+export function callerOrigin(request: Request, url: URL, config: ResolvedConfig): string {
   const header = request.headers.get('origin');
   if (header !== null && header !== 'null') {
     if (!config.webOrigins.has(header)) {
@@ -22,11 +18,11 @@ export function callerOrigin(
         `Origin ${header.slice(0, 100)} is not allowed`,
       );
     }
-    return { origin: header, allowed: true };
+    return header;
   }
   const derived = requestOrigin(request, url, config.trustProxy);
-  if (config.webOrigins.has(derived)) return { origin: derived, allowed: true };
-  return { origin: config.webOrigins.values().next().value ?? 'http://localhost', allowed: false };
+  if (config.webOrigins.has(derived)) return derived;
+  return config.webOrigins.values().next().value ?? 'http://localhost';
 }
 
 /** Builds the context of one request, for a route or (with `route: null`) for the gate. */
@@ -36,9 +32,9 @@ export function buildContext(
   config: ResolvedConfig,
   route: RouteName | null,
   params: Record<string, string> = {},
-): RequestContext & { originAllowed: boolean } {
+): RequestContext {
   const url = new URL(request.url);
-  const { origin, allowed } = callerOrigin(request, url, config);
+  const origin = callerOrigin(request, url, config);
   const peer = connection?.remoteAddress ?? null;
   return {
     request,
@@ -47,9 +43,8 @@ export function buildContext(
     params,
     body: undefined,
     origin,
-    originAllowed: allowed,
     rpId: config.rpIdFor(origin),
-    ip: clientAddress(request, peer, config.trustProxy),
+    ip: clientAddress(request, peer, config.clientIp),
     userAgent: request.headers.get('user-agent'),
     peer,
     cookies: parseCookies(request.headers.get('cookie')),

@@ -6,19 +6,51 @@ export function isLoopbackAddress(address: string | null | undefined): boolean {
 }
 
 /**
- * The caller's IP: the socket peer, or (only with `trustProxy`) the address the
- * proxy in front of us saw, the rightmost entry of `X-Forwarded-For`.
+ * Where the caller's IP comes from (`config.trustProxy`):
+ * - `peer`: the socket peer the adapter passed (no proxy trusted).
+ * - `forwarded`: the `hops`-th address from the right of `X-Forwarded-For`; each
+ *   trusted proxy appends the address it saw, so entries further left are the
+ *   client's to write.
+ * - `header`: a platform's own client-IP header (Cloudflare `CF-Connecting-IP`,
+ *   Fly `Fly-Client-IP`, Vercel `X-Real-IP`), which its edge overwrites.
+ */
+export type ClientIpRule =
+  | { from: 'peer' }
+  | { from: 'forwarded'; hops: number }
+  | { from: 'header'; header: string };
+
+/** The client-IP header of each platform `trustProxy` may name. */
+export const PLATFORM_IP_HEADERS = {
+  cloudflare: 'cf-connecting-ip',
+  fly: 'fly-client-ip',
+  vercel: 'x-real-ip',
+} as const;
+
+/** An IPv4 or IPv6 address as proxies write it (no port, no brackets); anything else is ignored. */
+const ADDRESS_RE = /^[0-9A-Fa-f:.]{2,45}$/;
+
+/**
+ * The caller's IP by `rule`; the socket peer when the rule's header is absent or
+ * holds no address, or `X-Forwarded-For` has fewer entries than trusted hops
+ * (the request did not come through every proxy). Null when nothing is known.
+ *
+ * @example
+ * clientAddress(request, '10.0.0.2', { from: 'forwarded', hops: 2 })
+ * // 'X-Forwarded-For: 6.6.6.6, 198.51.100.4, 10.0.0.1' → '198.51.100.4'
  */
 export function clientAddress(
   request: Request,
   peer: string | null,
-  trustProxy: boolean,
+  rule: ClientIpRule,
 ): string | null {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for');
-    const last = forwarded?.split(',').pop()?.trim();
-    if (last) return last.slice(0, 64);
+  let found: string | undefined;
+  if (rule.from === 'forwarded') {
+    const entries = request.headers.get('x-forwarded-for')?.split(',') ?? [];
+    found = entries[entries.length - rule.hops]?.trim();
+  } else if (rule.from === 'header') {
+    found = request.headers.get(rule.header)?.trim();
   }
+  if (found && ADDRESS_RE.test(found)) return found;
   return peer ? peer.slice(0, 64) : null;
 }
 

@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
 
-/** The largest body any route accepts (DESIGN: bodies over 64 KiB get 413). */
+/** The largest body any route accepts (docs/design.md, "Security invariants": bodies over 64 KiB get 413). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**

@@ -1,4 +1,5 @@
 import { type ErrorCode, LatchkeyError, statusOf } from '@latchkey/core';
+import { StoreUnavailableError } from '../stores/contract.js';
 
 const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
@@ -25,6 +26,17 @@ export function json(
 }
 
 /**
+ * A public document (the JWKS, related origins, the OpenAPI document): anyone may
+ * read and cache it, from any origin (no credentials are involved, so `*` is safe).
+ */
+export function publicJson(body: unknown, maxAge: number): Response {
+  const response = json(body);
+  response.headers.set('cache-control', `public, max-age=${maxAge}`);
+  response.headers.set('access-control-allow-origin', '*');
+  return response;
+}
+
+/**
  * The text a `json()` answer was made from, so a server adapter can write it
  * without reading the body stream back; `undefined` for any other response.
  */
@@ -40,4 +52,42 @@ export function errorResponse(error: LatchkeyError | ErrorCode, message?: string
   if (typeof retryAfter === 'number')
     headers.set('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   return json(err.toJSON(), err.status || statusOf(err.code), headers);
+}
+
+/**
+ * The one mapping from a thrown error to an answer, shared by the handler, the
+ * gate and the locked stream: a `LatchkeyError` answers its code (with the
+ * RFC 6750 §3 `WWW-Authenticate` challenge for token errors); a
+ * `StoreUnavailableError` answers 503 `STORE_UNAVAILABLE`; anything else is a
+ * bug and answers 500 `INTERNAL_ERROR`, logged, never its message.
+ *
+ * @example
+ * catch (error) { return toErrorResponse(error, config.logger); }
+ */
+export function toErrorResponse(
+  error: unknown,
+  logger: (message: string, error: unknown) => void,
+): Response {
+  if (error instanceof LatchkeyError) {
+    const response = errorResponse(error);
+    const challenge = bearerChallenge(error);
+    if (challenge) response.headers.set('www-authenticate', challenge);
+    return response;
+  }
+  if (error instanceof StoreUnavailableError) {
+    logger('store unavailable', error);
+    return errorResponse('STORE_UNAVAILABLE', 'The service is briefly unavailable; try again');
+  }
+  logger('unexpected error', error);
+  return errorResponse('INTERNAL_ERROR', 'Something went wrong on our side');
+}
+
+/** RFC 6750 §3.1: a script learns whether its token is dead or only lacks a scope. */
+function bearerChallenge(error: LatchkeyError): string | null {
+  if (error.code === 'INVALID_TOKEN') return 'Bearer error="invalid_token"';
+  if (error.code !== 'INSUFFICIENT_SCOPE') return null;
+  const scope = error.details?.scope;
+  return typeof scope === 'string'
+    ? `Bearer error="insufficient_scope", scope="${scope}"`
+    : 'Bearer error="insufficient_scope"';
 }

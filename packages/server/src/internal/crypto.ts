@@ -6,8 +6,24 @@ import { base64urlEncode } from '@latchkey/core';
  */
 interface NodeCrypto {
   createHash(algorithm: 'sha256'): NodeDigest;
-  createHmac(algorithm: 'sha256', key: string): NodeDigest;
+  createHmac(algorithm: 'sha256', key: string | Uint8Array): NodeDigest;
   randomFillSync<T extends Uint8Array>(buffer: T): T;
+  createPublicKey(options: { key: JsonWebKey; format: 'jwk' }): object;
+  verify(
+    algorithm: 'sha256' | null,
+    data: Uint8Array,
+    key: object | { key: object; dsaEncoding: 'ieee-p1363' },
+    signature: Uint8Array,
+  ): boolean;
+}
+/** The JWK members Latchkey writes for a public key (RFC 7517, RFC 7518 §6, RFC 8037 §2). */
+interface JsonWebKey {
+  kty: 'EC' | 'RSA' | 'OKP';
+  crv?: 'P-256' | 'Ed25519';
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
 }
 interface NodeDigest {
   update(data: string | Uint8Array): NodeDigest;
@@ -71,19 +87,87 @@ export async function sha256Bytes(input: string | Uint8Array): Promise<Uint8Arra
   return new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
 }
 
-/** HMAC-SHA-256 of `message` under `secret`, as bytes. */
-export async function hmacSha256(secret: string, message: string): Promise<Uint8Array> {
+/** HMAC-SHA-256 of `message` under `secret` (text or key bytes), as bytes. */
+export async function hmacSha256(
+  secret: string | Uint8Array,
+  message: string,
+): Promise<Uint8Array> {
   if (nodeCrypto) {
     return new Uint8Array(nodeCrypto.createHmac('sha256', secret).update(message).digest());
   }
   const key = await subtle.importKey(
     'raw',
-    encoder.encode(secret),
+    (typeof secret === 'string' ? encoder.encode(secret) : secret) as Uint8Array<ArrayBuffer>,
     { name: 'HMAC', hash: 'SHA-256' },
     false,
     ['sign'],
   );
   return new Uint8Array(await subtle.sign('HMAC', key, encoder.encode(message)));
+}
+
+/** The signature algorithms Latchkey verifies itself (COSE -7, -257, -8; RFC 9053, RFC 8812). */
+export type SignatureAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
+
+/** A public key imported once for `verifySignature`: a `KeyObject` on Node, a `CryptoKey` elsewhere. */
+export interface VerifyKey {
+  readonly alg: SignatureAlgorithm;
+  readonly key: object;
+}
+
+const WEB_IMPORT = {
+  ES256: { name: 'ECDSA', namedCurve: 'P-256' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+  EdDSA: { name: 'Ed25519' },
+} as const;
+const WEB_VERIFY = {
+  ES256: { name: 'ECDSA', hash: 'SHA-256' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5' },
+  EdDSA: { name: 'Ed25519' },
+} as const;
+
+/** Imports a public JWK for `alg`; throws when the platform refuses it (a point off the curve…). */
+export async function importVerifyKey(
+  alg: SignatureAlgorithm,
+  jwk: JsonWebKey,
+): Promise<VerifyKey> {
+  if (nodeCrypto) return { alg, key: nodeCrypto.createPublicKey({ key: jwk, format: 'jwk' }) };
+  const key = await subtle.importKey('jwk', jwk as never, WEB_IMPORT[alg], false, ['verify']);
+  return { alg, key };
+}
+
+/**
+ * Verifies `signature` over `data` with a key from `importVerifyKey`: ES256 as
+ * raw `r || s` (IEEE P1363, 64 bytes), RS256 as RSASSA-PKCS1-v1_5 with
+ * SHA-256, EdDSA as Ed25519. False for any signature that does not verify,
+ * including one the platform cannot even parse.
+ */
+export async function verifySignature(
+  key: VerifyKey,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  try {
+    if (nodeCrypto) {
+      if (key.alg === 'ES256') {
+        return nodeCrypto.verify(
+          'sha256',
+          data,
+          { key: key.key, dsaEncoding: 'ieee-p1363' },
+          signature,
+        );
+      }
+      // RSA keys verify with PKCS #1 v1.5 padding unless told otherwise.
+      return nodeCrypto.verify(key.alg === 'RS256' ? 'sha256' : null, data, key.key, signature);
+    }
+    return await subtle.verify(
+      WEB_VERIFY[key.alg],
+      key.key as never,
+      signature as Uint8Array<ArrayBuffer>,
+      data as Uint8Array<ArrayBuffer>,
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**

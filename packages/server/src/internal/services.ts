@@ -1,11 +1,13 @@
 import type { RouteName, RouteResponse, Routes } from '@latchkey/core';
 import type * as z from 'zod/mini';
 import type { Auditor } from '../audit/auditor.js';
+import type { AssertionVerifier } from '../ceremonies/assertion-verifier.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { LatchkeyStore } from '../stores/contract.js';
+import type { ServerKeys } from './server-keys.js';
 
 /** The parts every feature works with; one instance per `createLatchkey`. */
 export interface Services {
@@ -14,8 +16,10 @@ export interface Services {
   readonly sessions: SessionManager;
   readonly audit: Auditor;
   readonly rateLimit: RateLimiter;
-  /** The deployment's secret for derived values (decoys), shared by every instance. */
-  secret(): Promise<string>;
+  /** Verifies assertion signatures with each passkey's public key imported once. */
+  readonly assertions: AssertionVerifier;
+  /** The keys derived from the server secret (sealing, peppered hashes, MACs), loaded once. */
+  keys(): Promise<ServerKeys>;
 }
 
 type BodyOf<N extends RouteName> = Routes[N]['request'] extends z.ZodMiniType

@@ -46,7 +46,8 @@ describe('JWTs for other services', () => {
     const session = (await browser.call('GET', '/auth/session')).body;
     const res = await browser.call('POST', '/auth/jwt', { audience: API });
     expect(res.status).toBe(200);
-    expect(res.body.expiresAt).toBe(new Date(server.clock.now + 86_400_000).toISOString());
+    // Default lifetime: 15 minutes, the window a revoked session's JWT still verifies.
+    expect(res.body.expiresAt).toBe(new Date(server.clock.now + 900_000).toISOString());
 
     const header = decodeProtectedHeader(res.body.token);
     expect(header).toMatchObject({ alg: 'EdDSA', typ: 'JWT' });
@@ -61,9 +62,39 @@ describe('JWTs for other services', () => {
       sid: session.session.id,
       aud: API,
       iat,
-      exp: iat + 86_400,
+      exp: iat + 900,
       jti: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
     });
+  });
+
+  it('lives 15 minutes by default and is refreshed only through a live session', async () => {
+    const server = createTestServer();
+    const browser = await signedIn(server);
+    const first = await issue(browser);
+    const keys = await jwks(server);
+    // Within its 15 minutes, a fresh one comes from the same session (the refresh).
+    server.clock.advance(14 * 60_000);
+    const refreshed = await issue(browser);
+    server.clock.advance(2 * 60_000);
+    const at = new Date(server.clock.now);
+    await expect(
+      verifyLatchkeyJwt(first, { keys, audience: API, currentDate: at }),
+    ).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    await verifyLatchkeyJwt(refreshed, { keys, audience: API, currentDate: at });
+
+    // Signed out: no refresh. What was issued still verifies until its exp, at most
+    // `jwt.ttl` seconds: the revocation window a verifier of signatures alone accepts.
+    expect((await browser.signOut()).status).toBe(200);
+    expect((await browser.call('POST', '/auth/jwt', { audience: API })).status).toBe(401);
+    await verifyLatchkeyJwt(refreshed, { keys, audience: API, currentDate: at });
+    server.clock.advance(14 * 60_000);
+    await expect(
+      verifyLatchkeyJwt(refreshed, {
+        keys,
+        audience: API,
+        currentDate: new Date(server.clock.now),
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
   });
 
   it('verifies against a JWKS URL served over HTTP', async () => {
@@ -163,11 +194,13 @@ describe('JWTs for other services', () => {
     expect(key.d).toBeUndefined();
     const [stored] = await server.store.listSigningKeys();
     expect(stored?.kid).toBe(key.kid);
-    expect(JSON.parse(stored!.privateJwk).d).toEqual(expect.any(String));
+    // The private half is sealed under the server secret, never stored in the clear.
+    expect(stored!.privateJwk).toMatch(/^lk-sealed\.v1\./);
+    expect(stored!.privateJwk).not.toContain('"d"');
   });
 
   it('gives a token with read a JWT that carries its scopes and never outlives it', async () => {
-    const server = createTestServer({ tokens: { scopes: ['notes:write'] } });
+    const server = createTestServer({ tokens: { scopes: ['notes:write'] }, jwt: { ttl: 86_400 } });
     const browser = await signedIn(server);
     await browser.stepUp();
     const reader = (
@@ -240,7 +273,7 @@ describe('JWTs for other services', () => {
   });
 
   it('rotates with overlap: old tokens verify until the old key retires', async () => {
-    const server = createTestServer();
+    const server = createTestServer({ jwt: { ttl: 86_400 } });
     const browser = await signedIn(server);
     const before = await issue(browser);
     const oldKid = decodeProtectedHeader(before).kid;

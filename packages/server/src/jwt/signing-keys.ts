@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { randomToken } from '../internal/crypto.js';
+import { ServerKeys } from '../internal/server-keys.js';
 import type { LatchkeyStore, SigningKeyRecord } from '../stores/contract.js';
 
 /** What jose imports a private JWK as (a Web Crypto key). */
@@ -66,13 +67,16 @@ export interface RotationResult {
 
 /**
  * The deployment's JWT signing keys, kept in the store so every instance signs
- * with and publishes the same ones. The first instance that needs a key makes
+ * with and publishes the same ones. The private half is sealed (AES-GCM under a
+ * key derived from the server secret, bound to its `kid`), so a read of the store
+ * cannot sign; a key stored in the clear by an older version still signs until
+ * it is rotated out (`api.jwt.rotate()`). The first instance that needs a key makes
  * one; instances that race on the first start each add theirs, and all then
  * sign with the oldest unretired key, so they converge on one while every key
  * stays published.
  *
  * @example
- * const keys = new SigningKeys(config, store);
+ * const keys = new SigningKeys(config, store, serverKeys(config, store));
  * const { token } = await keys.sign({ sub: userId, aud: 'https://api.example' });
  */
 export class SigningKeys {
@@ -83,6 +87,7 @@ export class SigningKeys {
   constructor(
     private readonly config: ResolvedConfig,
     private readonly store: LatchkeyStore,
+    private readonly keys: () => Promise<ServerKeys>,
   ) {}
 
   /** Signs a JWT with the current key: `sub`, `aud`, `iat`, `exp`, `jti` and the extra claims. */
@@ -207,7 +212,10 @@ export class SigningKeys {
     return {
       kid,
       alg,
-      privateJwk: JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg }),
+      privateJwk: await (await this.keys()).seal(
+        JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg }),
+        `signing-key:${kid}`,
+      ),
       publicJwk: JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }),
       createdAt: now,
       retiresAt: null,
@@ -217,7 +225,14 @@ export class SigningKeys {
   private privateKey(record: SigningKeyRecord): Promise<PrivateKey> {
     let key = this.imported.get(record.kid);
     if (!key) {
-      key = importJWK(JSON.parse(record.privateJwk) as JWK, record.alg);
+      key = (async () => {
+        const text = ServerKeys.isSealed(record.privateJwk)
+          ? await (await this.keys()).unseal(record.privateJwk, `signing-key:${record.kid}`)
+          : record.privateJwk; // stored in the clear before sealing existed
+        return importJWK(JSON.parse(text) as JWK, record.alg);
+      })();
+      // A failure (a secret that does not open it) is not remembered: fixing the config fixes it.
+      key.catch(() => this.imported.delete(record.kid));
       this.imported.set(record.kid, key);
     }
     return key;

@@ -10,9 +10,10 @@ import {
   sha256,
 } from '../internal/crypto.js';
 import type { RouteHandlers, Services } from '../internal/services.js';
+import { newSessionKey, popKeyFromHeader } from '../pop/new-session-key.js';
 import type { PairingRecord } from '../stores/contract.js';
 
-/** Pairing codes live five minutes (DESIGN). */
+/** Pairing codes live five minutes (docs/design.md, "Security invariants"). */
 export const PAIRING_TTL_MS = 5 * 60_000;
 /** Look-ups per signed-in user per window: 8-character codes (~39 bits) cannot be guessed at this rate. */
 const LOOKUPS_PER_WINDOW = 10;
@@ -43,7 +44,7 @@ async function findByCode(
 }
 
 /**
- * Pairing (DESIGN): a new device asks and shows a short code; a signed-in,
+ * Pairing (docs/design.md, "Recovery, pairing, approvals"): a new device asks and shows a short code; a signed-in,
  * stepped-up device looks the code up, sees who asks, and approves or denies;
  * the new device then collects an enrol-only session, once, and enrols its own
  * passkey. Codes last five minutes, are single use and rate limited.
@@ -106,10 +107,15 @@ export const pairingRoutes: RouteHandlers = {
       clear();
       return { status: 'denied' as const };
     }
-    // Approved: exactly one collection gets the enrol-only session.
-    if (!(await store.takePairing(record.id)) || !record.userId)
-      return { status: 'expired' as const };
-    await sessions.start(ctx, { userId: record.userId, kind: 'enrol', credentialId: null });
+    // Approved. A locked account's paired session is bound to this browser's
+    // device key (`Latchkey-Pop-Key`); asked before the pairing is used up, so
+    // the browser can send the key and collect.
+    const user = record.userId ? await store.getUser(record.userId) : null;
+    if (!user) return { status: 'expired' as const };
+    const popKey = newSessionKey(user, popKeyFromHeader(ctx.request));
+    // Exactly one collection gets the enrol-only session.
+    if (!(await store.takePairing(record.id))) return { status: 'expired' as const };
+    await sessions.start(ctx, { userId: user.id, kind: 'enrol', credentialId: null, popKey });
     clear();
     return { status: 'approved' as const };
   },

@@ -1,4 +1,10 @@
-import { isBase64url, LatchkeyError } from '@latchkey/core';
+import {
+  isBase64url,
+  LatchkeyError,
+  PROOF_HEADER as PROOF_HEADER_NAME,
+  requestProofMessage,
+} from '@latchkey/core';
+import { requestOrigin } from '../http/client-address.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Services } from '../internal/services.js';
 import type { SessionRecord } from '../stores/contract.js';
@@ -10,7 +16,7 @@ import { verifyPopBytes } from './verify-pop-signature.js';
  * @example
  * const proof = request.headers.get(PROOF_HEADER);
  */
-export const PROOF_HEADER = 'latchkey-proof';
+export const PROOF_HEADER = PROOF_HEADER_NAME;
 /**
  * How far a request proof's `iat` may be from the server's clock, either way.
  *
@@ -31,24 +37,6 @@ const PROOF_RE = /^(\d{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{86})$/;
 export type ProofContext = Pick<RequestContext, 'request' | 'now' | 'ip' | 'userAgent' | 'token'>;
 
 /**
- * The bytes a request proof signs (DESIGN, "Proof of possession"): method and
- * pathname bind it to one request, `iat` to a minute, the nonce to one use.
- *
- * @example
- * const bytes = requestProofMessage('GET', '/auth/passkeys', 1767225600, nonce);
- */
-export function requestProofMessage(
-  method: string,
-  pathname: string,
-  iat: number,
-  nonce: string,
-): Uint8Array {
-  return new TextEncoder().encode(
-    `latchkey-proof\n${method.toUpperCase()}\n${pathname}\n${iat}\n${nonce}`,
-  );
-}
-
-/**
  * Checks the `Latchkey-Proof` header of a request made with a locked session
  * (one with a `popKey`); sessions that are not locked pass untouched. A copied
  * cookie without the device key cannot make the header, so it is refused on
@@ -56,7 +44,10 @@ export function requestProofMessage(
  *
  * Throws `POP_REQUIRED` when the header is missing and `POP_INVALID` (audited
  * `pop.failed`) when it is malformed, more than 60 s off the server's clock,
- * signed over another method or path, by another key, or already used.
+ * signed over another method, origin or path, by another key, or already used.
+ * The origin is the request's own (its URL, or with `trustProxy` the proxy's
+ * `X-Forwarded-Proto`/`-Host`): a proof the browser sent to another site names
+ * that site, so it is refused here.
  *
  * @example
  * await checkRequestProof(services, ctx, resolved.session);
@@ -85,7 +76,10 @@ export async function checkRequestProof(
   if (Math.abs(ctx.now - iat * 1000) > PROOF_SKEW_SECONDS * 1000)
     throw await invalid('stale', 'is more than 60 s off the server’s clock');
   const url = new URL(ctx.request.url);
-  const message = requestProofMessage(ctx.request.method, url.pathname, iat, nonce);
+  const origin = requestOrigin(ctx.request, url, services.config.trustProxy);
+  const message = new TextEncoder().encode(
+    requestProofMessage(ctx.request.method, origin, url.pathname, iat, nonce),
+  );
   if (!(await verifyPopBytes(session.popKey, message, parts[3]!)))
     throw await invalid('signature', 'was not signed for this request by the session’s device key');
   // Stores measure marker expiry on the wall clock (as the handoff's jti does):

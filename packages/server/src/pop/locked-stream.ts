@@ -3,10 +3,11 @@ import { issueChallenge } from '../ceremonies/challenges.js';
 import { buildContext } from '../http/build-context.js';
 import { type EventStreamControl, eventStream } from '../http/event-stream.js';
 import type { ConnectionInfo } from '../http/request-context.js';
-import { errorResponse } from '../http/responses.js';
+import { toErrorResponse } from '../http/responses.js';
+import { identifyCaller } from '../identity/identify-caller.js';
+import { checkSessionKind, FULL_SESSIONS } from '../identity/policy.js';
 import type { Services } from '../internal/services.js';
 import { POP_CHALLENGE_TTL_MS } from './pop-routes.js';
-import { proofIsStale } from './verify-pop-signature.js';
 
 export interface LockedStreamOptions {
   connection?: ConnectionInfo;
@@ -20,7 +21,7 @@ export interface LockedStreamOptions {
 }
 
 /**
- * A Server-Sent Events stream for a locked session (DESIGN: long-lived streams
+ * A Server-Sent Events stream for a locked session (docs/design.md, "Proof of possession": long-lived streams
  * are challenged periodically and closed after two consecutive failures). Every
  * `interval` it sends a `pop-challenge` event; the browser proves it through
  * `POST /pop/prove` (LatchkeyProvider does so by itself). A stream whose session
@@ -38,16 +39,16 @@ export async function createLockedStream(
   try {
     await ready();
     const ctx = buildContext(request, options.connection, services.config, null);
-    const resolved = await services.sessions.resolve(ctx);
-    if (!resolved) throw new LatchkeyError('UNAUTHENTICATED', 'Sign in first');
-    if (!resolved.session.popKey)
+    // An EventSource cannot send headers: like a page load, it leans on the periodic proof.
+    const caller = await identifyCaller(services, ctx, { bearer: false, proof: 'page-load' });
+    if (caller.refused) throw caller.refused.error;
+    if (caller.via !== 'session') throw new LatchkeyError('UNAUTHENTICATED', 'Sign in first');
+    if (!caller.session.popKey)
       throw new LatchkeyError('POP_REQUIRED', 'This stream needs a locked session');
-    if (proofIsStale(resolved.session, ctx.now, services.config.pop.maxAge)) {
-      throw new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first');
-    }
-    ctx.session = resolved.session;
-    ctx.user = resolved.user;
-    const sessionHash = resolved.session.secretHash;
+    checkSessionKind(caller.session.kind, FULL_SESSIONS);
+    ctx.session = caller.session;
+    ctx.user = caller.user;
+    const sessionHash = caller.session.secretHash;
     const ttl = Math.max(POP_CHALLENGE_TTL_MS, 2 * interval);
     let failures = 0;
     let asked: { challenge: string; at: number } | null = null;
@@ -89,8 +90,6 @@ export async function createLockedStream(
       },
     });
   } catch (error) {
-    if (error instanceof LatchkeyError) return errorResponse(error);
-    services.config.logger('locked stream', error);
-    return errorResponse('STORE_UNAVAILABLE', 'The service is briefly unavailable; try again');
+    return toErrorResponse(error, services.config.logger);
   }
 }

@@ -7,7 +7,7 @@ import { verifyPopSignature } from './verify-pop-signature.js';
 export const POP_CHALLENGE_TTL_MS = 60_000;
 
 /**
- * Locked sessions (DESIGN, "Proof of possession"): the session is bound to a
+ * Locked sessions (docs/design.md, "Proof of possession"): the session is bound to a
  * non-extractable P-256 key the browser made at sign-in; `POST /pop/challenge`
  * and `POST /pop/prove` refresh the proof. A copied cookie without the key
  * stops working when its last proof goes stale.
@@ -59,7 +59,21 @@ export const popRoutes: RouteHandlers = {
     }
     if (user.tier !== tier) {
       await services.store.updateUser(user.id, { tier });
-      await services.audit.record(ctx, 'tier.changed', user.id, { from: user.tier, to: tier });
+      // Locked means every session is bound to a device key: the account's other
+      // sessions that are not (any kind: full, recovery, paired) end now.
+      let ended = 0;
+      if (tier === 'locked') {
+        for (const other of await services.store.listSessions(user.id)) {
+          if (other.id === ctx.session!.id || other.popKey !== null) continue;
+          await services.store.deleteSession(other.id);
+          ended++;
+        }
+      }
+      await services.audit.record(ctx, 'tier.changed', user.id, {
+        from: user.tier,
+        to: tier,
+        ...(tier === 'locked' ? { endedSessions: ended } : {}),
+      });
     }
     return { ok: true as const };
   },

@@ -1,46 +1,7 @@
 import { base64urlEncode } from '@latchkey/core';
 import { describe, expect, it } from 'vitest';
-import { createTestServer, type TestBrowser } from '../../test/harness.js';
-import { requestProofMessage } from './check-request-proof.js';
-
-/** A device key as the browser makes it: ECDSA P-256, signing raw r‖s. */
-async function deviceKey() {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
-    'sign',
-    'verify',
-  ]);
-  const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  const signBytes = async (bytes: Uint8Array) =>
-    base64urlEncode(
-      new Uint8Array(
-        await crypto.subtle.sign(
-          { name: 'ECDSA', hash: 'SHA-256' },
-          pair.privateKey,
-          bytes as Uint8Array<ArrayBuffer>,
-        ),
-      ),
-    );
-  return {
-    popKey: { kty: 'EC' as const, crv: 'P-256' as const, x: jwk.x!, y: jwk.y! },
-    async sign(challenge: string) {
-      const bytes = Uint8Array.from(atob(challenge.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
-        c.charCodeAt(0),
-      );
-      return signBytes(bytes);
-    },
-    /** A `Latchkey-Proof` header for one request, as `signedFetch` makes it. */
-    async proof(
-      method: string,
-      path: string,
-      nowMs: number,
-      nonce = base64urlEncode(crypto.getRandomValues(new Uint8Array(16))),
-    ) {
-      const iat = Math.floor(nowMs / 1000);
-      const signature = await signBytes(requestProofMessage(method, path, iat, nonce));
-      return { 'latchkey-proof': `${iat}.${nonce}.${signature}` };
-    },
-  };
-}
+import { deviceKey } from '../../test/device-key.js';
+import { createTestServer, ORIGIN, type TestBrowser } from '../../test/harness.js';
 
 type DeviceKey = Awaited<ReturnType<typeof deviceKey>>;
 
@@ -150,6 +111,49 @@ describe('locked sessions (proof of possession)', () => {
       .filter((e) => e.type === 'pop.failed')
       .map((e) => e.data.reason);
     expect(reasons).toEqual(['malformed', 'stale', 'stale', 'signature', 'signature', 'replayed']);
+  });
+
+  it('proofs leak to other origins: a proof signed for another origin, or in the unversioned format, is refused', async () => {
+    const { server, browser, key } = await lockedSession();
+    // What a third-party API the app called would have received from signedFetch.
+    const elsewhere = await key.proof(
+      'GET',
+      '/auth/passkeys',
+      server.clock.now,
+      undefined,
+      'https://api.other.example',
+    );
+    const replayed = await browser.call('GET', '/auth/passkeys', undefined, elsewhere);
+    expect([replayed.status, replayed.body.error.code]).toEqual([401, 'POP_INVALID']);
+    // The 0.1 message named no origin: it no longer verifies.
+    const iat = Math.floor(server.clock.now / 1000);
+    const nonce = base64urlEncode(crypto.getRandomValues(new Uint8Array(16)));
+    const old = await key.signBytes(
+      new TextEncoder().encode(`latchkey-proof\nGET\n/auth/passkeys\n${iat}\n${nonce}`),
+    );
+    const unversioned = { 'latchkey-proof': `${iat}.${nonce}.${old}` };
+    expect(
+      (await browser.call('GET', '/auth/passkeys', undefined, unversioned)).body.error.code,
+    ).toBe('POP_INVALID');
+    const here = await key.proof('GET', '/auth/passkeys', server.clock.now);
+    expect((await browser.call('GET', '/auth/passkeys', undefined, here)).status).toBe(200);
+  });
+
+  it('takes the signed origin from the proxy only with trustProxy', async () => {
+    const { server, browser, key } = await lockedSession({
+      trustProxy: true,
+      origins: [ORIGIN, 'https://app.example'],
+    });
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example' };
+    const proof = await key.proof(
+      'GET',
+      '/auth/passkeys',
+      server.clock.now,
+      undefined,
+      'https://app.example',
+    );
+    const res = await browser.call('GET', '/auth/passkeys', undefined, { ...proof, ...forwarded });
+    expect(res.status).toBe(200);
   });
 
   it('keeps page loads through the gate on the periodic proof, API requests on the header', async () => {
@@ -271,7 +275,7 @@ describe('tiers', () => {
     const event = (await server.latchkey.api.audit.list({ limit: 5 })).find(
       (e) => e.type === 'tier.changed',
     );
-    expect(event?.data).toEqual({ from: 'standard', to: 'locked' });
+    expect(event?.data).toEqual({ from: 'standard', to: 'locked', endedSessions: 0 });
 
     await browser.signOut();
     const { response } = await browser.assertion();

@@ -1,6 +1,13 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RouteHandlers } from '../internal/services.js';
 
+/** How long a first write holds the user's claim, so a concurrent first loses. */
+const FIRST_CLAIM_MS = 30_000;
+
+function conflict(message: string): LatchkeyError {
+  return new LatchkeyError('WRAPPED_KEY_CONFLICT', message);
+}
+
 /**
  * Keys derived from a passkey (WebAuthn L3 §10.1.4, the `prf` extension). The
  * browser derives a wrapping key from a passkey's PRF output and the user's salt,
@@ -39,9 +46,21 @@ export const prfRoutes: RouteHandlers = {
       // unwrapped again: refuse it rather than store a dead key.
       throw new LatchkeyError('PRF_UNSUPPORTED', 'This passkey cannot derive keys (no PRF)');
     }
-    const updated = await store.updateCredential(existing.credentialId, {
-      wrappedKey: ctx.body.wrappedKey,
-    });
+    const { wrappedKey, first, replaces } = ctx.body;
+    // Conditional writes (docs/design.md, "Proof of possession", `PUT …/wrapped-key`): a client that was told
+    // "no key yet" by a lagging replica, a bug or a hostile answer must not overwrite the
+    // data key, and two first unlocks must not both store a key.
+    if (replaces !== undefined && existing.wrappedKey !== replaces)
+      throw conflict('This passkey’s wrapped key changed: read it again');
+    if (first) {
+      const others = await store.listCredentials(userId);
+      // One first writer per user at a time: exactly one caller sets the marker.
+      const claimed =
+        !others.some((c) => c.wrappedKey !== null) &&
+        (await store.markOnce(`prf-first:${userId}`, Date.now() + FIRST_CLAIM_MS));
+      if (!claimed) throw conflict('Another data key was stored first: unlock with it');
+    }
+    const updated = await store.updateCredential(existing.credentialId, { wrappedKey });
     if (!updated) throw new LatchkeyError('NOT_FOUND', 'No such passkey');
     await audit.record(ctx, 'prf.key_wrapped', userId, {
       credentialId: existing.credentialId,

@@ -27,6 +27,7 @@ describe('GET /prf', () => {
     expect(options.extensions).toEqual({ credProps: true, prf: {} });
     // A second device (its own authenticator), a minute later, whose passkey has no PRF.
     server.clock.advance(60_000);
+    expect((await browser.stepUp()).status).toBe(200);
     browser.authenticator = createTestAuthenticator({ origin: browser.origin });
     const plain = await enrol(browser, false);
 
@@ -77,6 +78,64 @@ describe('PUT /passkeys/:credentialId/wrapped-key', () => {
       { credentialId, replaced: true },
       { credentialId, replaced: false },
     ]);
+  });
+
+  it('a wrappedKey: null answer must not overwrite a key: replaces is a conditional write (409 WRAPPED_KEY_CONFLICT)', async () => {
+    const server = createTestServer();
+    const browser = server.browser();
+    const { credentialId } = await enrol(browser, true);
+    await browser.stepUp();
+    const path = `/auth/passkeys/${credentialId}/wrapped-key`;
+    expect((await browser.call('PUT', path, { wrappedKey: WRAPPED, replaces: null })).status).toBe(
+      200,
+    );
+    // A client told "nothing wrapped yet" (a lagging replica, a hostile answer) tries to store a new key.
+    const stale = await browser.call('PUT', path, { wrappedKey: 'AQID', replaces: null });
+    expect([stale.status, stale.body.error.code]).toEqual([409, 'WRAPPED_KEY_CONFLICT']);
+    const wrong = await browser.call('PUT', path, { wrappedKey: 'AQID', replaces: 'AAAA' });
+    expect([wrong.status, wrong.body.error.code]).toEqual([409, 'WRAPPED_KEY_CONFLICT']);
+    expect((await server.store.getCredential(credentialId))?.wrappedKey).toBe(WRAPPED);
+    // Replacing the value it read works.
+    const rewrap = await browser.call('PUT', path, { wrappedKey: 'AQID', replaces: WRAPPED });
+    expect(rewrap.status).toBe(200);
+    const both = await browser.call('PUT', path, {
+      wrappedKey: 'AQID',
+      replaces: null,
+      first: true,
+    });
+    expect([both.status, both.body.error.code]).toEqual([400, 'INVALID_BODY']);
+  });
+
+  it('two first unlocks do not race into two keys: only one first write wins', async () => {
+    const server = createTestServer();
+    const browser = server.browser();
+    const a = await enrol(browser, true, { email: 'ada@example.com' });
+    // Adding a second passkey needs a step-up with the first.
+    await browser.stepUp();
+    browser.authenticator = createTestAuthenticator({ origin: browser.origin });
+    const b = await enrol(browser, true);
+    await browser.stepUp();
+    const [first, second] = await Promise.all([
+      browser.call('PUT', `/auth/passkeys/${a.credentialId}/wrapped-key`, {
+        wrappedKey: WRAPPED,
+        first: true,
+      }),
+      browser.call('PUT', `/auth/passkeys/${b.credentialId}/wrapped-key`, {
+        wrappedKey: 'AQID',
+        first: true,
+      }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const keys = (await browser.call('GET', '/auth/prf')).body.keys as Array<{
+      wrappedKey: string | null;
+    }>;
+    expect(keys.filter((k) => k.wrappedKey !== null)).toHaveLength(1);
+    // Later, once a key exists, first is refused outright.
+    const late = await browser.call('PUT', `/auth/passkeys/${b.credentialId}/wrapped-key`, {
+      wrappedKey: 'AQID',
+      first: true,
+    });
+    expect([late.status, late.body.error.code]).toEqual([409, 'WRAPPED_KEY_CONFLICT']);
   });
 
   it('answers NOT_FOUND for another user’s passkey, and leaves it alone', async () => {

@@ -17,15 +17,29 @@ export class RateLimiter {
     private readonly auditor: Auditor,
   ) {}
 
-  /** Counts a public POST against the caller's IP. */
+  private warnedNoAddress = false;
+
+  /**
+   * Counts a public POST against the caller's IP. With no address known (an
+   * adapter that passes no peer, no `trustProxy`), the per-IP limit is skipped
+   * rather than counted in one bucket every client shares, where one client
+   * would lock everyone out; the per-account limits still apply, and the first
+   * such request logs a warning.
+   */
   async checkIp(ctx: RequestContext): Promise<void> {
     if (!this.config.rateLimit) return;
-    await this.hit(
-      ctx,
-      `ip:${ctx.route}:${ctx.ip ?? 'unknown'}`,
-      this.config.rateLimit.perIp,
-      null,
-    );
+    if (ctx.ip === null) {
+      if (!this.warnedNoAddress) {
+        this.warnedNoAddress = true;
+        this.config.logger(
+          'no client address: the adapter passed no peer and trustProxy names no proxy, so ' +
+            'per-IP rate limits are off. Use the node, hono, bun or deno adapter, or set trustProxy.',
+          null,
+        );
+      }
+      return;
+    }
+    await this.hit(ctx, `ip:${ctx.route}:${ctx.ip}`, this.config.rateLimit.perIp, null);
   }
 
   /** Counts an attempt against an account (an email, a user id, a code owner). */
@@ -39,6 +53,54 @@ export class RateLimiter {
     // Hashed: the key space of the store should not hold email addresses.
     const key = `acct:${scope}:${await sha256(account.toLowerCase())}`;
     await this.hit(ctx, key, limit ?? this.config.rateLimit.perAccount, account);
+  }
+
+  /**
+   * Refuses an assertion (sign-in or step-up) for a passkey or an account that
+   * failed `perCredential` / `perAccount` times in the window, before any work:
+   * spreading attempts over many IPs must not buy more of them.
+   */
+  async checkAssertionFailures(
+    ctx: RequestContext,
+    subject: { credentialId: string | null; userId: string | null },
+  ): Promise<void> {
+    const limits = this.config.rateLimit;
+    if (!limits) return;
+    for (const [key, limit] of await this.failureKeys(subject)) {
+      const { count, resetAt } = await this.store.peekRateLimit(key, ctx.now);
+      if (count >= limit) throw rateLimited(resetAt, ctx.now);
+    }
+  }
+
+  /** Counts one failed assertion against its passkey and its account (whichever are known). */
+  async countAssertionFailure(
+    ctx: RequestContext,
+    subject: { credentialId: string | null; userId: string | null },
+  ): Promise<void> {
+    const limits = this.config.rateLimit;
+    if (!limits) return;
+    for (const [key, limit] of await this.failureKeys(subject)) {
+      const { count } = await this.store.hitRateLimit(key, limits.window * 1000, ctx.now);
+      if (count === limit) {
+        await this.auditor.record(ctx, 'rate.limited', subject.userId, {
+          route: ctx.route,
+          scope: key.startsWith('fail:cred:') ? 'credential' : 'account',
+        });
+      }
+    }
+  }
+
+  private async failureKeys(subject: {
+    credentialId: string | null;
+    userId: string | null;
+  }): Promise<Array<[string, number]>> {
+    if (!this.config.rateLimit) return [];
+    const { perCredential, perAccount } = this.config.rateLimit;
+    const keys: Array<[string, number]> = [];
+    if (subject.credentialId)
+      keys.push([`fail:cred:${await sha256(subject.credentialId)}`, perCredential]);
+    if (subject.userId) keys.push([`fail:acct:${subject.userId}`, perAccount]);
+    return keys;
   }
 
   private async hit(
@@ -57,8 +119,12 @@ export class RateLimiter {
         scope: account ? 'account' : 'ip',
       });
     }
-    throw new LatchkeyError('RATE_LIMITED', 'Too many attempts; try again later', {
-      details: { retryAfter: Math.max(1, Math.ceil((resetAt - ctx.now) / 1000)) },
-    });
+    throw rateLimited(resetAt, ctx.now);
   }
+}
+
+function rateLimited(resetAt: number, now: number): LatchkeyError {
+  return new LatchkeyError('RATE_LIMITED', 'Too many attempts; try again later', {
+    details: { retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)) },
+  });
 }

@@ -1,8 +1,9 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
+import { newSessionKey } from '../pop/new-session-key.js';
 import { toWireSession } from '../sessions/session-manager.js';
-import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
+import { generateRecoveryCodes, recoveryCodeHashes } from './recovery-codes.js';
 
 /** Recovery attempts per account per window: tighter than sign-in (codes are guessable offline never, online slowly). */
 const RECOVERY_ATTEMPTS = 5;
@@ -13,8 +14,8 @@ export const recoveryRoutes: RouteHandlers = {
     return { remaining: await store.countRecoveryCodes(ctx.user!.id) };
   },
 
-  async regenerateRecoveryCodes(ctx, { store, audit }) {
-    const { codes, hashes } = await generateRecoveryCodes();
+  async regenerateRecoveryCodes(ctx, { store, audit, keys }) {
+    const { codes, hashes } = await generateRecoveryCodes(await keys());
     await store.replaceRecoveryCodes(ctx.user!.id, hashes);
     await audit.record(ctx, 'recovery.codes_generated', ctx.user!.id, { count: codes.length });
     return { codes };
@@ -23,25 +24,34 @@ export const recoveryRoutes: RouteHandlers = {
   async recover(ctx, services) {
     const { store, audit, sessions, rateLimit } = services;
     await rateLimit.checkIp(ctx);
-    const hash = await hashRecoveryCode(ctx.body.code);
+    const hashes = await recoveryCodeHashes(await services.keys(), ctx.body.code);
     const email = ctx.body.email?.toLowerCase();
     if (email) await rateLimit.checkAccount(ctx, 'recovery', email, RECOVERY_ATTEMPTS);
-    const userId = email
-      ? ((await store.getUserByEmail(email))?.id ?? null)
-      : await store.findRecoveryCodeOwner(hash);
-    if (userId && !email) await rateLimit.checkAccount(ctx, 'recovery', userId, RECOVERY_ATTEMPTS);
+    // The same lookups whether or not the email has an account and the code is
+    // right: neither the answer nor its timing says which emails are known.
+    const named = email ? await store.getUserByEmail(email) : null;
+    let owner: string | null = null;
+    for (let i = 0; !owner && i < hashes.length; i++)
+      owner = await store.findRecoveryCodeOwner(hashes[i]!);
+    if (owner && !email) await rateLimit.checkAccount(ctx, 'recovery', owner, RECOVERY_ATTEMPTS);
+    const user = owner && (!email || named?.id === owner) ? await store.getUser(owner) : null;
+    // A locked account's recovery session is bound to a device key like any other.
+    // Asked only once the code is known good, and before it is used up, so the
+    // page can send the key and try again, and a wrong code learns nothing.
+    const popKey = user ? newSessionKey(user, ctx.body.popKey) : null;
     // Single use: of two racing requests with one code, exactly one gets through.
-    if (!userId || !(await store.consumeRecoveryCode(userId, hash, ctx.now))) {
-      await audit.record(ctx, 'recovery.failed', userId, {});
+    let consumed = false;
+    for (let i = 0; user && !consumed && i < hashes.length; i++)
+      consumed = await store.consumeRecoveryCode(user.id, hashes[i]!, ctx.now);
+    if (!user || !consumed) {
+      await audit.record(ctx, 'recovery.failed', email ? (named?.id ?? null) : owner, {});
       throw new LatchkeyError('INVALID_CODE', 'That recovery code is not valid');
     }
-    const user = await store.getUser(userId);
-    if (!user) throw new LatchkeyError('INVALID_CODE', 'That recovery code is not valid');
     // A recovery session may only enrol a new passkey until it has one.
-    const session = await sessions.start(ctx, { userId, kind: 'recovery', credentialId: null });
-    await audit.record(ctx, 'recovery.used', userId, {
-      remaining: await store.countRecoveryCodes(userId),
-    });
+    const remaining = await store.countRecoveryCodes(user.id);
+    const session = await audit.recordWith(ctx, 'recovery.used', user.id, { remaining }, (event) =>
+      sessions.start(ctx, { userId: user.id, kind: 'recovery', credentialId: null, popKey }, event),
+    );
     return { user: toWireUser(user), session: toWireSession(session) };
   },
 };

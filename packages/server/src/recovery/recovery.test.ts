@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestServer } from '../../test/harness.js';
+import { memoryStore } from '../stores/memory/memory-store.js';
 import { createTestAuthenticator } from '../testing/index.js';
 
 async function account() {
@@ -67,6 +68,34 @@ describe('recovery codes', () => {
     expect(crossed.body.error.code).toBe('INVALID_CODE');
     const events = await server.latchkey.api.audit.list({ limit: 20 });
     expect(events.filter((e) => e.type === 'recovery.failed')).toHaveLength(2);
+  });
+
+  it('a wrong code asks the store the same questions for a known and an unknown email', async () => {
+    const calls: string[] = [];
+    const counting = new Proxy(memoryStore(), {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const server = createTestServer({ rateLimit: false }, counting);
+    await server.browser().signUp({ email: 'ada@example.com' });
+    const asked = async (email: string) => {
+      calls.length = 0;
+      const res = await server
+        .browser()
+        .call('POST', '/auth/recovery', { email, code: 'ABCD-EFGH-JKMN' });
+      expect(res.body.error.code).toBe('INVALID_CODE');
+      return [...calls];
+    };
+    const known = await asked('ada@example.com');
+    const unknown = await asked('nobody@example.com');
+    expect(known).toContain('findRecoveryCodeOwner');
+    expect(known).toEqual(unknown);
   });
 
   it('rate limits guessing per account', async () => {

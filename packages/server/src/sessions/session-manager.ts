@@ -4,7 +4,8 @@ import { describeUserAgent } from '../devices/index.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken, sha256 } from '../internal/crypto.js';
-import type { LatchkeyStore, SessionRecord, UserRecord } from '../stores/contract.js';
+import type { ServerKeys } from '../internal/server-keys.js';
+import type { AuditRecord, LatchkeyStore, SessionRecord, UserRecord } from '../stores/contract.js';
 
 /** Sessions are touched (lastSeenAt) at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -15,17 +16,23 @@ export interface SessionStart {
   kind: SessionRecord['kind'];
   credentialId: string | null;
   popKey?: string | null;
+  /**
+   * The absolute expiry, when it must not be later than another session's (a
+   * handoff carries its source's, so bouncing between origins never extends it).
+   */
+  notAfter?: number;
 }
 
 /**
  * Opaque, random session ids in an HttpOnly SameSite=Lax cookie (`__Host-` and
- * Secure on https). Only the SHA-256 of the id is stored, so a read of the store
- * yields nothing that signs anyone in.
+ * Secure on https). Only an HMAC of the id under a key derived from the server
+ * secret is stored, so a read of the store yields nothing that signs anyone in.
  */
 export class SessionManager {
   constructor(
     private readonly config: ResolvedConfig,
     private readonly store: LatchkeyStore,
+    private readonly keys: () => Promise<ServerKeys>,
   ) {}
 
   cookieName(secure: boolean): string {
@@ -55,7 +62,18 @@ export class SessionManager {
     now: number,
   ): Promise<{ session: SessionRecord; user: UserRecord } | null> {
     if (!secret || secret.length > 128) return null;
-    const session = await this.store.getSessionBySecretHash(await sha256(secret));
+    const keys = await this.keys();
+    // Under the current secret, then older ones and the plain SHA-256 of sessions
+    // opened before the secret existed; a hit on an older form is re-hashed.
+    const [current, ...older] = await keys.candidates('session', secret);
+    let session = await this.store.getSessionBySecretHash(current!);
+    for (let i = 0; !session && i < older.length; i++) {
+      session = await this.store.getSessionBySecretHash(older[i]!);
+      if (session) {
+        await this.store.rotateSession(session.id, current!, {});
+        session.secretHash = current!;
+      }
+    }
     if (!session) return null;
     const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;
     if (now >= session.expiresAt || now >= idleExpiry) {
@@ -72,13 +90,19 @@ export class SessionManager {
   }
 
   /**
-   * Opens a session and sets its cookie. A session the request already had is
-   * ended first: every sign-in rotates the id (session fixation, OWASP ASVS 3.2.1).
+   * Opens a session and sets its cookie; `event`, the audit event of the sign-in,
+   * is stored in the same write (see `Auditor.recordWith`). A session the request
+   * already had is ended first: every sign-in rotates the id (session fixation,
+   * OWASP ASVS 3.2.1).
    */
-  async start(ctx: RequestContext, start: SessionStart): Promise<SessionRecord> {
+  async start(
+    ctx: RequestContext,
+    start: SessionStart,
+    event?: AuditRecord,
+  ): Promise<SessionRecord> {
     if (ctx.session) await this.store.deleteSession(ctx.session.id);
     const prepared = await this.prepare(ctx, start);
-    await this.store.createSession(prepared.record);
+    await this.store.createSession(prepared.record, event);
     return this.commit(ctx, prepared);
   }
 
@@ -90,12 +114,12 @@ export class SessionManager {
     const secret = randomToken(32);
     const record: SessionRecord = {
       id: randomToken(16),
-      secretHash: await sha256(secret),
+      secretHash: await (await this.keys()).hash('session', secret),
       userId: start.userId,
       kind: start.kind,
       credentialId: start.credentialId,
       createdAt: ctx.now,
-      expiresAt: ctx.now + this.config.session.ttl * 1000,
+      expiresAt: Math.min(ctx.now + this.config.session.ttl * 1000, start.notAfter ?? Infinity),
       lastSeenAt: ctx.now,
       elevatedUntil: null,
       ip: ctx.ip,
@@ -108,7 +132,7 @@ export class SessionManager {
 
   /** Sets the cookie of a stored session and makes it the request's. */
   commit(ctx: RequestContext, prepared: { record: SessionRecord; secret: string }): SessionRecord {
-    this.setCookie(ctx, prepared.secret, this.config.session.ttl);
+    this.setCookie(ctx, prepared.secret, (prepared.record.expiresAt - ctx.now) / 1000);
     ctx.session = prepared.record;
     return prepared.record;
   }
@@ -124,7 +148,7 @@ export class SessionManager {
     const session = ctx.session;
     if (!session) throw new LatchkeyError('UNAUTHENTICATED', 'Sign in first');
     const secret = randomToken(32);
-    const secretHash = await sha256(secret);
+    const secretHash = await (await this.keys()).hash('session', secret);
     await this.store.rotateSession(session.id, secretHash, patch);
     Object.assign(session, patch, { secretHash });
     this.setCookie(ctx, secret, (session.expiresAt - ctx.now) / 1000);

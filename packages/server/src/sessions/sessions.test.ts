@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestServer } from '../../test/harness.js';
-import { sha256 } from '../internal/crypto.js';
+import { createTestServer, storedHash } from '../../test/harness.js';
 
 const DAY = 86_400_000;
 
@@ -31,7 +30,7 @@ describe('sessions', () => {
     await browser.signUp();
     const secret = browser.cookies.get('latchkey')!;
     expect(await server.store.getSessionBySecretHash(secret)).toBeNull();
-    const record = await server.store.getSessionBySecretHash(await sha256(secret));
+    const record = await server.store.getSessionBySecretHash(await storedHash('session', secret));
     expect(record).not.toBeNull();
     expect(JSON.stringify(record)).not.toContain(secret);
   });
@@ -141,7 +140,9 @@ describe('sessions', () => {
     expect(
       res.headers.getSetCookie().some((c) => c.startsWith('latchkey=;') && c.includes('Max-Age=0')),
     ).toBe(true);
-    expect(await server.store.getSessionBySecretHash(await sha256(secret))).toBeNull();
+    expect(
+      await server.store.getSessionBySecretHash(await storedHash('session', secret)),
+    ).toBeNull();
     expect((await browser.signOut()).body.error.code).toBe('UNAUTHENTICATED');
   });
 

@@ -11,7 +11,9 @@ export type EphemeralStoreAdapter = EphemeralStore & Pick<LatchkeyStore, 'migrat
  * `close()` reach both.
  *
  * @example
- * import { combineStores, postgresStore, redisStore } from '@latchkey/server';
+ * import { combineStores } from '@latchkey/server';
+ * import { postgresStore } from '@latchkey/server/postgres';
+ * import { redisStore } from '@latchkey/server/redis';
  * const store = combineStores(
  *   postgresStore({ connectionString: process.env.DATABASE_URL! }),
  *   redisStore({ url: process.env.REDIS_URL! }),
@@ -22,6 +24,7 @@ export function combineStores(
   ephemeral: EphemeralStoreAdapter,
 ): LatchkeyStore {
   return {
+    ...(durable.dataDir === undefined ? {} : { dataDir: durable.dataDir }),
     async migrate() {
       await Promise.all([durable.migrate(), ephemeral.migrate()]);
     },
@@ -40,12 +43,13 @@ export function combineStores(
     addCredential: (credential) => durable.addCredential(credential),
     getCredential: (credentialId) => durable.getCredential(credentialId),
     listCredentials: (userId) => durable.listCredentials(userId),
+    credentialShapes: () => durable.credentialShapes(),
     recordCredentialUse: (credentialId, expected, use) =>
       durable.recordCredentialUse(credentialId, expected, use),
     updateCredential: (credentialId, patch) => durable.updateCredential(credentialId, patch),
     deleteCredential: (userId, credentialId, options) =>
       durable.deleteCredential(userId, credentialId, options),
-    createSession: (session) => durable.createSession(session),
+    createSession: (session, event) => durable.createSession(session, event),
     getSessionBySecretHash: (secretHash) => durable.getSessionBySecretHash(secretHash),
     listSessions: (userId) => durable.listSessions(userId),
     updateSession: (id, patch) => durable.updateSession(id, patch),
@@ -64,6 +68,7 @@ export function combineStores(
     deleteToken: (userId, id) => durable.deleteToken(userId, id),
     appendAudit: (event) => durable.appendAudit(event),
     listAudit: (filter) => durable.listAudit(filter),
+    pruneAudit: (before, limit) => durable.pruneAudit(before, limit),
     getOrCreateSecret: (name, candidate) => durable.getOrCreateSecret(name, candidate),
     getSecret: (name) => durable.getSecret(name),
     listSigningKeys: () => durable.listSigningKeys(),
@@ -73,6 +78,7 @@ export function combineStores(
     putChallenge: (record) => ephemeral.putChallenge(record),
     consumeChallenge: (challenge, now) => ephemeral.consumeChallenge(challenge, now),
     hitRateLimit: (key, windowMs, now) => ephemeral.hitRateLimit(key, windowMs, now),
+    peekRateLimit: (key, now) => ephemeral.peekRateLimit(key, now),
     putPairing: (record) => ephemeral.putPairing(record),
     getPairing: (id, now) => ephemeral.getPairing(id, now),
     getPairingByCodeHash: (codeHash, now) => ephemeral.getPairingByCodeHash(codeHash, now),

@@ -71,7 +71,7 @@ export function describeStoreConformance(
  *
  * @example
  * import { describeEphemeralStoreConformance } from '@latchkey/server/conformance';
- * import { redisStore } from '@latchkey/server';
+ * import { redisStore } from '@latchkey/server/redis';
  *
  * describeEphemeralStoreConformance('redisStore', async () => redisStore({ url: process.env.REDIS_URL! }));
  */
@@ -529,6 +529,43 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
   });
 
   describe('credentials', () => {
+    it('counts active passkeys by transports and id length', async () => {
+      const store = get();
+      // A transport no other test uses makes these shapes this test's own.
+      const mark = uid('t').slice(0, 24);
+      const shapeOf = async (transports: string[], idLength: number) =>
+        (await store.credentialShapes()).find(
+          (s) =>
+            JSON.stringify(s.transports) === JSON.stringify(transports) && s.idLength === idLength,
+        );
+      const { user } = await seedUser(store, {
+        credential: { transports: [mark, 'internal'], credentialId: base64url(randomBytes(16)) },
+      });
+      await store.addCredential(
+        makeCredential(user.id, {
+          transports: [mark, 'internal'],
+          credentialId: base64url(randomBytes(16)),
+        }),
+      );
+      await store.addCredential(
+        makeCredential(user.id, { transports: [mark], credentialId: base64url(randomBytes(64)) }),
+      );
+      await store.addCredential(
+        makeCredential(user.id, {
+          transports: [mark],
+          credentialId: base64url(randomBytes(64)),
+          status: 'pending',
+        }),
+      );
+      expect(await shapeOf([mark, 'internal'], 22)).toEqual({
+        transports: [mark, 'internal'],
+        idLength: 22,
+        count: 2,
+      });
+      // Pending passkeys cannot sign in: they are not part of the mix.
+      expect(await shapeOf([mark], 86)).toEqual({ transports: [mark], idLength: 86, count: 1 });
+    });
+
     it('adds passkeys and lists them oldest first', async () => {
       const store = get();
       const { user, credential } = await seedUser(store);
@@ -691,6 +728,22 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
       expect(await store.getSessionBySecretHash(session.secretHash)).toEqual(session);
       expect(await store.listSessions(user.id)).toEqual([session, bare]);
       expect(await store.getSessionBySecretHash(uid('missing'))).toBeNull();
+    });
+
+    it('stores a session and its audit event together, or neither', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      const session = makeSession(user.id);
+      const event = makeAudit({ userId: user.id, type: 'signin.succeeded' });
+      await store.createSession(session, event);
+      expect(await store.getSessionBySecretHash(session.secretHash)).toEqual(session);
+      expect(await store.listAudit({ userId: user.id, limit: 10 })).toEqual([event]);
+
+      // A taken event id refuses the session too: nothing of the pair is written.
+      const second = makeSession(user.id);
+      await expectConflict(store.createSession(second, event), 'other');
+      expect(await store.getSessionBySecretHash(second.secretHash)).toBeNull();
+      expect(await store.listSessions(user.id)).toEqual([session]);
     });
 
     it('refuses a duplicate secret hash', async () => {
@@ -915,6 +968,26 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
       const newest = await store.listAudit({ limit: 1, before: base + 31 });
       expect(newest).toEqual([events[4]]);
     });
+
+    it('prunes events older than a time, oldest first, at most a batch at a time', async () => {
+      const store = get();
+      const userId = uid('user');
+      // Times in 1970: no other test writes events this old.
+      const old = [103, 100, 102, 101, 104].map((at) => makeAudit({ userId, at, type: `t${at}` }));
+      const kept = makeAudit({ userId, at: Date.now(), type: 'recent' });
+      for (const event of [...old, kept]) await store.appendAudit(event);
+
+      expect(await store.pruneAudit(103, 0)).toBe(0);
+      expect(await store.pruneAudit(103, 2)).toBe(2);
+      const types = async () => (await store.listAudit({ userId, limit: 10 })).map((e) => e.type);
+      expect(await types()).toEqual(['recent', 't104', 't103', 't102']);
+      expect(await store.pruneAudit(103, 10)).toBe(1);
+      expect(await store.pruneAudit(103, 10)).toBe(0);
+      expect(await types()).toEqual(['recent', 't104', 't103']);
+      // A pruned event's id is free again; the others are still taken.
+      await store.appendAudit(makeAudit({ id: old[1]!.id, userId, at: 50, type: 'again' }));
+      await expect(store.appendAudit(makeAudit({ id: kept.id }))).rejects.toThrow();
+    });
   });
 
   describe('secrets', () => {
@@ -1032,6 +1105,21 @@ function defineEphemeralTests(get: () => EphemeralStore, concurrency: number): v
       expect(await store.hitRateLimit(uid('rl'), 1000, now)).toEqual({
         count: 1,
         resetAt: now + 1000,
+      });
+    });
+
+    it('peeks at a window without counting a hit', async () => {
+      const store = get();
+      const key = uid('rl');
+      const now = Date.now();
+      expect(await store.peekRateLimit(key, now)).toEqual({ count: 0, resetAt: now });
+      await store.hitRateLimit(key, 60_000, now);
+      await store.hitRateLimit(key, 60_000, now + 1);
+      expect(await store.peekRateLimit(key, now + 2)).toEqual({ count: 2, resetAt: now + 60_000 });
+      expect(await store.peekRateLimit(key, now + 3)).toEqual({ count: 2, resetAt: now + 60_000 });
+      expect(await store.peekRateLimit(key, now + 60_000)).toEqual({
+        count: 0,
+        resetAt: now + 60_000,
       });
     });
 

@@ -57,6 +57,15 @@ export interface CredentialRecord {
   lastUsedAt: Millis | null;
 }
 
+/** How many active passkeys share one shape: their transports and id length. */
+export interface CredentialShape {
+  /** As stored (the authenticator's order). */
+  transports: string[];
+  /** Length of the base64url credential id, in characters. */
+  idLength: number;
+  count: number;
+}
+
 /** What a successful assertion updates. */
 export interface CredentialUse {
   counter: number;
@@ -221,6 +230,12 @@ export interface DurableStore {
   getCredential(credentialId: string): Promise<CredentialRecord | null>;
   listCredentials(userId: string): Promise<CredentialRecord[]>;
   /**
+   * Active passkeys of every user, counted by shape (transports and id length):
+   * decoy credentials for unknown emails are drawn from this mix. It may scan
+   * every passkey; callers cache the answer.
+   */
+  credentialShapes(): Promise<CredentialShape[]>;
+  /**
    * Records a sign-in, atomically: succeeds only while the stored counter is still
    * `expectedCounter` (two racing assertions cannot both move it). False otherwise.
    */
@@ -243,7 +258,12 @@ export interface DurableStore {
     options?: { allowLast?: boolean },
   ): Promise<'deleted' | 'last' | 'not-found'>;
 
-  createSession(session: SessionRecord): Promise<void>;
+  /**
+   * Stores a session and, when given, the audit event that records it, in one
+   * transaction: a sign-in is never stored without its event, nor the other way.
+   * Throws `StoreConflictError` (`'other'`) on a taken secret hash or event id.
+   */
+  createSession(session: SessionRecord, event?: AuditRecord): Promise<void>;
   getSessionBySecretHash(secretHash: string): Promise<SessionRecord | null>;
   listSessions(userId: string): Promise<SessionRecord[]>;
   updateSession(
@@ -284,6 +304,12 @@ export interface DurableStore {
   appendAudit(event: AuditRecord): Promise<void>;
   /** Newest first. */
   listAudit(filter: { userId?: string; limit: number; before?: Millis }): Promise<AuditRecord[]>;
+  /**
+   * Deletes at most `limit` audit events older than `before` (`at < before`),
+   * oldest first, and returns how many it deleted. Latchkey calls it off the
+   * request path, one bounded batch at a time, to keep `audit.retention`.
+   */
+  pruneAudit(before: Millis, limit: number): Promise<number>;
 
   /**
    * Returns the secret stored under `name`, storing `candidate` first when there is
@@ -311,6 +337,8 @@ export interface EphemeralStore {
 
   /** Counts a hit in a fixed window of `windowMs` for `key`, atomically. */
   hitRateLimit(key: string, windowMs: number, now: Millis): Promise<RateLimitHit>;
+  /** The count of `key`'s open window without a hit; `{count: 0}` when none is open at `now`. */
+  peekRateLimit(key: string, now: Millis): Promise<RateLimitHit>;
 
   putPairing(record: PairingRecord): Promise<void>;
   getPairing(id: string, now: Millis): Promise<PairingRecord | null>;
@@ -342,6 +370,12 @@ export interface EphemeralStore {
 }
 
 export interface LatchkeyStore extends DurableStore, EphemeralStore {
+  /**
+   * The folder on this machine the store keeps its data in (the embedded PGlite
+   * store). Outside production, without a configured `secret`, the server
+   * secret is generated into it (`secret`, mode 0600).
+   */
+  readonly dataDir?: string;
   /** Creates tables and runs pending migrations. Idempotent; safe when two instances start together. */
   migrate(): Promise<void>;
   /** Releases connections (and, for PGlite, closes the database). */

@@ -6,12 +6,13 @@ import type {
 } from '@latchkey/core';
 import { base64urlDecode, base64urlEncode } from '@latchkey/core';
 import { concatBytes, encodeCbor } from './cbor.js';
+import type { TestAttestationCa } from './test-attestation-ca.js';
 
 /**
  * A software WebAuthn authenticator and the browser side of the ceremonies,
  * for testing a Latchkey (or any WebAuthn) server without a browser. It makes
- * ES256 (P-256) credentials with Web Crypto, answers with `none` attestation,
- * and keeps every credential as a discoverable (resident) one in memory.
+ * ES256 (P-256) credentials with Web Crypto, answers with `none` (or `packed`
+ * self) attestation, and keeps every credential as a discoverable (resident) one in memory.
  */
 
 /**
@@ -21,6 +22,14 @@ import { concatBytes, encodeCbor } from './cbor.js';
  * createTestAuthenticator({ counter: 'zero' }) // like a synced passkey
  */
 export type TestCounterMode = 'increment' | 'zero';
+
+/**
+ * The attestation statement formats the software authenticator can give.
+ *
+ * @example
+ * createTestAuthenticator({ attestation: 'packed-self' })
+ */
+export type TestAttestation = 'none' | 'packed-self' | 'packed';
 
 /**
  * Settings for the whole authenticator; every ceremony can bend them with overrides.
@@ -36,6 +45,16 @@ export interface TestAuthenticatorOptions {
   origin?: string;
   /** The authenticator's AAGUID as a UUID; all zeros by default, as `none` attestation reports. */
   aaguid?: string;
+  /**
+   * The attestation statement of new credentials: `none` (default),
+   * `packed-self` (WebAuthn L3 §8.2 self attestation: signed by the new
+   * credential's own key, so it proves nothing about the AAGUID), or `packed`
+   * (full attestation: signed by a leaf certificate of `attestationCa` that
+   * names the AAGUID).
+   */
+  attestation?: TestAttestation;
+  /** The vendor CA of `packed` attestation (`createTestAttestationCa()`). */
+  attestationCa?: TestAttestationCa;
   /** The UV flag (WebAuthn L3 §6.1, bit 2). Default `true`. */
   userVerified?: boolean;
   /** The UP flag (bit 0). Default `true`. */
@@ -87,6 +106,8 @@ export interface TestCeremonyOverrides {
 export interface TestRegisterOverrides extends TestCeremonyOverrides {
   /** The transports reported; `['internal']` by default. */
   transports?: string[];
+  /** The attestation statement of this credential (see `TestAuthenticatorOptions.attestation`). */
+  attestation?: TestAttestation;
 }
 
 /**
@@ -246,10 +267,13 @@ export function createTestAuthenticator(options: TestAuthenticatorOptions = {}):
     backupEligible: options.backupEligible ?? false,
     backupState: options.backupState ?? false,
     counter: options.counter ?? 'increment',
+    attestation: options.attestation ?? 'none',
   };
   if (settings.counter !== 'increment' && settings.counter !== 'zero') {
     throw new TypeError(`createTestAuthenticator: counter must be 'increment' or 'zero'`);
   }
+  const attestationCa = options.attestationCa;
+  let leaf: ReturnType<TestAttestationCa['leaf']> | null = null;
   const configuredOrigin =
     options.origin === undefined ? undefined : new URL(options.origin).origin;
   const store: StoredCredential[] = [];
@@ -342,9 +366,33 @@ export function createTestAuthenticator(options: TestAuthenticatorOptions = {}):
       uint32(counter),
       attestedCredentialData,
     ]);
-    // WebAuthn L3 §8.7: the `none` attestation statement format.
-    const attestationObject = encodeCbor({ fmt: 'none', attStmt: {}, authData });
     const clientDataJSON = clientData('webauthn.create', creation.challenge, origin, overrides);
+    const attestation = overrides.attestation ?? settings.attestation;
+    if (attestation !== 'none' && attestation !== 'packed-self' && attestation !== 'packed')
+      throw new TypeError(`register: attestation must be 'none', 'packed-self' or 'packed'`);
+    if (attestation === 'packed' && !attestationCa)
+      throw new TypeError(`register: 'packed' attestation needs an attestationCa`);
+    // §8.2 (packed): the signature covers authenticatorData || SHA-256(clientDataJSON).
+    const signed = concatBytes([authData, await sha256(clientDataJSON)]);
+    let attestationObject: Uint8Array;
+    if (attestation === 'none') {
+      // WebAuthn L3 §8.7: the `none` attestation statement format.
+      attestationObject = encodeCbor({ fmt: 'none', attStmt: {}, authData });
+    } else if (attestation === 'packed-self') {
+      // Self attestation: no x5c, signed with the credential's own key.
+      const sig = await signDer(keyPair.privateKey, signed);
+      attestationObject = encodeCbor({ fmt: 'packed', attStmt: { alg: ES256, sig }, authData });
+    } else {
+      // Full attestation: signed by the model's attestation key, its certificate in x5c.
+      leaf ??= attestationCa!.leaf(aaguid);
+      const { certificate, privateKey } = await leaf;
+      const sig = await signDer(privateKey, signed);
+      attestationObject = encodeCbor({
+        fmt: 'packed',
+        attStmt: { alg: ES256, sig, x5c: [certificate] },
+        authData,
+      });
+    }
 
     // CTAP 2.1 §6.1.2: a new discoverable credential for the same RP ID and user
     // handle overwrites the old one.
@@ -413,10 +461,7 @@ export function createTestAuthenticator(options: TestAuthenticatorOptions = {}):
     const clientDataJSON = clientData('webauthn.get', request.challenge, origin, overrides);
     // WebAuthn L3 §6.3.3 step 11: the signature covers authData || SHA-256(clientDataJSON).
     const signed = concatBytes([authData, await sha256(clientDataJSON)]);
-    const raw = new Uint8Array(
-      await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, credential.privateKey, signed),
-    );
-    const signature = derSignature(raw);
+    const signature = await signDer(credential.privateKey, signed);
     if (overrides.tamperSignature) {
       // The last byte belongs to `s`: the DER stays well formed, the maths does not.
       signature[signature.length - 1] = (signature[signature.length - 1] ?? 0) ^ 0x01;
@@ -516,6 +561,18 @@ function clientData(
   };
   if (crossOrigin && overrides.topOrigin !== undefined) data.topOrigin = overrides.topOrigin;
   return new TextEncoder().encode(JSON.stringify(data));
+}
+
+/** An ES256 signature over `data`, DER-encoded as WebAuthn wants it. */
+async function signDer(key: PrivateKey, data: Uint8Array): Promise<Uint8Array> {
+  const raw = new Uint8Array(
+    await crypto.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      key,
+      data as Uint8Array<ArrayBuffer>,
+    ),
+  );
+  return derSignature(raw);
 }
 
 /**

@@ -39,20 +39,21 @@ export function hasScopes(
 
 /**
  * Refuses a request made with a bearer token that lacks `required`
- * (`INSUFFICIENT_SCOPE`, RFC 6750 §3.1). Browser sessions hold every scope.
+ * (`INSUFFICIENT_SCOPE`; the answer carries the RFC 6750 §3.1 challenge).
+ * Browser sessions hold every scope.
  *
  * @example
  * requireScopes(ctx, ['write']);
  */
-export function requireScopes(ctx: RequestContext, required: readonly string[]): void {
+export function requireScopes(
+  ctx: Pick<RequestContext, 'token'>,
+  required: readonly string[],
+): void {
   if (!ctx.token || hasScopes(ctx.token, required)) return;
-  ctx.headers.set(
-    'www-authenticate',
-    `Bearer error="insufficient_scope", scope="${required.join(' ')}"`,
-  );
   throw new LatchkeyError(
     'INSUFFICIENT_SCOPE',
     `This token lacks the scope${required.length > 1 ? 's' : ''} ${required.join(', ')}`,
+    { details: { scope: required.join(' ') } },
   );
 }
 

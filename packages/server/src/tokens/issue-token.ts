@@ -1,5 +1,5 @@
 import type { RequestContext } from '../http/request-context.js';
-import { randomToken, sha256 } from '../internal/crypto.js';
+import { randomToken } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
 import type { TokenRecord } from '../stores/contract.js';
 
@@ -18,7 +18,8 @@ export interface TokenRequest {
 /**
  * Token text: `lk_<id>_<secret>`. The id (16 base64url characters, public: it
  * shows in lists and audit) lets a holder revoke its own token without a list;
- * the secret is 32 random bytes. Only the SHA-256 of the whole text is stored.
+ * the secret is 32 random bytes. Only an HMAC of the whole text under a key
+ * derived from the server secret is stored (see `ServerKeys`).
  */
 const TOKEN_RE = /^lk_([A-Za-z0-9_-]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -57,7 +58,7 @@ export async function issueToken(
     name: request.name,
     scopes: request.scopes,
     agent: request.agent,
-    tokenHash: await sha256(token),
+    tokenHash: await (await services.keys()).hash('token', token),
     createdAt: now,
     expiresAt: now + lifetime * 1000,
     lastUsedAt: null,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createTestServer, ORIGIN, type TestBrowser, type TestServer } from '../../test/harness.js';
-import { sha256 } from '../internal/crypto.js';
+import {
+  createTestServer,
+  ORIGIN,
+  storedHash,
+  type TestBrowser,
+  type TestServer,
+} from '../../test/harness.js';
 import { hasScopes } from './has-scopes.js';
 import { tokenIdOf } from './issue-token.js';
 
@@ -85,9 +90,9 @@ describe('personal tokens', () => {
     expect(token).toMatch(/^lk_[A-Za-z0-9_-]{16}_[A-Za-z0-9_-]{43}$/);
     expect(tokenIdOf(token)).toBe(info.id);
 
-    const record = await server.store.getTokenByHash(await sha256(token));
+    const record = await server.store.getTokenByHash(await storedHash('token', token));
     expect(record?.id).toBe(info.id);
-    expect(record?.tokenHash).toBe(await sha256(token));
+    expect(record?.tokenHash).toBe(await storedHash('token', token));
     expect(JSON.stringify(record)).not.toContain(token.slice(20));
     expect(await server.store.getTokenByHash(token)).toBeNull();
 
@@ -114,7 +119,7 @@ describe('personal tokens', () => {
     const browser = await signedIn(server);
     const { token, info } = await createToken(browser, { name: 'cron', scopes: ['read'] });
     const lastUsed = async () =>
-      (await server.store.getTokenByHash(await sha256(token)))?.lastUsedAt ?? null;
+      (await server.store.getTokenByHash(await storedHash('token', token)))?.lastUsedAt ?? null;
 
     const first = server.clock.now;
     await withBearer(server, token, 'GET', '/auth/session');

@@ -1,18 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
-import { json } from '../http/responses.js';
+import { publicJson } from '../http/responses.js';
 import type { RouteHandlers } from '../internal/services.js';
 import type { SigningKeys } from '../jwt/signing-keys.js';
-
-/**
- * Public documents: anyone may read and cache them, from any origin (no
- * credentials are involved, so `*` is safe).
- */
-function publicJson(body: unknown, maxAge: number): Response {
-  const response = json(body);
-  response.headers.set('cache-control', `public, max-age=${maxAge}`);
-  response.headers.set('access-control-allow-origin', '*');
-  return response;
-}
 
 /**
  * `GET /.well-known/jwks.json` and `GET /.well-known/webauthn`. The JWKS is

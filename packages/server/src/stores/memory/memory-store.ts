@@ -2,6 +2,7 @@ import {
   type AuditRecord,
   type ChallengeRecord,
   type CredentialRecord,
+  type CredentialShape,
   type DeviceCodeRecord,
   type LatchkeyStore,
   type Millis,
@@ -49,7 +50,8 @@ interface MemoryState {
  * store holds.
  *
  * @example
- * import { createLatchkey, memoryStore } from '@latchkey/server';
+ * import { createLatchkey } from '@latchkey/server';
+ * import { memoryStore } from '@latchkey/server/memory';
  * const latchkey = createLatchkey({ store: memoryStore(), rpName: 'Example', origins: ['http://localhost:3000'] });
  */
 export function memoryStore(): LatchkeyStore {
@@ -217,6 +219,23 @@ export function memoryStore(): LatchkeyStore {
       return false;
     },
 
+    async credentialShapes() {
+      const shapes = new Map<string, CredentialShape>();
+      for (const c of open().credentials.values()) {
+        if (c.status !== 'active') continue;
+        const key = JSON.stringify([c.transports, c.credentialId.length]);
+        const shape = shapes.get(key);
+        if (shape) shape.count++;
+        else
+          shapes.set(key, {
+            transports: [...c.transports],
+            idLength: c.credentialId.length,
+            count: 1,
+          });
+      }
+      return [...shapes.values()];
+    },
+
     async addCredential(credential) {
       const s = open();
       requireUser(s, credential.userId);
@@ -273,11 +292,18 @@ export function memoryStore(): LatchkeyStore {
       return 'deleted';
     },
 
-    async createSession(session) {
+    async createSession(session, event) {
       const s = open();
       requireUser(s, session.userId);
       checkNewSession(s, session);
+      if (event !== undefined && s.auditIds.has(event.id)) {
+        throw new StoreConflictError('other', `audit event ${event.id} already exists`);
+      }
       insertSession(s, session);
+      if (event !== undefined) {
+        s.audit.push(copy(event));
+        s.auditIds.add(event.id);
+      }
     },
 
     async getSessionBySecretHash(secretHash) {
@@ -433,6 +459,20 @@ export function memoryStore(): LatchkeyStore {
       return found;
     },
 
+    async pruneAudit(before, limit) {
+      const s = open();
+      const old = s.audit
+        .map((event, index) => ({ event, index }))
+        .filter(({ event }) => event.at < before)
+        .sort((a, b) => a.event.at - b.event.at || a.index - b.index)
+        .slice(0, Math.max(0, Math.floor(limit)));
+      if (old.length === 0) return 0;
+      const gone = new Set(old.map(({ index }) => index));
+      s.audit = s.audit.filter((_, index) => !gone.has(index));
+      for (const { event } of old) s.auditIds.delete(event.id);
+      return old.length;
+    },
+
     async getOrCreateSecret(name, candidate) {
       const s = open();
       const existing = s.secrets.get(name);
@@ -485,6 +525,13 @@ export function memoryStore(): LatchkeyStore {
       }
       current.count += 1;
       return { ...current };
+    },
+
+    async peekRateLimit(key, now) {
+      const current = open().rateLimits.get(key);
+      return current === undefined || current.resetAt <= now
+        ? { count: 0, resetAt: now }
+        : { ...current };
     },
 
     async putPairing(record) {

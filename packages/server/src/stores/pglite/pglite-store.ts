@@ -24,17 +24,50 @@ export type PgliteStoreOptions =
       schema?: string;
     };
 
+/** PGlite is an optional peer dependency: what to do when it is not installed. */
+/**
+ * PGlite 0.5's own start parameters, plus smaller buffers: Latchkey's tables
+ * are small and its queries point lookups, and PostgreSQL's 128 MB of
+ * `shared_buffers` cost about 125 MB of resident memory from the first open
+ * (an existing folder opened in 300 MB RSS, 175 MB with these; see BENCHMARKS.md).
+ */
+const START_PARAMS = [
+  '--single',
+  '-F',
+  '-O',
+  '-j',
+  ...[
+    'search_path=public',
+    'exit_on_error=false',
+    'log_checkpoints=false',
+    'max_worker_processes=0',
+    'max_parallel_workers=0',
+    'max_parallel_workers_per_gather=0',
+    'io_method=sync',
+    'max_parallel_maintenance_workers=0',
+    'shared_buffers=16MB',
+    'wal_buffers=1MB',
+    'work_mem=2MB',
+  ].flatMap((setting) => ['-c', setting]),
+];
+
+const PGLITE_MISSING =
+  'the embedded store needs PGlite, which is not installed: npm install @electric-sql/pglite ' +
+  "(or pass another `store`, such as postgresStore from '@latchkey/server/postgres')";
+
 /**
  * The embedded default store: PostgreSQL compiled to WebAssembly, kept in a folder
  * on disk, nothing to install or run. It runs the same SQL as `postgresStore`.
  * PGlite is one connection, so it suits one server process; several instances
- * share `postgresStore` instead.
+ * share `postgresStore` instead. `@electric-sql/pglite` is an optional peer
+ * dependency: install it next to `@latchkey/server`.
  *
  * The database opens on first use (about three seconds for a data dir);
  * `close()` closes it unless it was passed in as `db`.
  *
  * @example
- * import { createLatchkey, pgliteStore } from '@latchkey/server';
+ * import { createLatchkey } from '@latchkey/server';
+ * import { pgliteStore } from '@latchkey/server/pglite';
  * const store = pgliteStore({ dataDir: './.latchkey' });
  * await store.migrate();
  * const latchkey = createLatchkey({ store, rpName: 'My tool', origins: ['http://localhost:8080'] });
@@ -46,9 +79,21 @@ export function pgliteStore(options: PgliteStoreOptions = {}): LatchkeyStore {
   function open(): Promise<PGlite> {
     opening ??= (async () => {
       if ('db' in options) return options.db;
+      let PGliteClass: typeof PGlite;
       try {
-        const { PGlite } = await import('@electric-sql/pglite');
-        return await PGlite.create(options.dataDir ?? './.latchkey');
+        ({ PGlite: PGliteClass } = await import('@electric-sql/pglite'));
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+        throw unavailable(
+          error,
+          missing ? PGLITE_MISSING : `could not load PGlite: ${String(error)}`,
+        );
+      }
+      try {
+        return await PGliteClass.create(options.dataDir ?? './.latchkey', {
+          startParams: START_PARAMS,
+        });
       } catch (error) {
         throw unavailable(error, `could not open the PGlite database: ${String(error)}`);
       }
@@ -103,7 +148,10 @@ export function pgliteStore(options: PgliteStoreOptions = {}): LatchkeyStore {
     },
   };
 
-  return sqlStore(client, { schema: options.schema });
+  const store = sqlStore(client, { schema: options.schema });
+  const dataDir = 'db' in options ? undefined : (options.dataDir ?? './.latchkey');
+  // `memory://` (and other non-file URLs) keep nothing on disk: no folder to hold a secret.
+  return dataDir === undefined || /^[a-z]+:\/\//i.test(dataDir) ? store : { ...store, dataDir };
 }
 
 function toPgliteError(error: unknown): unknown {

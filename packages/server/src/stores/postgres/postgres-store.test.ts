@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startFaultProxy } from '../../../test/fault-proxy.js';
 import { describeStoreConformance } from '../conformance.js';
 import { StoreUnavailableError } from '../contract.js';
 import { MIGRATIONS } from '../sql/migrations.js';
@@ -186,6 +187,40 @@ describe.skipIf(databaseUrl === undefined)(
       expect(await next()).toEqual({ event: 'recovered', found: true, codes: 1 });
       expect(await exited).toBe(0);
       expect(stderr).not.toMatch(/Unhandled|Connection terminated/);
+    });
+  },
+);
+
+describe.skipIf(databaseUrl === undefined)(
+  'postgresStore when PostgreSQL stops answering (needs DATABASE_URL)',
+  () => {
+    const url = new URL(databaseUrl ?? 'postgres://127.0.0.1:5432/postgres');
+
+    // pg waits for an answer forever by default: a blackholed connection held its
+    // request, and its pooled connection, for good.
+    it('finding: fails a statement and a transaction on a blackholed connection after its timeout, then recovers', async () => {
+      const proxy = await startFaultProxy(Number(url.port || 5432), url.hostname);
+      const through = new URL(url);
+      through.host = proxy.address;
+      const schema = freshSchema('hole');
+      const store = postgresStore({ connectionString: through.href, schema, timeout: 300 });
+      try {
+        await store.migrate();
+        proxy.set('blackhole');
+        for (const pending of [
+          store.getUser('user-1'),
+          store.replaceRecoveryCodes('user-1', ['a']), // a transaction
+        ]) {
+          const started = performance.now();
+          await expect(pending).rejects.toBeInstanceOf(StoreUnavailableError);
+          expect(performance.now() - started).toBeLessThan(2_000);
+        }
+        proxy.set('pass');
+        expect(await store.getUser('user-1')).toBeNull();
+      } finally {
+        await store.close();
+        await proxy.close();
+      }
     });
   },
 );

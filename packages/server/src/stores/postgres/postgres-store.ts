@@ -1,4 +1,4 @@
-import type { LatchkeyStore } from '../contract.js';
+import { type LatchkeyStore, StoreUnavailableError } from '../contract.js';
 import {
   isContractError,
   type SqlClient,
@@ -35,6 +35,13 @@ export type PostgresStoreOptions =
       schema?: string;
       /** Most connections the store's pool opens (default 10). */
       maxConnections?: number;
+      /**
+       * Milliseconds a statement, or the wait for a connection, may take before it
+       * fails with `StoreUnavailableError` (default 2,000). A statement that gets
+       * no answer (PostgreSQL unreachable, a blackholed connection) would otherwise
+       * hold its request, and its pooled connection, for good.
+       */
+      timeout?: number;
     }
   | {
       /** A `pg` pool to share; the store never ends it. */
@@ -45,6 +52,8 @@ export type PostgresStoreOptions =
 /** Deadlock and serialization failures: the transaction can simply run again. */
 const RETRYABLE_STATES = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
+/** How long a statement or the wait for a connection may take (`timeout`). */
+const DEFAULT_TIMEOUT_MS = 2_000;
 
 /**
  * The store for production and for several server instances: PostgreSQL (or a
@@ -53,7 +62,8 @@ const MAX_ATTEMPTS = 3;
  * schema so they never meet the host app's.
  *
  * @example
- * import { createLatchkey, postgresStore } from '@latchkey/server';
+ * import { createLatchkey } from '@latchkey/server';
+ * import { postgresStore } from '@latchkey/server/postgres';
  * const store = postgresStore({ connectionString: process.env.DATABASE_URL! });
  * await store.migrate();
  * const latchkey = createLatchkey({ store, rpName: 'Example', origins: ['https://example.com'] });
@@ -69,8 +79,10 @@ export function postgresStore(options: PostgresStoreOptions): LatchkeyStore {
       const created = new Pool({
         connectionString: options.connectionString,
         max: options.maxConnections ?? 10,
-        // pg waits forever for a connection by default; a store must fail instead (503).
-        connectionTimeoutMillis: 10_000,
+        // pg waits forever for a connection, and for an answer, by default; a
+        // store must fail instead (503).
+        connectionTimeoutMillis: options.timeout ?? DEFAULT_TIMEOUT_MS,
+        query_timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
       });
       // An idle connection that drops emits 'error' on the pool; the next query reports it.
       created.on('error', () => {});
@@ -117,12 +129,19 @@ export function postgresStore(options: PostgresStoreOptions): LatchkeyStore {
       await connection.query('COMMIT');
       return result;
     } catch (error) {
-      try {
-        await connection.query('ROLLBACK');
-      } catch {
-        broken = true;
+      const failure = toPgError(error);
+      // A connection that failed (or timed out) is not asked to roll back: it is
+      // destroyed below, and PostgreSQL rolls back a transaction whose connection
+      // ends. Asking would wait on it a second time.
+      if (failure instanceof StoreUnavailableError) broken = true;
+      else {
+        try {
+          await connection.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
       }
-      throw toPgError(error);
+      throw failure;
     } finally {
       // A connection that could not roll back, or that failed, is destroyed,
       // never handed out again.
@@ -166,6 +185,7 @@ interface PoolConstructor {
     connectionString: string;
     max: number;
     connectionTimeoutMillis: number;
+    query_timeout: number;
   }): PgPoolLike & { on(event: 'error', listener: (error: Error) => void): unknown };
 }
 

@@ -175,6 +175,38 @@ describe.skipIf(redisUrl === undefined)('redisStore when Redis goes down (needs 
       await proxy.close();
     }
   });
+
+  // A connection that stops answering without closing (a Redis host that
+  // vanished, a dropped NAT entry) used to time out every later command too.
+  it('finding: opens a new connection after a command times out, so a silent connection heals', async () => {
+    const proxy = await startFaultProxy(Number(target.port || 6379), target.hostname);
+    const store = redisStore({
+      url: `redis://${proxy.address}`,
+      prefix: `${prefix}heal:`,
+      timeout: 300,
+    });
+    try {
+      expect((await store.hitRateLimit('k', 60_000, Date.now())).count).toBe(1);
+      // Answers held for a minute: the connection stays open and says nothing.
+      proxy.set('delay', 60_000);
+      expect((await timed(store.hitRateLimit('k', 60_000, Date.now()))).unavailable).toBe(true);
+      proxy.set('pass');
+      const back = performance.now();
+      let count = 0;
+      while (count === 0 && performance.now() - back < 5_000) {
+        count = await store.hitRateLimit('k', 60_000, Date.now()).then(
+          (hit) => hit.count,
+          () => 0,
+        );
+        if (count === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(count).toBe(2);
+      expect(performance.now() - back).toBeLessThan(1_000);
+    } finally {
+      await store.close();
+      await proxy.close();
+    }
+  });
 });
 
 describe('redisStore when Redis cannot be reached', () => {

@@ -58,7 +58,9 @@ const UNAVAILABLE_REPLIES =
  * one slot.
  *
  * @example
- * import { combineStores, pgliteStore, redisStore } from '@latchkey/server';
+ * import { combineStores } from '@latchkey/server';
+ * import { pgliteStore } from '@latchkey/server/pglite';
+ * import { redisStore } from '@latchkey/server/redis';
  * const store = combineStores(pgliteStore(), redisStore({ url: 'redis://127.0.0.1:6379' }));
  * await store.migrate();
  */
@@ -87,8 +89,26 @@ export function redisStore(options: RedisStoreOptions): EphemeralStoreAdapter {
     try {
       return await c.call(command, ...args);
     } catch (error) {
-      throw toRedisError(error);
+      throw failed(c, error);
     }
+  }
+
+  /**
+   * A command that got no answer in time may sit on a dead connection that
+   * nothing will ever close (a Redis host that vanished, a dropped NAT entry):
+   * every later command would time out too. Open a new connection instead.
+   */
+  function failed(c: RedisClientLike, error: unknown): unknown {
+    const owned = c as Partial<OwnedClient>;
+    if (
+      !('client' in options) &&
+      error instanceof Error &&
+      error.message === 'Command timed out' &&
+      owned.status === 'ready'
+    ) {
+      owned.disconnect?.(true);
+    }
+    return toRedisError(error);
   }
 
   async function run(
@@ -106,7 +126,7 @@ export function redisStore(options: RedisStoreOptions): EphemeralStoreAdapter {
         return await c.call('EVAL', script.source, keys.length, ...keys, ...args);
       }
     } catch (error) {
-      throw toRedisError(error);
+      throw failed(c, error);
     }
   }
 
@@ -160,6 +180,16 @@ export function redisStore(options: RedisStoreOptions): EphemeralStoreAdapter {
         [now, resetAt, ttl(resetAt)],
       )) as [number, string];
       return { count: Number(reply[0]), resetAt: Number(reply[1]) };
+    },
+
+    async peekRateLimit(key, now) {
+      const [count, resetAt] = (await call('HMGET', rateLimitKey(key), 'count', 'resetAt')) as [
+        string | null,
+        string | null,
+      ];
+      return count !== null && resetAt !== null && Number(resetAt) > now
+        ? { count: Number(count), resetAt: Number(resetAt) }
+        : { count: 0, resetAt: now };
     },
 
     async putPairing(record) {
@@ -273,7 +303,8 @@ export function redisStore(options: RedisStoreOptions): EphemeralStoreAdapter {
 interface OwnedClient extends RedisClientLike {
   status: string;
   quit(): Promise<unknown>;
-  disconnect(): void;
+  /** With `true`, drops the connection and opens a new one (ioredis). */
+  disconnect(reconnect?: boolean): void;
 }
 
 /** How long a command or the first connection may take (`timeout`). */

@@ -19,6 +19,8 @@ export async function runMigrations(
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<void> {
   const quoted = quoteIdentifier(schema);
+  // The usual case, a schema already current, costs one statement and no lock.
+  if (await isCurrent(client, quoted, migrations)) return;
   await client.transaction(async (tx) => {
     // Released at commit or rollback, so a crashed instance never holds it.
     await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
@@ -46,6 +48,22 @@ export async function runMigrations(
       );
     }
   });
+}
+
+async function isCurrent(
+  client: SqlClient,
+  quoted: string,
+  migrations: readonly Migration[],
+): Promise<boolean> {
+  try {
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT version FROM ${quoted}.schema_migrations`,
+    );
+    const done = new Set(rows.map((row) => Number(row.version)));
+    return migrations.every((migration) => done.has(migration.version));
+  } catch {
+    return false; // no schema or table yet (or no access): the full path decides
+  }
 }
 
 /**

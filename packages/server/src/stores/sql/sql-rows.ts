@@ -2,6 +2,7 @@ import type {
   AuditRecord,
   ChallengeRecord,
   CredentialRecord,
+  CredentialShape,
   DeviceCodeRecord,
   PairingRecord,
   SessionRecord,
@@ -80,6 +81,14 @@ export function readCredential(row: Row): CredentialRecord {
     wrappedKey: textOrNull(row.wrapped_key),
     createdAt: millis(row.created_at),
     lastUsedAt: millisOrNull(row.last_used_at),
+  };
+}
+
+export function readCredentialShape(row: Row): CredentialShape {
+  return {
+    transports: json<string[]>(row.transports),
+    idLength: Number(row.id_length),
+    count: Number(row.count),
   };
 }
 

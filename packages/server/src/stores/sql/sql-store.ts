@@ -1,4 +1,5 @@
 import {
+  type AuditRecord,
   type CredentialRecord,
   type LatchkeyStore,
   type SessionRecord,
@@ -19,6 +20,7 @@ import {
   readAudit,
   readChallenge,
   readCredential,
+  readCredentialShape,
   readDeviceCode,
   readPairing,
   readSession,
@@ -127,6 +129,13 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
         c.createdAt,
         c.lastUsedAt,
       ],
+    );
+  }
+
+  async function insertAudit(tx: SqlExecutor, x: AuditRecord): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${t.audit} (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
+      [x.id, x.type, x.userId, x.at, x.ip, x.userAgent, x.actor, jsonParam(x.data)],
     );
   }
 
@@ -264,6 +273,14 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
       return rows[0] === undefined ? null : readCredential(rows[0]);
     },
 
+    async credentialShapes() {
+      const { rows } = await db().query<Row>(
+        `SELECT transports, length(credential_id) AS id_length, count(*) AS count FROM ${t.credentials}
+         WHERE status = 'active' GROUP BY transports, length(credential_id)`,
+      );
+      return rows.map(readCredentialShape);
+    },
+
     async listCredentials(userId) {
       const { rows } = await db().query<Row>(
         `SELECT ${CREDENTIAL_COLUMNS} FROM ${t.credentials} WHERE user_id = $1 ORDER BY created_at, id`,
@@ -339,8 +356,15 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
       });
     },
 
-    async createSession(session) {
-      await insertSession(db(), session);
+    async createSession(session, event) {
+      if (event === undefined) {
+        await insertSession(db(), session);
+        return;
+      }
+      await db().transaction(async (tx) => {
+        await insertSession(tx, session);
+        await insertAudit(tx, event);
+      });
     },
 
     async getSessionBySecretHash(secretHash) {
@@ -492,11 +516,8 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
       return result.rowCount === 1;
     },
 
-    async appendAudit(x) {
-      await db().query(
-        `INSERT INTO ${t.audit} (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
-        [x.id, x.type, x.userId, x.at, x.ip, x.userAgent, x.actor, jsonParam(x.data)],
-      );
+    async appendAudit(event) {
+      await insertAudit(db(), event);
     },
 
     async listAudit(filter) {
@@ -519,6 +540,16 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
         params,
       );
       return rows.map(readAudit);
+    },
+
+    async pruneAudit(before, limit) {
+      // Oldest first through audit_events_at_idx, a bounded batch per call.
+      const result = await db().query(
+        `DELETE FROM ${t.audit} WHERE seq IN (
+           SELECT seq FROM ${t.audit} WHERE at < $1 ORDER BY at, seq LIMIT $2)`,
+        [before, Math.max(0, Math.floor(limit))],
+      );
+      return result.rowCount ?? 0;
     },
 
     async getOrCreateSecret(name, candidate) {
@@ -597,6 +628,17 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
       );
       const row = rows[0]!;
       return { count: millis(row.count), resetAt: millis(row.reset_at) };
+    },
+
+    async peekRateLimit(key, now) {
+      const { rows } = await db().query<{ count: unknown; reset_at: unknown }>(
+        `SELECT count, reset_at FROM ${t.rateLimits} WHERE key = $1 AND reset_at > $2`,
+        [key, now],
+      );
+      const row = rows[0];
+      return row
+        ? { count: millis(row.count), resetAt: millis(row.reset_at) }
+        : { count: 0, resetAt: now };
     },
 
     async putPairing(x) {

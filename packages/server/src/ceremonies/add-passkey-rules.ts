@@ -1,0 +1,56 @@
+import { LatchkeyError } from '@latchkey/core';
+import type { RequestContext } from '../http/request-context.js';
+import { checkStepUp } from '../identity/policy.js';
+import type { Services } from '../internal/services.js';
+import type { EnrolmentTarget } from './enrolment-target.js';
+
+/**
+ * Who may add a passkey to an existing account, asked by `register-options`
+ * and again by `register`:
+ * - a `full` session only after a recent step-up, which only one of the
+ *   account's existing passkeys can give: a stolen cookie alone must not add
+ *   the thief's passkey, step up with it and take the account over;
+ * - a `recovery` or `enrol` (paired) session as it is: it exists to add this
+ *   device's first passkey, and becomes `full` once it has;
+ * - a bearer token never.
+ *
+ * A conditional create (WebAuthn L3 §5.1.3, `mediation: 'conditional'`: the
+ * browser makes the passkey without asking, and user presence may be false)
+ * follows the same rule, and is for adding to an account only (see
+ * `checkConditionalCreate`): it makes nothing possible that a visible
+ * ceremony would not.
+ *
+ * @example
+ * if (target.kind === 'add') checkAddPasskey(ctx, services);
+ */
+export function checkAddPasskey(ctx: RequestContext, services: Services): void {
+  const { session } = ctx;
+  if (!session) throw new LatchkeyError('FORBIDDEN', 'Use a browser session to add a passkey');
+  if (session.kind !== 'full') return;
+  checkStepUp(
+    services,
+    session,
+    ctx.now,
+    'Confirm with one of your passkeys before adding another',
+  );
+}
+
+/**
+ * Who may ask for a conditional create (`register-options` with
+ * `conditional: true`): only a signed-in account adding a passkey, under
+ * `checkAddPasskey` — in practice a recovery or paired session right after its
+ * non-passkey sign-in, or a full session within its step-up. Never a sign-up
+ * (an account no person agreed to) nor a pending owner enrolment. A response
+ * without user presence is accepted only for a challenge issued this way.
+ *
+ * @example
+ * if (ctx.body.conditional) checkConditionalCreate(target.kind);
+ */
+export function checkConditionalCreate(target: EnrolmentTarget['kind']): void {
+  if (target !== 'add') {
+    throw new LatchkeyError(
+      'FORBIDDEN',
+      'A conditional create only adds a passkey to a signed-in account',
+    );
+  }
+}

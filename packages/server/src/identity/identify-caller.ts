@@ -1,0 +1,128 @@
+import { LatchkeyError } from '@latchkey/core';
+import type { RequestContext } from '../http/request-context.js';
+import type { Services } from '../internal/services.js';
+import { checkRequestProof, PROOF_HEADER } from '../pop/check-request-proof.js';
+import { proofIsStale } from '../pop/verify-pop-signature.js';
+import type { SessionRecord, TokenRecord, UserRecord } from '../stores/contract.js';
+import { findBearer } from '../tokens/find-bearer.js';
+
+/** The kinds of session: `full` after a passkey ceremony; `recovery` and `enrol` (pairing) may only add a passkey. */
+export type SessionKind = SessionRecord['kind'];
+
+/**
+ * Who is calling, as the handler, the gate and `api.sessions.fromRequest` all
+ * see it. `refused` says why a credential the request carried does not count:
+ * a locked session without its device key's proof (`proof`), or a bearer token
+ * that is unknown, revoked or expired (`token`).
+ */
+export type Caller =
+  | { via: 'session'; user: UserRecord; session: SessionRecord; token: null; refused: null }
+  | { via: 'token'; user: UserRecord; session: null; token: TokenRecord; refused: null }
+  | NoCaller;
+
+/** No credential counts; `refused` says which one the request carried in vain. */
+export interface NoCaller {
+  via: 'nobody';
+  user: null;
+  session: null;
+  token: null;
+  refused: { reason: 'proof' | 'token'; error: LatchkeyError } | null;
+}
+
+/**
+ * The caller of a request that carries no credential.
+ *
+ * @example
+ * if (caller === NOBODY) console.log('signed out');
+ */
+export const NOBODY: NoCaller = Object.freeze({
+  via: 'nobody',
+  user: null,
+  session: null,
+  token: null,
+  refused: null,
+});
+
+export interface IdentifyOptions {
+  /** Accept `Authorization: Bearer` (routes marked `bearer`; the gate unless `bearer: false`). */
+  bearer: boolean;
+  /**
+   * How a locked session proves its device key: `request` (a `Latchkey-Proof`
+   * header on this request), `page-load` (a navigation cannot send headers: the
+   * periodic proof must be fresh, unless the header is there) or `skip` (the
+   * routes that refresh the periodic proof or sign out).
+   */
+  proof: 'request' | 'page-load' | 'skip';
+}
+
+const BEARER_RE = /^Bearer\s+(\S{1,512})$/i;
+
+/**
+ * The bearer token of `Authorization: Bearer <token>` (RFC 6750 §2.1), or null.
+ *
+ * @example
+ * bearerOf(new Request('https://x', { headers: { authorization: 'Bearer lk_abc' } })) // 'lk_abc'
+ */
+export function bearerOf(request: Request): string | null {
+  return request.headers.get('authorization')?.match(BEARER_RE)?.[1] ?? null;
+}
+
+/**
+ * Turns a request into its caller, in one order everywhere: the session cookie
+ * (its name chosen by the scheme: `__Host-` on https only), then, for a locked
+ * session, the proof of its device key (docs/design.md, "Proof of possession"), then a
+ * bearer token. A cookie session, when present, is the credential in use; a
+ * bearer is read only without one.
+ *
+ * @example
+ * const caller = await identifyCaller(services, ctx, { bearer: true, proof: 'request' });
+ * if (caller.via === 'session') console.log(caller.session.kind);
+ */
+export async function identifyCaller(
+  services: Services,
+  ctx: RequestContext,
+  options: IdentifyOptions,
+): Promise<Caller> {
+  const found = await services.sessions.resolve(ctx);
+  if (found) {
+    const { session, user } = found;
+    const error =
+      options.proof === 'skip' ? null : await proofError(services, ctx, session, options);
+    if (error) return { ...NOBODY, refused: { reason: 'proof', error } };
+    return { via: 'session', user, session, token: null, refused: null };
+  }
+  const bearer = options.bearer ? bearerOf(ctx.request) : null;
+  if (bearer === null) return NOBODY;
+  const token = await findBearer(services, bearer, ctx.now);
+  if (token.status === 'ok')
+    return { via: 'token', user: token.user, session: null, token: token.token, refused: null };
+  const error = new LatchkeyError(
+    'INVALID_TOKEN',
+    token.status === 'expired'
+      ? 'This token has expired; create a new one'
+      : 'This token is not valid: it was revoked or never existed',
+  );
+  return { ...NOBODY, refused: { reason: 'token', error } };
+}
+
+/** Why a locked session's request is not proven, or null when it is (or nothing is locked). */
+async function proofError(
+  services: Services,
+  ctx: RequestContext,
+  session: SessionRecord,
+  options: IdentifyOptions,
+): Promise<LatchkeyError | null> {
+  if (!session.popKey) return null;
+  if (options.proof === 'page-load' && !ctx.request.headers.has(PROOF_HEADER)) {
+    return proofIsStale(session, ctx.now, services.config.pop.maxAge)
+      ? new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first')
+      : null;
+  }
+  try {
+    await checkRequestProof(services, ctx, session);
+    return null;
+  } catch (error) {
+    if (error instanceof LatchkeyError) return error;
+    throw error;
+  }
+}
