@@ -1,16 +1,19 @@
 'use client';
+
 // @latchkey/react: a provider, useSession, headless hooks and accessible passkey components.
 
+// The User-Agent parser is core's, shared with the server, so both name a device alike.
+export { defaultPasskeyName, describeUserAgent } from '@latchkey/core';
 export type {
   CeremonyCoordinator,
   CeremonyMediation,
   CeremonyTask,
 } from './client/ceremony-coordinator.js';
 export { createCeremonyCoordinator, toCeremonyError } from './client/ceremony-coordinator.js';
-export { defaultPasskeyName, describeUserAgent } from './client/describe-user-agent.js';
 export type { WebAuthnSupport } from './client/detect-webauthn-support.js';
 export { detectWebAuthnSupport } from './client/detect-webauthn-support.js';
 export type { Enrolled, EnrolOptions } from './client/enrol-passkey.js';
+export { enrolPasskeyIn } from './client/enrol-passkey.js';
 export type { LatchkeyExtension } from './client/latchkey-extension.js';
 export { resetPairPromptDismissal } from './client/pair-prompt-dismissal.js';
 export type {
@@ -25,6 +28,10 @@ export type { SignedIn, SignInOptions } from './client/sign-in-with-passkey.js';
 export type { PasskeyManagerSignal, SignalName } from './client/signal-passkey-manager.js';
 export { signalPasskeyManager } from './client/signal-passkey-manager.js';
 export type { SteppedUp } from './client/step-up.js';
+export {
+  isConditionalCreateAvailable,
+  upgradeToPasskeyIn,
+} from './client/upgrade-to-passkey.js';
 export type { UseEnrolPasskeyResult } from './hooks/use-enrol-passkey.js';
 export { useEnrolPasskey } from './hooks/use-enrol-passkey.js';
 export { useLatchkeyClient, useSessionStore } from './hooks/use-latchkey-client.js';
@@ -40,6 +47,8 @@ export type { UseSessionResult } from './hooks/use-session.js';
 export { useSession } from './hooks/use-session.js';
 export type { UseStepUpResult } from './hooks/use-step-up.js';
 export { useStepUp } from './hooks/use-step-up.js';
+export type { UseUpgradeToPasskeyResult } from './hooks/use-upgrade-to-passkey.js';
+export { useUpgradeToPasskey } from './hooks/use-upgrade-to-passkey.js';
 export type { UseWebAuthnSupportResult } from './hooks/use-webauthn-support.js';
 export { useWebAuthnSupport } from './hooks/use-webauthn-support.js';
 export type { ErrorLabels } from './internal/error-message.js';
@@ -75,6 +84,7 @@ export type {
   PendingApprovalsState,
 } from './pending-approvals/index.js';
 export { DEFAULT_PENDING_APPROVALS_LABELS, PendingApprovals } from './pending-approvals/index.js';
+export type { ComponentLabels, LatchkeyLabels } from './provider/latchkey-labels.js';
 export type { LatchkeyProviderProps } from './provider/latchkey-provider.js';
 export { LatchkeyProvider } from './provider/latchkey-provider.js';
 export type {

@@ -4,14 +4,16 @@ import type {
   RegistrationResponseJSON,
 } from '@latchkey/core';
 import { WebAuthnAbortService } from '@simplewebauthn/browser';
-import { clientExtensionResultsJSON, encode } from './client-extension-results.js';
+import { encode, withAppExtensionResults, withoutPrfEval } from './client-extension-results.js';
 import { attachment, bytes } from './get-passkey-assertion.js';
 
 /**
  * Asks the browser to create a passkey (WebAuthn L3 §5.1.3
  * `navigator.credentials.create`) and returns the attestation in its JSON form
  * (§5.1.3 `toJSON()` shape). Like `getPasskeyAssertion`, it passes the
- * coordinator's `signal` straight to the browser.
+ * coordinator's `signal` straight to the browser. `mediation: 'conditional'`
+ * asks for a conditional create (§5.1.3): the browser may make the passkey
+ * without a dialog, for the password manager the user just signed in with.
  *
  * @example
  * const { data } = await client.registerOptions({});
@@ -20,12 +22,13 @@ import { attachment, bytes } from './get-passkey-assertion.js';
  */
 export async function createPasskeyCredential(
   options: PublicKeyCredentialCreationOptionsJSON,
-  { signal }: { signal: AbortSignal },
+  { signal, mediation }: { signal: AbortSignal; mediation?: 'conditional' },
 ): Promise<RegistrationResponseJSON> {
   const publicKey = {
     ...options,
     challenge: bytes(options.challenge),
     user: { ...options.user, id: bytes(options.user.id) },
+    extensions: withoutPrfEval(options.extensions),
     excludeCredentials: options.excludeCredentials?.map((c) => ({
       type: 'public-key',
       id: bytes(c.id),
@@ -37,7 +40,8 @@ export async function createPasskeyCredential(
   const credential = (await navigator.credentials.create({
     publicKey,
     signal,
-  })) as PublicKeyCredential | null;
+    ...(mediation ? { mediation } : {}),
+  } as CredentialCreationOptions)) as PublicKeyCredential | null;
   if (!credential) throw new DOMException('No passkey was created', 'NotAllowedError');
   const response = credential.response as AuthenticatorAttestationResponse;
   // §5.2.1.1: getTransports() and friends are missing from some older browsers and extensions.
@@ -58,6 +62,6 @@ export async function createPasskeyCredential(
       ...(authenticatorData ? { authenticatorData: encode(authenticatorData) } : {}),
     },
     ...attachment(credential.authenticatorAttachment),
-    clientExtensionResults: clientExtensionResultsJSON(credential.getClientExtensionResults()),
+    clientExtensionResults: withAppExtensionResults(credential.getClientExtensionResults()),
   };
 }

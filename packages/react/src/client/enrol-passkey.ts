@@ -3,6 +3,7 @@ import type { LatchkeyClient, LatchkeyResult, RegisterResponse } from '@latchkey
 import type { CeremonyCoordinator } from './ceremony-coordinator.js';
 import { createPasskeyCredential } from './create-passkey-credential.js';
 import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
+import type { SessionStore } from './session-store.js';
 
 export interface EnrolOptions {
   /** The passkey's name in lists; `describeUserAgent()`'s "Chrome on macOS" by default in the kit. */
@@ -44,4 +45,25 @@ export function enrolPasskey(
     if (registered.error) return registered;
     return { data: { ...registered.data, userHandle: options.data.options.user.id }, error: null };
   });
+}
+
+/**
+ * Enrols a passkey on this device through a session store, and updates it: the
+ * store's device key (from its extensions) binds the session a sign-up opens.
+ * Adding a passkey to an account from a full session needs a recent step-up with
+ * an existing passkey: on `STEP_UP_REQUIRED` it steps up, then enrols.
+ *
+ * @example
+ * const { data } = await enrolPasskeyIn(store, { name: 'Work laptop' });
+ * store.getSnapshot().status; // 'authenticated'
+ */
+export async function enrolPasskeyIn(
+  store: SessionStore,
+  options?: EnrolOptions,
+): Promise<LatchkeyResult<Enrolled>> {
+  const result = await store.withStepUp(() =>
+    enrolPasskey(store.client, store.coordinator, options, [{ popKey: store.popKey }]),
+  );
+  if (result.data) await store.changed(result.data.userHandle);
+  return result;
 }

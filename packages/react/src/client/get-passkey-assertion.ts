@@ -6,7 +6,7 @@ import {
 } from '@latchkey/core';
 import { WebAuthnAbortService } from '@simplewebauthn/browser';
 import type { CeremonyMediation } from './ceremony-coordinator.js';
-import { clientExtensionResultsJSON, encode } from './client-extension-results.js';
+import { clientExtensionResultsJSON, encode, withoutPrfEval } from './client-extension-results.js';
 
 /**
  * Asks the browser for an assertion (WebAuthn L3 §5.1.4 `navigator.credentials.get`)
@@ -30,6 +30,7 @@ export async function getPasskeyAssertion(
   const publicKey: PublicKeyCredentialRequestOptions = {
     ...(options as Omit<PublicKeyCredentialRequestOptions, 'challenge' | 'allowCredentials'>),
     challenge: bytes(options.challenge),
+    extensions: withoutPrfEval(options.extensions) as AuthenticationExtensionsClientInputs,
     // §5.1.4.1: conditional mediation needs an empty allow list; an empty list must not be sent
     // to a modal request either, or discoverable credentials are not offered.
     allowCredentials:

@@ -35,7 +35,7 @@ export interface LatchkeyExtension {
 
 /**
  * The first proof-of-possession key an extension offers, as the `popKey` field
- * of an `authenticate` or `register` body (DESIGN.md, "Proof of possession").
+ * of an `authenticate` or `register` body (docs/design.md, "Proof of possession").
  *
  * @example
  * await client.authenticate({ response, ...(await popKeyField(extensions)) });

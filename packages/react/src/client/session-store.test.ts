@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeWebAuthn, installFakeWebAuthn } from '../testing/fake-webauthn.js';
 import { createMockServer } from '../testing/mock-server.js';
+import { enrolPasskeyIn } from './enrol-passkey.js';
 import { createSessionStore, type SessionStore } from './session-store.js';
 
 let webauthn: FakeWebAuthn | undefined;
@@ -119,8 +120,48 @@ describe('createSessionStore', () => {
     await until(() => tabB.getSnapshot().status === 'unauthenticated');
     expect(seenB.at(-1)).toBe('unauthenticated');
     expect(tabB.getSnapshot().user).toBeNull();
-    // Tab B learned it from the message, not from a request of its own.
-    expect(server.routeNames()).toEqual(['getSession', 'getSession', 'signOut']);
+    // Tab B heard the message, then asked the server.
+    expect(server.routeNames()).toEqual(['getSession', 'getSession', 'signOut', 'getSession']);
+  });
+
+  it('a BroadcastChannel signed-out message is verified with the server before signing the page out', async () => {
+    const server = createMockServer({ signedIn: true });
+    const channel = `latchkey-test-${Math.random()}`;
+    const tab = createSessionStore(server.client, { channel });
+    const seen = track(tab);
+    await until(() => tab.getSnapshot().status === 'authenticated');
+    // Script elsewhere on the origin forges the message; the session is still alive.
+    const forger = new BroadcastChannel(channel);
+    forger.postMessage({ type: 'signed-out' });
+    forger.close();
+    await until(() => server.routeNames().length === 2);
+    await until(() => seen.length >= 2);
+    expect(server.routeNames()).toEqual(['getSession', 'getSession']);
+    expect(tab.getSnapshot().status).toBe('authenticated');
+    expect(seen).not.toContain('unauthenticated');
+  });
+
+  it('calls signalUnknownCredential where a sign-in fails because the credential is unknown', async () => {
+    const server = createMockServer({ passkeys: [{ name: 'MacBook' }] });
+    const stale = {
+      id: 'ZGVsZXRlZA',
+      userHandle: server.state.users[0]!.handle,
+      rpId: 'localhost',
+    };
+    webauthn = installFakeWebAuthn({
+      credentials: [stale, ...server.authenticatorCredentials()],
+      signals: true,
+    });
+    const store = createSessionStore(server.client, { channel: false });
+    track(store);
+    expect((await store.signIn()).error?.code).toBe('UNKNOWN_CREDENTIAL');
+    await until(() => webauthn!.signals.length === 1);
+    expect(webauthn.signals).toEqual([
+      { name: 'signalUnknownCredential', options: { rpId: 'localhost', credentialId: stale.id } },
+    ]);
+    // A sign-in that succeeds signals nothing.
+    expect((await store.signIn({ email: 'ada@example.com' })).error).toBeNull();
+    expect(webauthn.signals).toHaveLength(1);
   });
 
   it('refreshes the other tabs when one signs in', async () => {
@@ -196,7 +237,10 @@ describe('createSessionStore', () => {
     const store = createSessionStore(server.client, { channel: false });
     track(store);
     await until(() => store.getSnapshot().status === 'unauthenticated');
-    const result = await store.enrol({ name: 'Chrome on macOS', email: 'grace@example.com' });
+    const result = await enrolPasskeyIn(store, {
+      name: 'Chrome on macOS',
+      email: 'grace@example.com',
+    });
     expect(result.error).toBeNull();
     expect(result.data?.passkey.name).toBe('Chrome on macOS');
     expect(result.data?.recoveryCodes).toHaveLength(10);

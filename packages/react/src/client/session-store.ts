@@ -4,13 +4,13 @@ import {
   LatchkeyError,
   type LatchkeyResult,
   type Ok,
+  type PopPublicKey,
   type Session,
   type SessionResponse,
   type User,
 } from '@latchkey/core';
 import { type CeremonyCoordinator, createCeremonyCoordinator } from './ceremony-coordinator.js';
-import { type Enrolled, type EnrolOptions, enrolPasskey } from './enrol-passkey.js';
-import type { LatchkeyExtension } from './latchkey-extension.js';
+import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
 import { type SignedIn, type SignInOptions, signInWithPasskey } from './sign-in-with-passkey.js';
 import { type SteppedUp, stepUp } from './step-up.js';
 import { type Recovery, withRetry } from './with-retry.js';
@@ -68,7 +68,19 @@ export interface SessionStore {
   refresh(): Promise<LatchkeyResult<SessionResponse>>;
   signIn(options?: SignInOptions): Promise<LatchkeyResult<SignedIn>>;
   signOut(): Promise<LatchkeyResult<Ok>>;
-  enrol(options?: EnrolOptions): Promise<LatchkeyResult<Enrolled>>;
+  /**
+   * After a ceremony run outside the store changed the session (an enrolment:
+   * sign-up signs in, a recovery or paired session becomes a full one): asks
+   * the server again, remembers the account's user handle and tells the other
+   * tabs. `enrolPasskeyIn(store)` calls it; the store does not carry the
+   * registration ceremony, so an app that never enrols does not ship it.
+   */
+  changed(userHandle: string | null): Promise<void>;
+  /**
+   * The device key the extensions offer (`lockedSessions()`), for routes that
+   * open a session outside the kit's ceremonies: recovery, handoff, pairing.
+   */
+  popKey(): Promise<PopPublicKey | undefined>;
   stepUp(): Promise<LatchkeyResult<SteppedUp>>;
   /**
    * Calls `call`; on `STEP_UP_REQUIRED` steps up, on `POP_REQUIRED` lets the
@@ -214,14 +226,11 @@ export function createSessionStore(
   function open() {
     if (channelName === false || channel || typeof BroadcastChannel !== 'function') return;
     channel = new BroadcastChannel(channelName);
+    // Any script of this origin can post on the channel: a message is a hint to ask the
+    // server (the cookie is shared by every tab), never a verdict. A forged `signed-out`
+    // therefore cannot sign the page out while its session is alive.
     channel.onmessage = (event: MessageEvent<TabMessage>) => {
-      // The cookie is shared by every tab: once one signed out, the others are signed out too.
-      if (event.data?.type === 'signed-out') {
-        requestId++;
-        signedOut();
-      } else if (event.data?.type === 'changed') {
-        void refresh();
-      }
+      if (event.data?.type === 'signed-out' || event.data?.type === 'changed') void refresh();
     };
   }
 
@@ -271,15 +280,13 @@ export function createSessionStore(
       }
       return result;
     },
-    async enrol(enrolOptions) {
-      const result = await enrolPasskey(client, coordinator, enrolOptions, extensions);
-      if (result.data) {
-        // Sign-up signs in, and a recovery or paired session becomes a full one.
-        await refresh();
-        learnHandle(result.data.userHandle);
-        post({ type: 'changed' });
-      }
-      return result;
+    async popKey() {
+      return (await popKeyField(extensions)).popKey;
+    },
+    async changed(userHandle) {
+      await refresh();
+      learnHandle(userHandle);
+      post({ type: 'changed' });
     },
     async stepUp() {
       const result = await stepUp(client, coordinator);

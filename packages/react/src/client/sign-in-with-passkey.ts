@@ -3,6 +3,7 @@ import type { LatchkeyClient, LatchkeyResult, SignedInResponse } from '@latchkey
 import type { CeremonyCoordinator, CeremonyMediation } from './ceremony-coordinator.js';
 import { getPasskeyAssertion } from './get-passkey-assertion.js';
 import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
+import { signalPasskeyManager } from './signal-passkey-manager.js';
 
 export interface SignInOptions {
   /** Sign in as this account (its passkeys are offered); without it, any discoverable passkey. */
@@ -39,7 +40,21 @@ export function signInWithPasskey(
       { response, ...(await popKeyField(extensions)) },
       { signal },
     );
-    if (signedIn.error) return signedIn;
+    if (signedIn.error) {
+      // §5.1.10.1: the server does not know this passkey (deleted there): tell the manager,
+      // where supported, so it stops offering it. Only for a request that named no account:
+      // then no other account's passkey can be the one refused.
+      if (
+        signedIn.error.code === 'UNKNOWN_CREDENTIAL' &&
+        !options.data.options.allowCredentials?.length
+      ) {
+        void signalPasskeyManager({
+          rpId: options.data.options.rpId ?? globalThis.location.hostname,
+          removed: response.id,
+        });
+      }
+      return signedIn;
+    }
     return {
       data: { ...signedIn.data, userHandle: response.response.userHandle ?? null },
       error: null,

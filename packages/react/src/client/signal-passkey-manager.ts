@@ -5,7 +5,11 @@ export interface PasskeyManagerSignal {
   rpId: string;
   /** The WebAuthn user handle (base64url). Without it only `removed` can be signalled. */
   userHandle?: string | null;
-  /** Every credential id the server still accepts for this user and RP ID. */
+  /**
+   * Every credential id the server still accepts for this user and RP ID, as the
+   * server just answered. An empty list is never signalled: to a manager it means
+   * "hide every passkey of this user".
+   */
   acceptedCredentialIds?: readonly string[];
   /** A credential id the server no longer knows. */
   removed?: string;
@@ -53,7 +57,7 @@ export async function signalPasskeyManager(signal: PasskeyManagerSignal): Promis
     ],
     [
       'allAcceptedCredentials',
-      userHandle && acceptedCredentialIds && api.signalAllAcceptedCredentials
+      userHandle && acceptedCredentialIds?.length && api.signalAllAcceptedCredentials
         ? () =>
             api.signalAllAcceptedCredentials!({
               rpId,

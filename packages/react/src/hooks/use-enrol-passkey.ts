@@ -1,7 +1,7 @@
 'use client';
 import type { LatchkeyResult } from '@latchkey/core';
-import { defaultPasskeyName } from '../client/describe-user-agent.js';
-import type { Enrolled, EnrolOptions } from '../client/enrol-passkey.js';
+import { type Enrolled, type EnrolOptions, enrolPasskeyIn } from '../client/enrol-passkey.js';
+import { passkeyName } from '../internal/passkey-name.js';
 import { type ActionState, useAction } from '../internal/use-action.js';
 import { useSessionStore } from './use-latchkey-client.js';
 
@@ -22,7 +22,10 @@ export type UseEnrolPasskeyResult = ActionState<Enrolled> & {
 export function useEnrolPasskey(): UseEnrolPasskeyResult {
   const store = useSessionStore();
   const action = useAction((options: EnrolOptions = {}) =>
-    store.enrol({ ...options, name: (options.name?.trim() || defaultPasskeyName()).slice(0, 64) }),
+    enrolPasskeyIn(store, {
+      ...options,
+      name: passkeyName(options.name),
+    }),
   );
   return {
     status: action.status,

@@ -1,7 +1,6 @@
 'use client';
-import type { LatchkeyError } from '@latchkey/core';
+import { defaultPasskeyName, type LatchkeyError } from '@latchkey/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { defaultPasskeyName } from '../client/describe-user-agent.js';
 import { useSessionStore } from './use-latchkey-client.js';
 
 /**
@@ -75,7 +74,10 @@ export function usePairing({ interval = 2000 }: UsePairingOptions = {}): UsePair
       clearTimeout(timer.current);
       setState({ status: 'starting', code: null, expiresAt: null, error: null });
       const started = await store.client.startPairing({
-        deviceName: (deviceName ?? defaultPasskeyName()).slice(0, 64),
+        deviceName: (deviceName ?? defaultPasskeyName(globalThis.navigator?.userAgent)).slice(
+          0,
+          64,
+        ),
       });
       if (id !== run.current) return;
       if (started.error) {
@@ -84,17 +86,21 @@ export function usePairing({ interval = 2000 }: UsePairingOptions = {}): UsePair
       }
       const { pairingId, code, expiresAt } = started.data;
       setState({ status: 'pending', code, expiresAt, error: null });
+      // A locked account's paired session is bound to this browser's device key.
+      const popKey = await store.popKey();
+      const headers = popKey ? { 'latchkey-pop-key': JSON.stringify(popKey) } : undefined;
 
       const poll = async () => {
         if (id !== run.current) return;
-        const result = await store.client.pairingStatus({ pairingId });
+        const result = await store.client.pairingStatus({ pairingId }, { headers });
         if (id !== run.current) return;
         if (result.error) {
           const { code: errorCode } = result.error;
           const transient =
             errorCode === 'NETWORK_ERROR' ||
             errorCode === 'RATE_LIMITED' ||
-            errorCode === 'STORE_UNAVAILABLE';
+            errorCode === 'STORE_UNAVAILABLE' ||
+            errorCode === 'REQUEST_TIMEOUT';
           if (transient && Date.parse(expiresAt) > Date.now()) {
             // The server decides expiry; our clock only ends the wait when it cannot be asked.
             timer.current = setTimeout(poll, interval);

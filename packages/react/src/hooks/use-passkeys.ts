@@ -42,9 +42,9 @@ export function usePasskeys(): UsePasskeysResult {
       const result = await store.client.renamePasskey({ credentialId, name: name.trim() });
       if (result.error) return result;
       const { passkey } = result.data;
-      const all = (getData() ?? []).map((p) => (p.credentialId === credentialId ? passkey : p));
-      setData(all);
-      void signal(store, passkey.rpId, all);
+      const cached = getData();
+      if (cached) setData(cached.map((p) => (p.credentialId === credentialId ? passkey : p)));
+      void announce(store, setData, passkey.rpId);
       return { data: passkey, error: null };
     },
     [store, getData, setData],
@@ -54,12 +54,11 @@ export function usePasskeys(): UsePasskeysResult {
     async (credentialId: string) => {
       const result = await store.withStepUp(() => store.client.deletePasskey({ credentialId }));
       if (result.error) return result;
-      const list = getData() ?? [];
-      const rest = list.filter((p) => p.credentialId !== credentialId);
-      setData(rest);
+      const cached = getData();
+      if (cached) setData(cached.filter((p) => p.credentialId !== credentialId));
       const rpId =
-        list.find((p) => p.credentialId === credentialId)?.rpId ?? store.getSnapshot().rp?.id;
-      if (rpId) void signal(store, rpId, rest, credentialId);
+        cached?.find((p) => p.credentialId === credentialId)?.rpId ?? store.getSnapshot().rp?.id;
+      if (rpId) void announce(store, setData, rpId, credentialId);
       return result;
     },
     [store, getData, setData],
@@ -75,14 +74,33 @@ export function usePasskeys(): UsePasskeysResult {
   };
 }
 
-function signal(store: SessionStore, rpId: string, passkeys: PasskeyInfo[], removed?: string) {
+/**
+ * Tells the passkey manager what the server now accepts. The list comes from the
+ * server's answer after the change, never from the cache: a list loaded before
+ * (or not loaded yet) would make the manager hide passkeys the server still
+ * accepts (WebAuthn L3 §5.1.10.2). Without an answer only `removed` is signalled.
+ */
+async function announce(
+  store: SessionStore,
+  setData: (passkeys: PasskeyInfo[]) => void,
+  rpId: string,
+  removed?: string,
+) {
+  const current = await store.client.listPasskeys();
+  if (current.data) setData(current.data.passkeys);
   const { user, userHandle } = store.getSnapshot();
   const name = user?.email ?? user?.displayName;
   return signalPasskeyManager({
     rpId,
     userHandle,
     // Pending passkeys are still the account's: a manager must not hide them before approval.
-    acceptedCredentialIds: passkeys.filter((p) => p.rpId === rpId).map((p) => p.credentialId),
+    ...(current.data
+      ? {
+          acceptedCredentialIds: current.data.passkeys
+            .filter((p) => p.rpId === rpId)
+            .map((p) => p.credentialId),
+        }
+      : {}),
     ...(removed ? { removed } : {}),
     ...(name ? { user: { name, displayName: user?.displayName ?? '' } } : {}),
   });

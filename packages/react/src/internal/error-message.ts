@@ -11,6 +11,7 @@ export const DEFAULT_ERROR_LABELS: ErrorLabels = {
   RATE_LIMITED: 'Too many attempts. Wait a moment and try again.',
   UNKNOWN_CREDENTIAL: 'This passkey is not recognised here.',
   CREDENTIAL_PENDING: 'This passkey is waiting for approval from one of your trusted devices.',
+  AUTHENTICATOR_NOT_ALLOWED: 'This kind of passkey or security key is not accepted here.',
   CREDENTIAL_EXISTS: 'This device already has a passkey for your account.',
   LAST_CREDENTIAL: 'This is your only passkey. Add another one before removing it.',
   UNAUTHENTICATED: 'Your session has ended. Sign in again.',

@@ -43,14 +43,15 @@ function elementRef(element: ReactElement): Ref<unknown> | undefined {
  * Renders its only child with the slot's props merged in (`asChild`): handlers
  * composed child-first, classes joined, refs composed.
  */
-export const Slot = forwardRef<HTMLElement, HTMLAttributes<HTMLElement> & { children?: ReactNode }>(
-  function Slot({ children, ...props }, forwardedRef) {
-    const child = Children.only(children);
-    if (!isValidElement(child)) return null;
-    const ref = elementRef(child);
-    return cloneElement(child, {
-      ...mergeProps(props as AnyProps, child.props as AnyProps),
-      ref: ref ? composeRefs(forwardedRef, ref) : forwardedRef,
-    } as AnyProps);
-  },
-);
+export const Slot = /*#__PURE__*/ forwardRef<
+  HTMLElement,
+  HTMLAttributes<HTMLElement> & { children?: ReactNode }
+>(function Slot({ children, ...props }, forwardedRef) {
+  const child = Children.only(children);
+  if (!isValidElement(child)) return null;
+  const ref = elementRef(child);
+  return cloneElement(child, {
+    ...mergeProps(props as AnyProps, child.props as AnyProps),
+    ref: ref ? composeRefs(forwardedRef, ref) : forwardedRef,
+  } as AnyProps);
+});

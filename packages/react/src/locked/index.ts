@@ -22,9 +22,17 @@ export {
   PasskeyKeyUnlock,
   usePasskeyKey,
 } from './passkey-key/index.js';
-export { createDataKey, unwrapDataKey, wrapDataKey } from './prf/data-key.js';
+export {
+  createDataKey,
+  dataKeyId,
+  rewrapDataKey,
+  unwrapDataKey,
+  wrapDataKey,
+  wrappedKeyId,
+} from './prf/data-key.js';
 export type { PrfSupport } from './prf/detect-prf-support.js';
 export { detectPrfSupport } from './prf/detect-prf-support.js';
+export type { EnvelopeOptions } from './prf/envelope.js';
 export { decryptEnvelope, decryptEnvelopeText, encryptEnvelope } from './prf/envelope.js';
 export type { PrfAssertion } from './prf/get-prf-assertion.js';
 export { getPrfAssertion } from './prf/get-prf-assertion.js';

@@ -1,5 +1,6 @@
 import type { LatchkeyError } from '@latchkey/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { installFakeClock } from '../testing/fake-clock.js';
 import { loadDeviceKey } from './device-key/device-key.js';
 import { memoryDeviceKeyStore } from './device-key/device-key-store.js';
 import { lockedSessions } from './locked-sessions.js';
@@ -97,13 +98,16 @@ describe('lockedSessions', () => {
     const parts = setUpLocked({ server: { signedIn: true, passkeys: [{ name: 'MacBook' }] } });
     const { data } = await parts.server.client.getSession();
     expect(data?.session?.locked).toBe(false);
-    const cleanup = lockedSessions({ keyStore: memoryDeviceKeyStore() }).onSession!({
+    const keyStore = memoryDeviceKeyStore();
+    const reads = vi.spyOn(keyStore, 'get');
+    const cleanup = lockedSessions({ keyStore }).onSession!({
       client: parts.server.client,
       session: data!.session!,
       user: data!.user!,
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(cleanup).toBeUndefined();
+    // Proving begins inside onSession, by reading the device key: it was never read.
+    expect(reads).not.toHaveBeenCalled();
     expect(parts.server.mock.routeNames()).not.toContain('popChallenge');
   });
 
@@ -118,6 +122,7 @@ describe('lockedSessions', () => {
   });
 
   it('plugged into the session store: binds the sign-in, proves, and recovers from POP_REQUIRED', async () => {
+    const clock = installFakeClock();
     const keyStore = memoryDeviceKeyStore();
     const { server, store } = setUpLocked({
       server: { passkeys: [{ name: 'MacBook' }] },
@@ -141,11 +146,11 @@ describe('lockedSessions', () => {
       'listPasskeys',
     ]);
 
-    // Signing out ends the proving.
+    // Signing out ends the proving: no proof is tried when the next one would be due.
     await store.signOut();
-    const after = server.proofs.length;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(server.proofs).toHaveLength(after);
+    const after = server.mock.calls.length;
+    await clock.leap(600_000);
+    expect(server.mock.routeNames().slice(after)).not.toContain('popChallenge');
   });
 
   it('revives a locked session that reads as signed out after a reload, once', async () => {

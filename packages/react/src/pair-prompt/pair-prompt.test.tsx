@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetPairPromptDismissal } from '../client/pair-prompt-dismissal.js';
 import { expectAccessible } from '../testing/expect-accessible.js';
+import { installFakeClock } from '../testing/fake-clock.js';
 import { cleanupLatchkey, renderWithLatchkey } from '../testing/render-with-latchkey.js';
 import { PairPrompt } from './pair-prompt.js';
 
@@ -110,6 +111,21 @@ describe('PairPrompt', () => {
     expect(screen.queryByRole('region', { name: TITLE })).toBeNull();
   });
 
+  it('sends the extensions’ device key when it collects the paired session', async () => {
+    const popKey = { kty: 'EC', crv: 'P-256', x: 'x'.repeat(43), y: 'y'.repeat(43) } as const;
+    const { user, server } = renderWithLatchkey(<PairPrompt needed pollInterval={5} />, {
+      ...newDevice,
+      server: { ...newDevice.server, pairing: { outcome: 'approved', pendingPolls: 1 } },
+      extensions: [{ popKey: async () => popKey }],
+    });
+    await user.click(await screen.findByRole('button', { name: 'Pair with a trusted device' }));
+    await waitFor(() => expect(prompt()).toHaveAttribute('data-state', 'approved'));
+    const polls = server.calls.filter((c) => c.route === 'pairingStatus');
+    expect(polls.length).toBeGreaterThan(0);
+    for (const poll of polls)
+      expect(JSON.parse(poll.headers?.get('latchkey-pop-key') ?? 'null')).toEqual(popKey);
+  });
+
   it('pairs with a trusted device: shows the code, waits, then enrols', async () => {
     const { container, user, server, store } = renderWithLatchkey(
       <PairPrompt needed pollInterval={5} />,
@@ -157,6 +173,18 @@ describe('PairPrompt', () => {
     );
   });
 
+  it('pairing approval consent phishing: says the approving device must show exactly this code', async () => {
+    const { user } = renderWithLatchkey(<PairPrompt needed pollInterval={5} />, {
+      ...newDevice,
+      server: { ...newDevice.server, pairing: { outcome: 'approved', pendingPolls: 50 } },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Pair with a trusted device' }));
+    await screen.findByRole('status', { name: /enter this code/ });
+    expect(prompt()).toHaveTextContent(
+      'The device that approves shows this code again: approve only if it is exactly the same. Never send it to anyone.',
+    );
+  });
+
   it('renders the app’s extra content for the code, such as a QR of the approval link', async () => {
     const { user } = renderWithLatchkey(
       <PairPrompt
@@ -186,6 +214,7 @@ describe('PairPrompt', () => {
   });
 
   it('cancels a pairing and goes back to the choice', async () => {
+    const clock = installFakeClock();
     const { user, server } = renderWithLatchkey(<PairPrompt needed pollInterval={5} />, {
       ...newDevice,
       server: { ...newDevice.server, pairing: { pendingPolls: 1000 } },
@@ -195,7 +224,8 @@ describe('PairPrompt', () => {
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(prompt()).toHaveAttribute('data-state', 'choose');
     const polls = server.routeNames().filter((r) => r === 'pairingStatus').length;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // A thousand poll intervals later, no poll has been sent.
+    await act(() => clock.leap(5_000));
     expect(server.routeNames().filter((r) => r === 'pairingStatus')).toHaveLength(polls);
   });
 });

@@ -1,6 +1,7 @@
 'use client';
 import {
   type ComponentPropsWithoutRef,
+  type ForwardedRef,
   forwardRef,
   type ReactNode,
   useEffect,
@@ -24,6 +25,7 @@ import {
   PasskeyEnrolButton,
   type PasskeyEnrolButtonLabels,
 } from '../passkey-enrol-button/passkey-enrol-button.js';
+import { useLabels } from '../provider/latchkey-labels.js';
 import { RecoveryCodes, type RecoveryCodesLabels } from '../recovery-codes/recovery-codes.js';
 
 export interface PairPromptLabels {
@@ -34,6 +36,8 @@ export interface PairPromptLabels {
   dismiss: string;
   starting: string;
   enterCode: string;
+  /** Under the code: both screens must show the same code (RFC 8628 §5.4). */
+  checkCode: string;
   waiting: string;
   cancel: string;
   approved: string;
@@ -56,6 +60,8 @@ export const DEFAULT_PAIR_PROMPT_LABELS: PairPromptLabels = {
   dismiss: 'Not now',
   starting: 'Asking for a pairing code…',
   enterCode: 'On a device where you are signed in, open your passkey settings and enter this code:',
+  checkCode:
+    'The device that approves shows this code again: approve only if it is exactly the same. Never send it to anyone.',
   waiting: 'Waiting for approval…',
   cancel: 'Cancel',
   approved: 'Approved. Create a passkey on this device to finish.',
@@ -114,7 +120,7 @@ const noDismissal = () => () => {};
  * @example
  * <PairPrompt onEnrolled={() => navigate('/')} />
  */
-export const PairPrompt = forwardRef<HTMLElement, PairPromptProps>(function PairPrompt(
+export const PairPrompt = /*#__PURE__*/ forwardRef(function PairPrompt(
   {
     needed: neededProp,
     open: openProp,
@@ -125,10 +131,10 @@ export const PairPrompt = forwardRef<HTMLElement, PairPromptProps>(function Pair
     renderCode,
     labels: custom,
     ...rest
-  },
-  ref,
+  }: PairPromptProps,
+  ref: ForwardedRef<HTMLElement>,
 ) {
-  const labels = { ...DEFAULT_PAIR_PROMPT_LABELS, ...custom };
+  const labels = useLabels('pairPrompt', DEFAULT_PAIR_PROMPT_LABELS, custom);
   const { rp } = useSession();
   const rpId = rp?.id ?? null;
   const dismissed = useSyncExternalStore(
@@ -221,6 +227,7 @@ export const PairPrompt = forwardRef<HTMLElement, PairPromptProps>(function Pair
           <output data-latchkey-pairing-code="" aria-labelledby={`${id}-code-label`}>
             {pairing.code}
           </output>
+          <p data-latchkey-hint="">{labels.checkCode}</p>
           {pairing.code && renderCode?.(pairing.code)}
           <p data-latchkey-placeholder="">{labels.waiting}</p>
           <button type="button" data-latchkey-button="secondary" onClick={pairing.cancel}>

@@ -1,3 +1,4 @@
+import { defaultPasskeyName } from '@latchkey/core';
 import { screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectAccessible } from '../testing/expect-accessible.js';
@@ -11,7 +12,8 @@ afterEach(() => {
 
 const CHROME_MAC =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const signedIn = { signedIn: true, passkeys: [{ name: 'MacBook' }] } as const;
+// Stepped up a moment ago: adding a passkey from a full session needs it.
+const signedIn = { signedIn: true, elevated: true, passkeys: [{ name: 'MacBook' }] } as const;
 // The account's passkey lives on another device: this authenticator holds none.
 const otherDevice = { credentials: [] };
 
@@ -23,6 +25,29 @@ describe('PasskeyEnrolButton', () => {
     expect(button).toHaveAttribute('aria-busy', 'false');
     expect(button).toHaveAttribute('type', 'button');
     await expectAccessible(container);
+  });
+
+  // The server names a passkey made without a name with the same parser (core's), so the
+  // kit and the server agree: "Firefox on iPhone", never "Firefox on iOS".
+  it.each([
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/125.0 Mobile/15E148 Safari/605.1.15',
+      'Firefox on iPhone',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/127.0.6533.103 Mobile Safari/537.36',
+      'Android WebView on Android',
+    ],
+  ])('names the passkey as the server would: %s', async (userAgent, name) => {
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(userAgent);
+    const { user, server } = renderWithLatchkey(<PasskeyEnrolButton />, {
+      server: signedIn,
+      webauthn: otherDevice,
+    });
+    await user.click(await screen.findByRole('button', { name: 'Create a passkey' }));
+    await waitFor(() => expect(server.calls.some((c) => c.route === 'register')).toBe(true));
+    expect(server.calls.find((c) => c.route === 'register')?.body).toMatchObject({ name });
+    expect(defaultPasskeyName(userAgent)).toBe(name);
   });
 
   it('enrols a passkey named after the browser, busy while the prompt is open', async () => {
@@ -55,6 +80,32 @@ describe('PasskeyEnrolButton', () => {
     // Not a first enrolment: no recovery codes.
     expect(screen.queryByText('Recovery codes')).toBeNull();
     await expectAccessible(container);
+  });
+
+  it('steps up with an existing passkey first when the session has not', async () => {
+    const { webauthn, user, server } = renderWithLatchkey(<PasskeyEnrolButton />, {
+      server: { signedIn: true, passkeys: [{ name: 'MacBook' }] },
+    });
+    webauthn.pause();
+    await user.click(await screen.findByRole('button', { name: 'Create a passkey' }));
+    // The step-up: this authenticator holds the account's passkey.
+    await waitFor(() => expect(webauthn.requests).toHaveLength(1));
+    expect(webauthn.requests[0]!.kind).toBe('get');
+    webauthn.resume();
+    webauthn.pause();
+    // The new passkey goes on another authenticator (a security key, say).
+    await waitFor(() => expect(webauthn.requests).toHaveLength(2));
+    expect(webauthn.requests[1]!.kind).toBe('create');
+    webauthn.credentials.splice(0);
+    webauthn.resume();
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Passkey created.'));
+    expect(server.routeNames().filter((r) => r !== 'getSession')).toEqual([
+      'registerOptions',
+      'verifyOptions',
+      'verify',
+      'registerOptions',
+      'register',
+    ]);
   });
 
   it('uses the name it is given', async () => {
@@ -148,13 +199,18 @@ describe('PasskeyEnrolButton', () => {
   });
 
   it('renders nothing without WebAuthn when asked to hide', async () => {
-    const { container } = renderWithLatchkey(<PasskeyEnrolButton whenUnsupported="hide" />, {
-      webauthn: { supported: false },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    const { container } = renderWithLatchkey(
+      <>
+        <PasskeyEnrolButton whenUnsupported="hide" />
+        <PasskeyEnrolButton />
+      </>,
+      { webauthn: { supported: false } },
+    );
+    // The second button, mounted after the first, has finished the same detection.
+    expect(await screen.findByRole('note')).toHaveTextContent('This browser cannot use passkeys.');
     expect(screen.queryByRole('button')).toBeNull();
-    expect(screen.queryByRole('note')).toBeNull();
-    expect(container.querySelector('[data-latchkey-enrol-button]')).toBeNull();
+    expect(screen.getAllByRole('note')).toHaveLength(1);
+    expect(container.querySelectorAll('[data-latchkey-enrol-button]')).toHaveLength(1);
   });
 
   it('hints at a phone or security key when there is no platform authenticator', async () => {

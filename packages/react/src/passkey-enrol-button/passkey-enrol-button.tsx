@@ -8,6 +8,7 @@ import { composeEventHandlers } from '../internal/compose-event-handlers.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { Slot } from '../internal/slot.js';
 import { StatusMessage } from '../internal/status-message.js';
+import { useLabels } from '../provider/latchkey-labels.js';
 import { RecoveryCodes, type RecoveryCodesLabels } from '../recovery-codes/recovery-codes.js';
 
 export interface PasskeyEnrolButtonLabels {
@@ -63,88 +64,89 @@ export interface PasskeyEnrolButtonProps
  * <PasskeyEnrolButton onEnrolled={({ passkey }) => toast(`Added ${passkey.name}`)} />
  * <PasskeyEnrolButton asChild><a href="#enrol">Add a passkey</a></PasskeyEnrolButton>
  */
-export const PasskeyEnrolButton = forwardRef<HTMLButtonElement, PasskeyEnrolButtonProps>(
-  function PasskeyEnrolButton(
-    {
-      asChild,
-      name,
-      email,
-      displayName,
-      whenUnsupported = 'explain',
-      showRecoveryCodes = true,
-      onEnrolled,
-      onError,
-      labels: custom,
-      children,
-      onClick,
-      ...rest
-    },
-    ref,
-  ) {
-    const labels = { ...DEFAULT_PASSKEY_ENROL_BUTTON_LABELS, ...custom };
-    const support = useWebAuthnSupport();
-    const { enrol, status, data, error } = useEnrolPasskey();
-    const hintId = useId();
-
-    if (support.status === 'ready' && !support.webauthn) {
-      return whenUnsupported === 'hide' ? null : (
-        <p data-latchkey-enrol-button="" data-state="unsupported" role="note">
-          {labels.unsupported}
-        </p>
-      );
-    }
-    if (support.status === 'checking' && whenUnsupported === 'hide') return null;
-
-    const pending = status === 'pending';
-    const hint =
-      support.status === 'ready' && !support.platformAuthenticator
-        ? labels.noPlatformAuthenticator
-        : null;
-    const message =
-      status === 'success'
-        ? labels.success
-        : error
-          ? errorMessage(error, labels.errors, labels.failed)
-          : null;
-    const Comp = asChild ? Slot : 'button';
-
-    const handleClick = async (event: MouseEvent<HTMLButtonElement>) => {
-      event.preventDefault();
-      if (pending) return;
-      const result = await enrol({ name, email, displayName });
-      if (result.data) onEnrolled?.(result.data);
-      else onError?.(result.error);
-    };
-
-    return (
-      <>
-        <Comp
-          ref={ref}
-          {...(asChild ? {} : { type: 'button' as const })}
-          data-latchkey-enrol-button=""
-          data-state={status satisfies PasskeyEnrolButtonState}
-          aria-busy={pending}
-          aria-disabled={pending || undefined}
-          aria-describedby={hint ? hintId : undefined}
-          onClick={composeEventHandlers(onClick, handleClick)}
-          {...rest}
-        >
-          {children ?? (pending ? labels.pending : labels.enrol)}
-        </Comp>
-        {hint && (
-          <span id={hintId} data-latchkey-hint="">
-            {hint}
-          </span>
-        )}
-        <StatusMessage message={message} tone={status === 'success' ? 'success' : 'error'} />
-        {showRecoveryCodes && data?.recoveryCodes && (
-          <RecoveryCodes
-            key={data.credentialId}
-            codes={data.recoveryCodes}
-            labels={labels.recoveryCodes}
-          />
-        )}
-      </>
-    );
+export const PasskeyEnrolButton = /*#__PURE__*/ forwardRef<
+  HTMLButtonElement,
+  PasskeyEnrolButtonProps
+>(function PasskeyEnrolButton(
+  {
+    asChild,
+    name,
+    email,
+    displayName,
+    whenUnsupported = 'explain',
+    showRecoveryCodes = true,
+    onEnrolled,
+    onError,
+    labels: custom,
+    children,
+    onClick,
+    ...rest
   },
-);
+  ref,
+) {
+  const labels = useLabels('passkeyEnrolButton', DEFAULT_PASSKEY_ENROL_BUTTON_LABELS, custom);
+  const support = useWebAuthnSupport();
+  const { enrol, status, data, error } = useEnrolPasskey();
+  const hintId = useId();
+
+  if (support.status === 'ready' && !support.webauthn) {
+    return whenUnsupported === 'hide' ? null : (
+      <p data-latchkey-enrol-button="" data-state="unsupported" role="note">
+        {labels.unsupported}
+      </p>
+    );
+  }
+  if (support.status === 'checking' && whenUnsupported === 'hide') return null;
+
+  const pending = status === 'pending';
+  const hint =
+    support.status === 'ready' && !support.platformAuthenticator
+      ? labels.noPlatformAuthenticator
+      : null;
+  const message =
+    status === 'success'
+      ? labels.success
+      : error
+        ? errorMessage(error, labels.errors, labels.failed)
+        : null;
+  const Comp = asChild ? Slot : 'button';
+
+  const handleClick = async (event: MouseEvent<HTMLButtonElement>) => {
+    event.preventDefault();
+    if (pending) return;
+    const result = await enrol({ name, email, displayName });
+    if (result.data) onEnrolled?.(result.data);
+    else onError?.(result.error);
+  };
+
+  return (
+    <>
+      <Comp
+        ref={ref}
+        {...(asChild ? {} : { type: 'button' as const })}
+        data-latchkey-enrol-button=""
+        data-state={status satisfies PasskeyEnrolButtonState}
+        aria-busy={pending}
+        aria-disabled={pending || undefined}
+        aria-describedby={hint ? hintId : undefined}
+        onClick={composeEventHandlers(onClick, handleClick)}
+        {...rest}
+      >
+        {children ?? (pending ? labels.pending : labels.enrol)}
+      </Comp>
+      {hint && (
+        <span id={hintId} data-latchkey-hint="">
+          {hint}
+        </span>
+      )}
+      <StatusMessage message={message} tone={status === 'success' ? 'success' : 'error'} />
+      {showRecoveryCodes && data?.recoveryCodes && (
+        <RecoveryCodes
+          key={data.credentialId}
+          codes={data.recoveryCodes}
+          labels={labels.recoveryCodes}
+        />
+      )}
+    </>
+  );
+});

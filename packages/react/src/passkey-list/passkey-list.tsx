@@ -2,6 +2,7 @@
 import type { PasskeyInfo } from '@latchkey/core';
 import {
   type ComponentPropsWithoutRef,
+  type ForwardedRef,
   forwardRef,
   useEffect,
   useId,
@@ -12,6 +13,7 @@ import { usePasskeys } from '../hooks/use-passkeys.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { formatDate } from '../internal/format-date.js';
 import { StatusMessage } from '../internal/status-message.js';
+import { useLabels } from '../provider/latchkey-labels.js';
 
 export interface PasskeyListLabels {
   title: string;
@@ -77,7 +79,7 @@ export type PasskeyItemState =
   | 'removing';
 
 export interface PasskeyListProps extends Omit<ComponentPropsWithoutRef<'section'>, 'children'> {
-  /** Locale for dates (default: the browser's). */
+  /** Locale for dates (default: the provider's `labels.locale`, else the browser's). */
   locale?: string;
   labels?: Partial<PasskeyListLabels>;
 }
@@ -94,11 +96,11 @@ type Mode = { credentialId: string; kind: ModeKind } | null;
  * @example
  * <PasskeyList locale="en-GB" />
  */
-export const PasskeyList = forwardRef<HTMLElement, PasskeyListProps>(function PasskeyList(
-  { locale, labels: custom, ...rest },
-  ref,
+export const PasskeyList = /*#__PURE__*/ forwardRef(function PasskeyList(
+  { locale, labels: custom, ...rest }: PasskeyListProps,
+  ref: ForwardedRef<HTMLElement>,
 ) {
-  const labels = { ...DEFAULT_PASSKEY_LIST_LABELS, ...custom };
+  const labels = useLabels('passkeyList', DEFAULT_PASSKEY_LIST_LABELS, custom);
   const { status, passkeys, error, refresh, rename, remove } = usePasskeys();
   const [mode, setMode] = useState<Mode>(null);
   const [message, setMessage] = useState<{ text: string; tone: 'success' | 'error' } | null>(null);
@@ -139,7 +141,7 @@ export const PasskeyList = forwardRef<HTMLElement, PasskeyListProps>(function Pa
               key={passkey.credentialId}
               passkey={passkey}
               labels={labels}
-              locale={locale}
+              locale={locale ?? labels.locale}
               mode={mode?.credentialId === passkey.credentialId ? mode.kind : null}
               onMode={(kind) => setMode(kind ? { credentialId: passkey.credentialId, kind } : null)}
               onRename={async (name) => {

@@ -1,6 +1,7 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectAccessible } from '../testing/expect-accessible.js';
+import { installFakeClock } from '../testing/fake-clock.js';
 import { cleanupLatchkey, renderWithLatchkey } from '../testing/render-with-latchkey.js';
 import { PasskeySignIn } from './passkey-sign-in.js';
 
@@ -205,13 +206,18 @@ describe('PasskeySignIn', () => {
 
 describe('PasskeySignIn autofill failures', () => {
   it('does not retry autofill by itself when the server refuses', async () => {
+    const clock = installFakeClock();
     const { server } = renderWithLatchkey(<PasskeySignIn aria-label="Sign in" />, {
       server: { ...account, fail: { authOptions: 'RATE_LIMITED' } },
     });
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Too many attempts.'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
     // StrictMode's first effect is aborted; the second asks once and stops.
-    expect(server.routeNames().filter((r) => r === 'authOptions').length).toBeLessThanOrEqual(2);
+    const asked = () => server.routeNames().filter((r) => r === 'authOptions').length;
+    const before = asked();
+    expect(before).toBeLessThanOrEqual(2);
+    // Past any retry delay, with React's work done: nothing asks again.
+    await act(() => clock.leap(600_000));
+    expect(asked()).toBe(before);
     expect(form()).toHaveAttribute('data-state', 'error');
   });
 });

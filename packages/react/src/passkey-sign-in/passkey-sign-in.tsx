@@ -3,6 +3,7 @@ import type { LatchkeyError } from '@latchkey/core';
 import {
   type ComponentPropsWithoutRef,
   type FormEvent,
+  type ForwardedRef,
   forwardRef,
   useEffect,
   useId,
@@ -15,6 +16,7 @@ import { useWebAuthnSupport } from '../hooks/use-webauthn-support.js';
 import { composeEventHandlers } from '../internal/compose-event-handlers.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { StatusMessage } from '../internal/status-message.js';
+import { useLabels } from '../provider/latchkey-labels.js';
 
 export interface PasskeySignInLabels {
   email: string;
@@ -60,11 +62,19 @@ export interface PasskeySignInProps
  * @example
  * <PasskeySignIn onSignedIn={() => navigate('/')} />
  */
-export const PasskeySignIn = forwardRef<HTMLFormElement, PasskeySignInProps>(function PasskeySignIn(
-  { withEmail = true, autofill = true, onSignedIn, onError, labels: custom, onSubmit, ...rest },
-  ref,
+export const PasskeySignIn = /*#__PURE__*/ forwardRef(function PasskeySignIn(
+  {
+    withEmail = true,
+    autofill = true,
+    onSignedIn,
+    onError,
+    labels: custom,
+    onSubmit,
+    ...rest
+  }: PasskeySignInProps,
+  ref: ForwardedRef<HTMLFormElement>,
 ) {
-  const labels = { ...DEFAULT_PASSKEY_SIGN_IN_LABELS, ...custom };
+  const labels = useLabels('passkeySignIn', DEFAULT_PASSKEY_SIGN_IN_LABELS, custom);
   const store = useSessionStore();
   const support = useWebAuthnSupport();
   const id = useId();

@@ -5,6 +5,7 @@ import { usePendingApprovals } from '../hooks/use-pending-approvals.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { formatDate } from '../internal/format-date.js';
 import { StatusMessage } from '../internal/status-message.js';
+import { useLabels } from '../provider/latchkey-labels.js';
 
 export interface PendingApprovalsLabels {
   title: string;
@@ -40,6 +41,7 @@ export type PendingApprovalsState = 'loading' | 'ready' | 'empty' | 'error';
 
 export interface PendingApprovalsProps
   extends Omit<ComponentPropsWithoutRef<'section'>, 'children'> {
+  /** Locale for dates (default: the provider's `labels.locale`, else the browser's). */
   locale?: string;
   onApproved?: (passkey: PasskeyInfo) => void;
   onDenied?: (passkey: PasskeyInfo) => void;
@@ -53,9 +55,9 @@ export interface PendingApprovalsProps
  * @example
  * <PendingApprovals onApproved={(p) => toast(`${p.name} can sign in now`)} />
  */
-export const PendingApprovals = forwardRef<HTMLElement, PendingApprovalsProps>(
+export const PendingApprovals = /*#__PURE__*/ forwardRef<HTMLElement, PendingApprovalsProps>(
   function PendingApprovals({ locale, onApproved, onDenied, labels: custom, ...rest }, ref) {
-    const labels = { ...DEFAULT_PENDING_APPROVALS_LABELS, ...custom };
+    const labels = useLabels('pendingApprovals', DEFAULT_PENDING_APPROVALS_LABELS, custom);
     const { status, approvals, error, refresh, approve, deny } = usePendingApprovals();
     const [busy, setBusy] = useState<string | null>(null);
     const [message, setMessage] = useState<{ text: string; tone: 'success' | 'error' } | null>(
@@ -136,7 +138,7 @@ export const PendingApprovals = forwardRef<HTMLElement, PendingApprovalsProps>(
                   <span data-latchkey-meta="">
                     <time dateTime={passkey.createdAt}>
                       {labels.requested(
-                        formatDate(passkey.createdAt, locale),
+                        formatDate(passkey.createdAt, locale ?? labels.locale),
                         passkey.createdWith.browser,
                         passkey.createdWith.os,
                       )}

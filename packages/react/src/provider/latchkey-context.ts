@@ -2,4 +2,4 @@
 import { createContext } from 'react';
 import type { SessionStore } from '../client/session-store.js';
 
-export const LatchkeyContext = createContext<SessionStore | null>(null);
+export const LatchkeyContext = /*#__PURE__*/ createContext<SessionStore | null>(null);

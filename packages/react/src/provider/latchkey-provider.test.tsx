@@ -2,9 +2,10 @@ import { createLatchkeyClient } from '@latchkey/core';
 import { render, renderHook, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSessionStore } from '../client/session-store.js';
+import { createSessionStore, type SessionStore } from '../client/session-store.js';
 import { useLatchkeyClient, useSessionStore } from '../hooks/use-latchkey-client.js';
 import { useSession } from '../hooks/use-session.js';
+import { installFakeWebAuthn } from '../testing/fake-webauthn.js';
 import { createMockServer } from '../testing/mock-server.js';
 import { LatchkeyProvider } from './latchkey-provider.js';
 
@@ -80,6 +81,37 @@ describe('LatchkeyProvider', () => {
       await waitFor(() => expect(result.current.status).toBe('authenticated'));
       expect(fetch).toHaveBeenCalledWith('https://app.example/auth/session', expect.anything());
       expect(result.current.user).toHaveProperty('nickname', 'Countess');
+    });
+
+    it('a fetch timeout for ceremonies: a silent server does not hold the modal slot', async () => {
+      const webauthn = installFakeWebAuthn();
+      try {
+        vi.stubGlobal(
+          'fetch',
+          (_: unknown, init?: RequestInit) =>
+            new Promise((_resolve, reject) => {
+              init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+            }),
+        );
+        let store: SessionStore | undefined;
+        function Grab() {
+          store = useSessionStore();
+          return null;
+        }
+        render(
+          <LatchkeyProvider baseUrl="/auth" channel={false} fetchTimeout={30}>
+            <Grab />
+          </LatchkeyProvider>,
+        );
+        const first = await store!.signIn();
+        expect(first.error?.code).toBe('NETWORK_ERROR');
+        expect(store!.coordinator.pending).toBeNull();
+        // The slot is free: the next ceremony runs rather than answering CEREMONY_CANCELLED.
+        expect((await store!.signIn()).error?.code).toBe('NETWORK_ERROR');
+        expect(webauthn.requests).toHaveLength(0);
+      } finally {
+        webauthn.uninstall();
+      }
     });
 
     it('leaves validation to a client the app gives it', async () => {

@@ -1,8 +1,15 @@
 'use client';
-import { type ComponentPropsWithoutRef, forwardRef, useId, useState } from 'react';
+import {
+  type ComponentPropsWithoutRef,
+  type ForwardedRef,
+  forwardRef,
+  useId,
+  useState,
+} from 'react';
 import { useRecoveryCodes } from '../hooks/use-recovery-codes.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { StatusMessage } from '../internal/status-message.js';
+import { useLabels } from '../provider/latchkey-labels.js';
 
 export interface RecoveryCodesLabels {
   title: string;
@@ -71,11 +78,17 @@ export interface RecoveryCodesProps extends Omit<ComponentPropsWithoutRef<'secti
  * @example
  * <RecoveryCodes codes={result.recoveryCodes} onContinue={() => navigate('/account')} />
  */
-export const RecoveryCodes = forwardRef<HTMLElement, RecoveryCodesProps>(function RecoveryCodes(
-  { codes: given, onContinue, fileName = 'recovery-codes.txt', labels: custom, ...rest },
-  ref,
+export const RecoveryCodes = /*#__PURE__*/ forwardRef(function RecoveryCodes(
+  {
+    codes: given,
+    onContinue,
+    fileName = 'recovery-codes.txt',
+    labels: custom,
+    ...rest
+  }: RecoveryCodesProps,
+  ref: ForwardedRef<HTMLElement>,
 ) {
-  const labels = { ...DEFAULT_RECOVERY_CODES_LABELS, ...custom };
+  const labels = useLabels('recoveryCodes', DEFAULT_RECOVERY_CODES_LABELS, custom);
   const id = useId();
   if (given) {
     return (
@@ -107,9 +120,9 @@ interface ViewProps extends Omit<RecoveryCodesProps, 'labels' | 'codes'> {
   labels: RecoveryCodesLabels;
 }
 
-const CodesStatus = forwardRef<HTMLElement, ViewProps>(function CodesStatus(
-  { id, labels, fileName, onContinue, ...rest },
-  ref,
+const CodesStatus = /*#__PURE__*/ forwardRef(function CodesStatus(
+  { id, labels, fileName, onContinue, ...rest }: ViewProps,
+  ref: ForwardedRef<HTMLElement>,
 ) {
   const recovery = useRecoveryCodes();
   const [message, setMessage] = useState<string | null>(null);
@@ -180,7 +193,7 @@ const CodesStatus = forwardRef<HTMLElement, ViewProps>(function CodesStatus(
   );
 });
 
-const CodesView = forwardRef<HTMLElement, ViewProps & { codes: readonly string[] }>(
+const CodesView = /*#__PURE__*/ forwardRef<HTMLElement, ViewProps & { codes: readonly string[] }>(
   function CodesView({ id, codes, labels, fileName, onContinue, ...rest }, ref) {
     const [acknowledged, setAcknowledged] = useState(false);
     const [done, setDone] = useState(false);

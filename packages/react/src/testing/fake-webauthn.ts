@@ -26,6 +26,11 @@ export interface FakeWebAuthnOptions {
   supported?: boolean;
   platformAuthenticator?: boolean;
   conditionalMediation?: boolean;
+  /**
+   * Answer `getClientCapabilities()` (WebAuthn L3 §5.1.7) with
+   * `conditionalCreate` set to this; unset: no such method, as in older browsers.
+   */
+  conditionalCreate?: boolean;
   /** Install the Signal API methods (they record every call). */
   signals?: boolean;
   credentials?: FakeCredential[];
@@ -140,6 +145,12 @@ export function installFakeWebAuthn(options: FakeWebAuthnOptions = {}): FakeWebA
     isUserVerifyingPlatformAuthenticatorAvailable: () =>
       Promise.resolve(options.platformAuthenticator ?? true),
     isConditionalMediationAvailable: () => Promise.resolve(options.conditionalMediation ?? true),
+    ...(options.conditionalCreate === undefined
+      ? {}
+      : {
+          getClientCapabilities: () =>
+            Promise.resolve({ conditionalCreate: options.conditionalCreate }),
+        }),
   });
   if (options.signals) {
     for (const name of [
@@ -272,7 +283,8 @@ export function installFakeWebAuthn(options: FakeWebAuthnOptions = {}): FakeWebA
       const publicKey = request.publicKey as PublicKeyCredentialCreationOptions;
       const record: FakeRequest = {
         kind: 'create',
-        mediation: 'modal',
+        mediation:
+          (request as { mediation?: string }).mediation === 'conditional' ? 'conditional' : 'modal',
         publicKey,
         state: 'pending',
       };

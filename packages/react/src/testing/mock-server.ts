@@ -62,6 +62,7 @@ export interface MockCall {
   route: RouteName;
   params: Record<string, string>;
   body: unknown;
+  headers?: Headers;
 }
 
 interface MockUser extends User {
@@ -307,13 +308,17 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     },
     registerOptions: (_, body) => {
       const session = state.session;
+      // As the server: adding to an account from a full session needs a recent step-up.
+      if (session?.kind === 'full') requireElevated();
       const user: MockUser | null = session ? userOf(session.userId) : null;
+      // As the server: a conditional create only adds to a signed-in account.
+      if (body.conditional === true && !user)
+        fail('FORBIDDEN', 'A conditional create only adds a passkey to a signed-in account');
       let signUp: MockSignUp | undefined;
       if (!user) {
         if ((options.signUp ?? 'open') === 'closed') fail('SIGN_UP_CLOSED', 'Sign-up is closed');
+        // Like the server: the options never tell a known email from an unknown one.
         const email = typeof body.email === 'string' ? body.email.toLowerCase() : null;
-        if (email && state.users.some((u) => u.email === email))
-          fail('EMAIL_TAKEN', 'That email has an account');
         signUp = {
           email,
           displayName: typeof body.displayName === 'string' ? body.displayName : null,
@@ -345,10 +350,14 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
         id: string;
         response: { clientDataJSON: string; transports?: string[] };
       };
+      if (state.session?.kind === 'full') requireElevated();
       const entry = consume(response.response.clientDataJSON, 'webauthn.create', 'create');
       let user: MockUser;
       const sessionKind = state.session?.kind;
       if (entry.signUp) {
+        const { email } = entry.signUp;
+        if (email && state.users.some((u) => u.email === email))
+          fail('EMAIL_TAKEN', 'No new account was made with this email');
         user = {
           id: next('usr'),
           email: entry.signUp.email,
@@ -542,7 +551,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
         return error('INVALID_JSON');
       }
     }
-    calls.push({ route: found.name, params, body });
+    calls.push({ route: found.name, params, body, headers: new Headers(init.headers) });
     await wait(options.latency ?? 0, hang.has(found.name), signal);
     const code = failures[found.name];
     if (code) return error(code, `Mock failure for ${found.name}`);

@@ -1,7 +1,9 @@
 import { type RenderResult, render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { type ReactElement, StrictMode } from 'react';
+import type { LatchkeyExtension } from '../client/latchkey-extension.js';
 import { createSessionStore, type SessionStore } from '../client/session-store.js';
+import type { LatchkeyLabels } from '../provider/latchkey-labels.js';
 import { LatchkeyProvider } from '../provider/latchkey-provider.js';
 import {
   type FakeWebAuthn,
@@ -36,7 +38,15 @@ export function renderWithLatchkey(
   {
     server: serverOptions,
     webauthn: webauthnOptions,
-  }: { server?: MockServerOptions; webauthn?: FakeWebAuthnOptions } = {},
+    extensions,
+    labels,
+  }: {
+    server?: MockServerOptions;
+    webauthn?: FakeWebAuthnOptions;
+    extensions?: readonly LatchkeyExtension[];
+    /** The provider's `labels`, such as `de`. */
+    labels?: LatchkeyLabels;
+  } = {},
 ): Rendered {
   const server = createMockServer(serverOptions);
   const webauthn = installFakeWebAuthn({
@@ -44,12 +54,14 @@ export function renderWithLatchkey(
     ...webauthnOptions,
   });
   installed.push(webauthn);
-  const store = createSessionStore(server.client, { channel: false });
+  const store = createSessionStore(server.client, { channel: false, extensions });
   stores.push(store);
   const user = userEvent.setup();
   const result = render(
     <StrictMode>
-      <LatchkeyProvider store={store}>{ui}</LatchkeyProvider>
+      <LatchkeyProvider store={store} labels={labels}>
+        {ui}
+      </LatchkeyProvider>
     </StrictMode>,
   );
   return { ...result, server, webauthn, store, user };

@@ -21,6 +21,18 @@ async function verifies(jwk: { x: string; y: string }, challenge: string, signat
 }
 
 describe('loadDeviceKey', () => {
+  it('loadDeviceKey refuses an extractable stored key', async () => {
+    const store = memoryDeviceKeyStore();
+    const readable = (await crypto.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
+    await store.add(readable);
+    await expect(loadDeviceKey(store)).rejects.toThrow(TypeError);
+    await expect(loadDeviceKey(store, { create: true })).rejects.toThrow(/non-extractable/);
+  });
+
   it('makes nothing unless asked, then one non-extractable P-256 key it keeps', async () => {
     const store = memoryDeviceKeyStore();
     expect(await loadDeviceKey(store)).toBeUndefined();

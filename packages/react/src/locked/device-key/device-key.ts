@@ -18,7 +18,8 @@ const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 /**
  * Loads this browser's device key from `store`; with `create`, makes one first
- * when there is none (`extractable: false`: the private key can sign but never
+ * when there is none. A stored private key that is extractable is refused
+ * (`TypeError`): its bytes could be read and copied to another browser (`extractable: false`: the private key can sign but never
  * be read, W3C Web Cryptography API §14.3.1).
  *
  * @example
@@ -37,6 +38,13 @@ export async function loadDeviceKey(
       'verify',
     ])) as CryptoKeyPair;
     pair = await store.add(made);
+  }
+  // A private key that script can read is a copyable credential: never sign with one
+  // (W3C Web Cryptography API §14.3.1), whoever stored it.
+  if (pair.privateKey.extractable || pair.privateKey.algorithm.name !== 'ECDSA') {
+    throw new TypeError(
+      'loadDeviceKey: the stored private key must be a non-extractable ECDSA key',
+    );
   }
   const jwk = await globalThis.crypto.subtle.exportKey('jwk', pair.publicKey);
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) {

@@ -1,6 +1,7 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectAccessible } from '../../testing/expect-accessible.js';
+import { waitForSnapshot } from '../../testing/wait-for-snapshot.js';
 import { credentialIdOf } from '../testing/prf-authenticator.js';
 import { cleanupLocked, renderLocked } from '../testing/render-locked.js';
 import { PasskeyKeyUnlock } from './passkey-key-unlock.js';
@@ -61,7 +62,7 @@ describe('PasskeyKeyUnlock', () => {
     expect(section).toHaveAttribute('data-state', 'unlocked');
     expect(onUnlocked).toHaveBeenCalledWith({ credentialId: MACBOOK, created: true });
     await user.click(screen.getByRole('button', { name: 'Seal' }));
-    await waitFor(() => expect(document.title).toBe('v1.|hello'));
+    await waitFor(() => expect(document.title).toBe('v2.|hello'));
     await expectAccessible(container);
 
     await user.click(screen.getByRole('button', { name: 'Also unlock with another passkey' }));
@@ -115,9 +116,11 @@ describe('PasskeyKeyUnlock', () => {
   });
 
   it('renders nothing while signed out', async () => {
-    const { container } = renderLocked(<PasskeyKeyUnlock />, { server: { signedIn: false } });
-    await waitFor(() => expect(container.querySelector('[data-latchkey-passkey-key]')).toBeNull());
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { container, store } = renderLocked(<PasskeyKeyUnlock />, {
+      server: { signedIn: false },
+    });
+    // The session is known to be signed out, and React has rendered that.
+    await act(() => waitForSnapshot(store, (s) => s.status === 'unauthenticated'));
     expect(container.querySelector('[data-latchkey-passkey-key]')).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import type { LatchkeyError } from '@latchkey/core';
 import { type ComponentPropsWithoutRef, forwardRef, useId, useState } from 'react';
 import { type ErrorLabels, errorMessage } from '../../internal/error-message.js';
 import { StatusMessage } from '../../internal/status-message.js';
+import { useLabels } from '../../provider/latchkey-labels.js';
 import { usePasskeyKey } from './use-passkey-key.js';
 
 export interface PasskeyKeyUnlockLabels {
@@ -69,16 +70,12 @@ export interface PasskeyKeyUnlockProps
  * @example
  * <PasskeyKeyUnlock onUnlocked={() => loadNotes()} />
  */
-export const PasskeyKeyUnlock = forwardRef<HTMLElement, PasskeyKeyUnlockProps>(
+export const PasskeyKeyUnlock = /*#__PURE__*/ forwardRef<HTMLElement, PasskeyKeyUnlockProps>(
   function PasskeyKeyUnlock(
     { offerEnrol = true, onUnlocked, onError, labels: custom, ...rest },
     ref,
   ) {
-    const labels = {
-      ...DEFAULT_PASSKEY_KEY_LABELS,
-      ...custom,
-      errors: { ...DEFAULT_PASSKEY_KEY_LABELS.errors, ...custom?.errors },
-    };
+    const labels = useLabels('passkeyKeyUnlock', DEFAULT_PASSKEY_KEY_LABELS, custom);
     const key = usePasskeyKey();
     const warningId = useId();
     const [news, setNews] = useState<{ text: string; tone: 'success' | 'error' } | null>(null);

@@ -17,7 +17,8 @@ export interface PrfAssertion {
 
 /**
  * Asks for an assertion that also evaluates the PRF extension (WebAuthn L3
- * §10.1.4) with `salt` as `eval.first`, for the passkeys in `allow` only.
+ * §10.1.4) with `salt` as `eval.first`, for the passkeys in `allow` only,
+ * always with `userVerification: 'required'`.
  *
  * The PRF output is the secret every derived key comes from, so it is removed
  * from the JSON that goes to the server: the server must never be able to
@@ -37,7 +38,9 @@ export async function getPrfAssertion(
     challenge: bytes(options.challenge),
     ...(options.rpId ? { rpId: options.rpId } : {}),
     ...(options.timeout ? { timeout: options.timeout } : {}),
-    ...(options.userVerification ? { userVerification: options.userVerification } : {}),
+    // Whatever the server asked: the PRF output unlocks the user's data, so the
+    // authenticator must verify the user (§6.2.3), not only their presence.
+    userVerification: 'required',
     // §5.1.4.1: only the passkeys that can unlock (or be enrolled) are offered.
     allowCredentials: allow.map((id) => ({
       type: 'public-key',

@@ -6,16 +6,20 @@ import {
   type PrfKeysResponse,
 } from '@latchkey/core';
 import type { CeremonyCoordinator } from '../../client/ceremony-coordinator.js';
-import { createDataKey, unwrapDataKey, wrapDataKey } from './data-key.js';
+import { createDataKey, rewrapDataKey, unwrapDataKey, wrapDataKey } from './data-key.js';
 import { getPrfAssertion } from './get-prf-assertion.js';
 import { deriveWrappingKey } from './wrapping-key.js';
 
 /** What unlocking gives: the data key, and which passkey opened it. */
 export interface PasskeyKeyUnlocked {
+  /** The non-extractable working copy: it encrypts and decrypts, and cannot be read. */
   dataKey: CryptoKey;
   credentialId: string;
   /** True when this unlock made the data key (the account's first). */
   created: boolean;
+  /** The data key as wrapped for this passkey, and the (non-extractable) key that unwraps it: `enrolPasskeyWrapping` rewraps from them. */
+  wrappedKey: string;
+  wrappingKey: CryptoKey;
 }
 
 /**
@@ -52,33 +56,37 @@ export function unlockWithPasskey(
     if (ceremony.error) return ceremony;
     const { credentialId, wrappingKey } = ceremony.data;
 
+    const opened = (wrappedKey: string, created: boolean) =>
+      unwrapDataKey(wrappedKey, wrappingKey).then((dataKey) => ({
+        data: { dataKey, credentialId, created, wrappedKey, wrappingKey },
+        error: null,
+      }));
     const chosen = info.data.keys.find((k) => k.credentialId === credentialId);
-    if (chosen?.wrappedKey) {
-      const dataKey = await unwrapDataKey(chosen.wrappedKey, wrappingKey);
-      return { data: { dataKey, credentialId, created: false }, error: null };
-    }
+    if (chosen?.wrappedKey) return opened(chosen.wrappedKey, false);
     // Nothing was wrapped when we looked: read again right before making a key, so
     // a first unlock in another tab a moment ago is used rather than overwritten.
-    const again = await client.prfKeys(undefined, { signal });
+    let again = await client.prfKeys(undefined, { signal });
     if (again.error) return again;
-    const now = again.data.keys.find((k) => k.credentialId === credentialId);
-    if (now?.wrappedKey) {
-      const dataKey = await unwrapDataKey(now.wrappedKey, wrappingKey);
-      return { data: { dataKey, credentialId, created: false }, error: null };
-    }
-    if (again.data.keys.some((k) => k.wrappedKey !== null)) {
-      return failure(
-        'PRF_KEY_NOT_ENROLLED',
-        'This passkey does not unlock your data yet: unlock with another one, then add it',
+    if (!again.data.keys.some((k) => k.wrappedKey !== null)) {
+      const wrappedKey = await wrapDataKey(await createDataKey(), wrappingKey);
+      // `first`: the server stores it only while no passkey holds a key, so neither a
+      // "nothing wrapped" answer that was wrong nor a concurrent first unlock can make
+      // a second data key. The extractable key is dropped here.
+      const stored = await client.setWrappedKey(
+        { credentialId, wrappedKey, first: true },
+        { signal },
       );
+      if (!stored.error) return opened(wrappedKey, true);
+      if (stored.error.code !== 'WRAPPED_KEY_CONFLICT') return stored;
+      again = await client.prfKeys(undefined, { signal });
+      if (again.error) return again;
     }
-    const dataKey = await createDataKey();
-    const stored = await client.setWrappedKey(
-      { credentialId, wrappedKey: await wrapDataKey(dataKey, wrappingKey) },
-      { signal },
+    const now = again.data.keys.find((k) => k.credentialId === credentialId);
+    if (now?.wrappedKey) return opened(now.wrappedKey, false);
+    return failure(
+      'PRF_KEY_NOT_ENROLLED',
+      'This passkey does not unlock your data yet: unlock with another one, then add it',
     );
-    if (stored.error) return stored;
-    return { data: { dataKey, credentialId, created: true }, error: null };
   });
 }
 
@@ -86,15 +94,17 @@ export function unlockWithPasskey(
  * Wraps an unlocked data key for another PRF-capable passkey of the user (one
  * that holds no wrapped key yet, or `credentialId`), so that it unlocks the
  * same data. Needs that passkey's PRF output, hence one more ceremony, which
- * is also the step-up the server asks for before storing a wrapped key.
+ * is also the step-up the server asks for before storing a wrapped key. The
+ * write names what it replaces (`replaces`), so it never overwrites a key
+ * stored meanwhile (`WRAPPED_KEY_CONFLICT`).
  *
  * @example
- * const { data, error } = await enrolPasskeyWrapping(client, coordinator, dataKey);
+ * const { data, error } = await enrolPasskeyWrapping(client, coordinator, unlocked);
  */
 export function enrolPasskeyWrapping(
   client: LatchkeyClient,
   coordinator: CeremonyCoordinator,
-  dataKey: CryptoKey,
+  unlocked: Pick<PasskeyKeyUnlocked, 'wrappedKey' | 'wrappingKey'>,
   { credentialId }: { credentialId?: string } = {},
 ): Promise<LatchkeyResult<{ credentialId: string }>> {
   return coordinator.run<{ credentialId: string }>('modal', async (signal) => {
@@ -118,10 +128,16 @@ export function enrolPasskeyWrapping(
       signal,
     );
     if (ceremony.error) return ceremony;
+    const target = targets.find((k) => k.credentialId === ceremony.data.credentialId);
     const stored = await client.setWrappedKey(
       {
         credentialId: ceremony.data.credentialId,
-        wrappedKey: await wrapDataKey(dataKey, ceremony.data.wrappingKey),
+        wrappedKey: await rewrapDataKey(
+          unlocked.wrappedKey,
+          unlocked.wrappingKey,
+          ceremony.data.wrappingKey,
+        ),
+        replaces: target?.wrappedKey ?? null,
       },
       { signal },
     );

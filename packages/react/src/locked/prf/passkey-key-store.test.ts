@@ -1,5 +1,6 @@
-import { base64urlDecode } from '@latchkey/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { base64urlDecode, base64urlEncode } from '@latchkey/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { waitForSnapshot } from '../../testing/wait-for-snapshot.js';
 import { credentialIdOf } from '../testing/prf-authenticator.js';
 import { cleanupLocked, setUpLocked } from '../testing/render-locked.js';
 import { createPasskeyKeyStore, type PasskeyKeyStore } from './passkey-key-store.js';
@@ -31,14 +32,8 @@ function setUp(
   return { ...parts, keys, stop };
 }
 
-async function settled(keys: PasskeyKeyStore, status: string) {
-  const deadline = Date.now() + 2_000;
-  while (keys.getSnapshot().status !== status) {
-    if (Date.now() > deadline)
-      throw new Error(`Still ${keys.getSnapshot().status}, expected ${status}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return keys.getSnapshot();
+function settled(keys: PasskeyKeyStore, status: string) {
+  return waitForSnapshot(keys, (snapshot) => snapshot.status === status);
 }
 
 describe('createPasskeyKeyStore', () => {
@@ -146,13 +141,54 @@ describe('createPasskeyKeyStore', () => {
     webauthn.pause();
     const pending = keys.unlock();
     expect(keys.getSnapshot().status).toBe('unlocking');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const prompt = await vi.waitFor(() => {
+      const request = webauthn.requests.find((r) => r.state === 'pending');
+      if (!request) throw new Error('No prompt yet');
+      return request.publicKey as PublicKeyCredentialRequestOptions;
+    });
+    // The prompt was opened when nothing was wrapped: any PRF passkey may answer.
+    expect(prompt.allowCredentials?.map((c) => base64urlEncode(c.id as Uint8Array))).toEqual([
+      MACBOOK,
+      PHONE,
+    ]);
     // Another tab finished its first unlock with the phone while this prompt was open.
     server.wrappedKeys.set(PHONE, 'AQ');
     webauthn.resume();
     expect((await pending).error?.code).toBe('PRF_KEY_NOT_ENROLLED');
     expect([...server.wrappedKeys]).toEqual([[PHONE, 'AQ']]);
     expect(keys.getSnapshot().status).toBe('locked');
+  });
+
+  it('a wrappedKey: null answer must not make the client create and overwrite a key', async () => {
+    const { keys, server } = setUp();
+    await settled(keys, 'locked');
+    await keys.unlock();
+    const envelope = await keys.encrypt('kept');
+    const stored = server.wrappedKeys.get(MACBOOK);
+    keys.lock();
+    // A lagging replica (or a first unlock racing in another tab): "nothing is wrapped yet".
+    server.lagWrappedKeys(true);
+    const { error } = await keys.unlock();
+    expect(error?.code).toBe('PRF_KEY_NOT_ENROLLED');
+    expect([...server.wrappedKeys]).toEqual([[MACBOOK, stored]]);
+    expect(server.mock.calls.filter((c) => c.route === 'setWrappedKey').at(-1)?.body).toMatchObject(
+      {
+        first: true,
+      },
+    );
+    server.lagWrappedKeys(false);
+    expect((await keys.unlock()).data?.created).toBe(false);
+    expect((await keys.decryptText(envelope)).data).toBe('kept');
+  });
+
+  it('PRF ceremonies force userVerification: required, whatever the server asks', async () => {
+    const { keys, webauthn, server } = setUp();
+    await settled(keys, 'locked');
+    await keys.unlock();
+    const asked = server.mock.calls.find((c) => c.route === 'verifyOptions');
+    expect(asked).toBeDefined();
+    const request = webauthn.requests.at(-1)!.publicKey as PublicKeyCredentialRequestOptions;
+    expect(request.userVerification).toBe('required');
   });
 
   it('answers DECRYPTION_FAILED when the stored wrapped key does not open', async () => {

@@ -2,8 +2,17 @@
 import { LatchkeyError, type LatchkeyResult } from '@latchkey/core';
 import type { SessionStore } from '../../client/session-store.js';
 import { detectPrfSupport, type PrfSupport } from './detect-prf-support.js';
-import { decryptEnvelope, decryptEnvelopeText, encryptEnvelope } from './envelope.js';
-import { enrolPasskeyWrapping, unlockWithPasskey } from './passkey-key-ceremonies.js';
+import {
+  decryptEnvelope,
+  decryptEnvelopeText,
+  type EnvelopeOptions,
+  encryptEnvelope,
+} from './envelope.js';
+import {
+  enrolPasskeyWrapping,
+  type PasskeyKeyUnlocked,
+  unlockWithPasskey,
+} from './passkey-key-ceremonies.js';
 
 /**
  * - `checking`: reading what the browser and the account's passkeys can do;
@@ -64,11 +73,11 @@ export interface PasskeyKeyStore {
   }): Promise<LatchkeyResult<{ credentialId: string }>>;
   /** Forgets the data key in this page (it stays wrapped on the server). */
   lock(): void;
-  /** `v1.<iv>.<ciphertext>`. Rejects with a `TypeError` while locked. */
-  encrypt(plaintext: string | Uint8Array): Promise<string>;
-  /** Rejects with a `TypeError` while locked; a bad envelope is `DECRYPTION_FAILED`. */
-  decrypt(envelope: string): Promise<LatchkeyResult<Uint8Array>>;
-  decryptText(envelope: string): Promise<LatchkeyResult<string>>;
+  /** `v2.<iv>.<ciphertext>`, bound to `aad` when given. Rejects with a `TypeError` while locked. */
+  encrypt(plaintext: string | Uint8Array, options?: EnvelopeOptions): Promise<string>;
+  /** Rejects with a `TypeError` while locked; a bad envelope (or another `aad`) is `DECRYPTION_FAILED`. */
+  decrypt(envelope: string, options?: EnvelopeOptions): Promise<LatchkeyResult<Uint8Array>>;
+  decryptText(envelope: string, options?: EnvelopeOptions): Promise<LatchkeyResult<string>>;
   destroy(): void;
 }
 
@@ -109,7 +118,8 @@ export function createPasskeyKeyStore(
   const detect = options.detect ?? detectPrfSupport;
   const listeners = new Set<() => void>();
   let snapshot = CHECKING;
-  let dataKey: CryptoKey | null = null;
+  // The unlocked key: a non-extractable working copy, and what rewraps it for another passkey.
+  let unlocked: PasskeyKeyUnlocked | null = null;
   let userId: string | null = null;
   let unsubscribe: (() => void) | null = null;
   let loadId = 0;
@@ -120,7 +130,7 @@ export function createPasskeyKeyStore(
   }
 
   function forget() {
-    dataKey = null;
+    unlocked = null;
   }
 
   async function load(): Promise<void> {
@@ -134,7 +144,7 @@ export function createPasskeyKeyStore(
     const info = await sessions.client.prfKeys();
     if (id !== loadId) return;
     if (info.error) {
-      set({ status: dataKey ? 'unlocked' : 'locked', error: info.error });
+      set({ status: unlocked ? 'unlocked' : 'locked', error: info.error });
       return;
     }
     const passkeys = info.data.keys.map((k) => ({
@@ -144,7 +154,7 @@ export function createPasskeyKeyStore(
     }));
     const capable = passkeys.filter((k) => k.prf);
     set({
-      status: capable.length === 0 ? 'unsupported' : dataKey ? 'unlocked' : 'locked',
+      status: capable.length === 0 ? 'unsupported' : unlocked ? 'unlocked' : 'locked',
       reason: capable.length === 0 ? 'no-prf-passkey' : null,
       passkeys,
       firstUnlock: !passkeys.some((k) => k.wrapped),
@@ -170,9 +180,9 @@ export function createPasskeyKeyStore(
     }
   }
 
-  function requireKey(action: string): CryptoKey {
-    if (!dataKey) throw new TypeError(`${action}: unlock the passkey key first`);
-    return dataKey;
+  function requireKey(action: string): PasskeyKeyUnlocked {
+    if (!unlocked) throw new TypeError(`${action}: unlock the passkey key first`);
+    return unlocked;
   }
 
   const store: PasskeyKeyStore = {
@@ -212,7 +222,7 @@ export function createPasskeyKeyStore(
         set({ status: before === 'unlocked' ? 'unlocked' : 'locked', error: result.error });
         return result;
       }
-      dataKey = result.data.dataKey;
+      unlocked = result.data;
       set({ status: 'unlocked', credentialId: result.data.credentialId });
       // The ceremony was a step-up: the session is elevated (and has a new id).
       await Promise.all([sessions.refresh(), load()]);
@@ -239,9 +249,10 @@ export function createPasskeyKeyStore(
       if (snapshot.status === 'unlocked') set({ status: 'locked', credentialId: null });
     },
     // async: misuse rejects the promise rather than throwing at the call.
-    encrypt: async (plaintext) => encryptEnvelope(requireKey('encrypt'), plaintext),
-    decrypt: async (envelope) => decryptEnvelope(requireKey('decrypt'), envelope),
-    decryptText: async (envelope) => decryptEnvelopeText(requireKey('decryptText'), envelope),
+    encrypt: async (plaintext, o) => encryptEnvelope(requireKey('encrypt').dataKey, plaintext, o),
+    decrypt: async (envelope, o) => decryptEnvelope(requireKey('decrypt').dataKey, envelope, o),
+    decryptText: async (envelope, o) =>
+      decryptEnvelopeText(requireKey('decryptText').dataKey, envelope, o),
     destroy() {
       listeners.clear();
       unsubscribe?.();

@@ -65,7 +65,7 @@ describe('request proofs', () => {
     });
     const answer = await signed('/auth/passkeys', { headers: { accept: 'application/json' } });
     expect(answer.status).toBe(200);
-    await signed(new URL('http://localhost/auth/sessions'));
+    await signed(new URL('/auth/sessions', location.origin));
     expect(server.signedRequests).toEqual(['GET /auth/passkeys', 'GET /auth/sessions']);
     expect(seen[0]!.get('accept')).toBe('application/json');
     const [a, b] = seen.map((h) => h.get('latchkey-proof')!.split('.'));
@@ -73,6 +73,62 @@ describe('request proofs', () => {
     expect(Math.abs(Number(a![0]) - Date.now() / 1000)).toBeLessThan(5);
     expect(a![1]).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(a![1]).not.toBe(b![1]);
+  });
+
+  it('proofs leak to other origins: signs only the page’s own origin and allowOrigins', async () => {
+    const { server, keyStore } = await lockedSession();
+    const seen = new Map<string, string | null>();
+    const record: typeof fetch = async (input, init) => {
+      seen.set(String(input), new Headers(init?.headers).get('latchkey-proof'));
+      return String(input).startsWith(location.origin) || String(input).startsWith('/')
+        ? server.fetch(input, init)
+        : new Response('{}');
+    };
+    const signed = createSignedFetch({ keyStore, fetch: record });
+    await signed('https://api.third-party.example/v1/things');
+    await signed('//evil.example/auth/passkeys');
+    expect(seen.get('https://api.third-party.example/v1/things')).toBeNull();
+    expect(seen.get('//evil.example/auth/passkeys')).toBeNull();
+    expect((await signed('/auth/passkeys')).status).toBe(200);
+    expect(seen.get('/auth/passkeys')).toMatch(/^\d+\./);
+
+    const allowed = createSignedFetch({
+      keyStore,
+      fetch: record,
+      allowOrigins: ['https://auth.example.com'],
+    });
+    await allowed('https://auth.example.com/auth/passkeys');
+    await allowed('https://api.third-party.example/v1/other');
+    expect(seen.get('https://auth.example.com/auth/passkeys')).toMatch(/^\d+\./);
+    expect(seen.get('https://api.third-party.example/v1/other')).toBeNull();
+  });
+
+  it('clock offset: dates proofs on the server’s clock, from its Date header', async () => {
+    const { server, keyStore } = await lockedSession();
+    // This browser's clock is five minutes behind the server's.
+    server.setClockSkew(5 * 60_000);
+    const signed = createSignedFetch({ keyStore, fetch: server.fetch });
+    // The first request learns the offset from the refusal's Date header and is sent again.
+    expect((await signed('/auth/passkeys')).status).toBe(200);
+    expect((await signed('/auth/session')).status).toBe(200);
+    expect(server.signedRequests).toEqual(['GET /auth/passkeys', 'GET /auth/session']);
+  });
+
+  it('re-reads the device key after rotation', async () => {
+    const { server, keyStore } = await lockedSession();
+    const signed = createSignedFetch({ keyStore, fetch: server.fetch });
+    expect((await signed('/auth/passkeys')).status).toBe(200);
+    // Another tab replaced the key and signed in again with the new one.
+    await keyStore.delete();
+    const signedIn = await signInWithDeviceKey(server, keyStore);
+    expect(signedIn.data?.session.locked).toBe(true);
+    expect((await signed('/auth/passkeys')).status).toBe(200);
+    expect((await signed('/auth/session')).status).toBe(200);
+    expect(server.signedRequests).toEqual([
+      'GET /auth/passkeys',
+      'GET /auth/passkeys',
+      'GET /auth/session',
+    ]);
   });
 
   it('LatchkeyProvider with a baseUrl sends its client’s requests through the wrapper', async () => {

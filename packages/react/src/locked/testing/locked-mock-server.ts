@@ -7,6 +7,7 @@ import {
   type PopPublicKey,
   type RouteDefinition,
   type RouteName,
+  requestProofMessage,
   routes,
   statusOf,
 } from '@latchkey/core';
@@ -39,6 +40,10 @@ export interface LockedMockServer {
   readonly wrappedKeys: Map<string, string>;
   /** The user's PRF salt. */
   readonly salt: string;
+  /** While on, `GET /prf` answers every `wrappedKey` as `null`, as a lagging replica (or a hostile server) would. */
+  lagWrappedKeys(on: boolean): void;
+  /** Puts the server's clock `ms` ahead of the browser's (behind when negative). */
+  setClockSkew(ms: number): void;
   /** Makes the next `count` requests fail at the network level. */
   dropNext(count: number): void;
   /**
@@ -72,6 +77,10 @@ export function createLockedMockServer(
   const stale = new Set<string>();
   const salt = base64urlEncode(crypto.getRandomValues(new Uint8Array(32)));
   let drop = 0;
+  // How far the server's clock is from the browser's: it dates its answers (`Date`) and checks proofs on it.
+  let skew = 0;
+  let lagging = false;
+  const serverNow = () => Date.now() + skew;
 
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -105,10 +114,10 @@ export function createLockedMockServer(
     key: PopPublicKey,
     header: string,
     method: string,
-    pathname: string,
+    url: URL,
   ): Promise<boolean> => {
     const parts = /^(\d+)\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{86})$/.exec(header);
-    if (!parts || Math.abs(Date.now() - Number(parts[1]) * 1000) > 60_000) return false;
+    if (!parts || Math.abs(serverNow() - Number(parts[1]) * 1000) > 60_000) return false;
     const publicKey = await crypto.subtle.importKey(
       'jwk',
       { kty: 'EC', crv: 'P-256', x: key.x, y: key.y },
@@ -116,7 +125,13 @@ export function createLockedMockServer(
       false,
       ['verify'],
     );
-    const message = `latchkey-proof\n${method}\n${pathname}\n${parts[1]}\n${parts[2]}`;
+    const message = requestProofMessage(
+      method,
+      url.origin,
+      url.pathname,
+      Number(parts[1]),
+      parts[2]!,
+    );
     const valid = await crypto.subtle.verify(
       { name: 'ECDSA', hash: 'SHA-256' },
       publicKey,
@@ -190,7 +205,7 @@ export function createLockedMockServer(
           .filter((p) => p.userId === s.userId && p.status === 'active')
           .map((p) => ({
             credentialId: p.credentialId,
-            wrappedKey: wrappedKeys.get(p.credentialId) ?? null,
+            wrappedKey: lagging ? null : (wrappedKeys.get(p.credentialId) ?? null),
             prf: p.prf,
           })),
       };
@@ -202,6 +217,11 @@ export function createLockedMockServer(
           (p) => p.userId === s.userId && p.credentialId === params.credentialId,
         ) ?? fail('NOT_FOUND', 'No such passkey');
       if (!passkey.prf) fail('PRF_UNSUPPORTED', 'This passkey cannot derive keys');
+      const current = wrappedKeys.get(passkey.credentialId) ?? null;
+      if (body.replaces !== undefined && body.replaces !== current)
+        fail('WRAPPED_KEY_CONFLICT', 'This passkey’s wrapped key changed');
+      if (body.first && wrappedKeys.size > 0)
+        fail('WRAPPED_KEY_CONFLICT', 'Another data key was stored first');
       wrappedKeys.set(passkey.credentialId, body.wrappedKey as string);
       return { ok: true };
     },
@@ -218,11 +238,17 @@ export function createLockedMockServer(
   });
 
   async function handle(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+    const response = await respond(input, init);
+    response.headers.set('date', new Date(serverNow()).toUTCString());
+    return response;
+  }
+
+  async function respond(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
     if (drop > 0) {
       drop--;
       throw new TypeError('Failed to fetch');
     }
-    const url = new URL(String(input), 'http://localhost');
+    const url = new URL(String(input), globalThis.location.href);
     const method = (init.method ?? 'GET').toUpperCase();
     let params: Record<string, string> = {};
     const found = table.find((row) => {
@@ -240,7 +266,7 @@ export function createLockedMockServer(
       const header = new Headers(init.headers).get('latchkey-proof');
       let refusal: ErrorCode | null = null;
       if (header === null) refusal = options.requireRequestProof ? 'POP_REQUIRED' : null;
-      else if (await verifyRequestProof(boundTo, header, method, url.pathname))
+      else if (await verifyRequestProof(boundTo, header, method, url))
         signedRequests.push(`${method} ${url.pathname}`);
       else refusal = 'POP_INVALID';
       if (refusal && found.def.auth !== 'public') {
@@ -316,6 +342,12 @@ export function createLockedMockServer(
     salt,
     dropNext(count) {
       drop = count;
+    },
+    setClockSkew(ms) {
+      skew = ms;
+    },
+    lagWrappedKeys(on) {
+      lagging = on;
     },
     expireProof() {
       if (mock.state.session) stale.add(mock.state.session.id);

@@ -4,6 +4,7 @@ import { type ReactElement, StrictMode } from 'react';
 import { getPasskeyAssertion } from '../../client/get-passkey-assertion.js';
 import type { LatchkeyExtension } from '../../client/latchkey-extension.js';
 import { createSessionStore, type SessionStore } from '../../client/session-store.js';
+import type { LatchkeyLabels } from '../../provider/latchkey-labels.js';
 import { LatchkeyProvider } from '../../provider/latchkey-provider.js';
 import {
   type FakeWebAuthn,
@@ -66,13 +67,15 @@ export function setUpLocked({
 /** `setUpLocked`, then renders `ui` in StrictMode inside a `LatchkeyProvider` on its store. */
 export function renderLocked(
   ui: ReactElement,
-  options: Parameters<typeof setUpLocked>[0] = {},
+  { labels, ...options }: Parameters<typeof setUpLocked>[0] & { labels?: LatchkeyLabels } = {},
 ): RenderedLocked {
   const parts = setUpLocked(options);
   const user = userEvent.setup();
   const result = render(
     <StrictMode>
-      <LatchkeyProvider store={parts.store}>{ui}</LatchkeyProvider>
+      <LatchkeyProvider store={parts.store} labels={labels}>
+        {ui}
+      </LatchkeyProvider>
     </StrictMode>,
   );
   return { ...result, ...parts, user };

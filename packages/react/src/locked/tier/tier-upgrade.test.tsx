@@ -1,6 +1,7 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectAccessible } from '../../testing/expect-accessible.js';
+import { waitForSnapshot } from '../../testing/wait-for-snapshot.js';
 import { loadDeviceKey } from '../device-key/device-key.js';
 import { memoryDeviceKeyStore } from '../device-key/device-key-store.js';
 import { lockedSessions } from '../locked-sessions.js';
@@ -93,8 +94,9 @@ describe('TierUpgrade', () => {
   });
 
   it('renders nothing while signed out', async () => {
-    const { container } = renderLocked(<TierUpgrade />, { server: { signedIn: false } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { container, store } = renderLocked(<TierUpgrade />, { server: { signedIn: false } });
+    // The session is known to be signed out, and React has rendered that.
+    await act(() => waitForSnapshot(store, (s) => s.status === 'unauthenticated'));
     expect(container.querySelector('[data-latchkey-tier-upgrade]')).toBeNull();
   });
 });

@@ -1,10 +1,17 @@
 'use client';
 import type { LatchkeyError } from '@latchkey/core';
-import { type ComponentPropsWithoutRef, forwardRef, type MouseEvent, useId } from 'react';
+import {
+  type ComponentPropsWithoutRef,
+  type ForwardedRef,
+  forwardRef,
+  type MouseEvent,
+  useId,
+} from 'react';
 import { composeEventHandlers } from '../../internal/compose-event-handlers.js';
 import { type ErrorLabels, errorMessage } from '../../internal/error-message.js';
 import { Slot } from '../../internal/slot.js';
 import { StatusMessage } from '../../internal/status-message.js';
+import { useLabels } from '../../provider/latchkey-labels.js';
 import type { DeviceKeyStore } from '../device-key/device-key-store.js';
 import { useTier } from './use-tier.js';
 
@@ -62,7 +69,7 @@ export interface TierUpgradeProps extends Omit<ComponentPropsWithoutRef<'button'
  * @example
  * <TierUpgrade onChanged={(tier) => toast(`Tier: ${tier}`)} />
  */
-export const TierUpgrade = forwardRef<HTMLButtonElement, TierUpgradeProps>(function TierUpgrade(
+export const TierUpgrade = /*#__PURE__*/ forwardRef(function TierUpgrade(
   {
     asChild,
     allowDowngrade = false,
@@ -73,14 +80,10 @@ export const TierUpgrade = forwardRef<HTMLButtonElement, TierUpgradeProps>(funct
     children,
     onClick,
     ...rest
-  },
-  ref,
+  }: TierUpgradeProps,
+  ref: ForwardedRef<HTMLButtonElement>,
 ) {
-  const labels = {
-    ...DEFAULT_TIER_UPGRADE_LABELS,
-    ...custom,
-    errors: { ...DEFAULT_TIER_UPGRADE_LABELS.errors, ...custom?.errors },
-  };
+  const labels = useLabels('tierUpgrade', DEFAULT_TIER_UPGRADE_LABELS, custom);
   const { tier, status, data, error, upgrade, downgrade } = useTier({ keyStore });
   const descriptionId = useId();
   if (tier === null) return null;
