@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
-    testTimeout: 20_000,
+    // Tests run the real binary, several times each; a busy 2-core machine needs time to start Node.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });
