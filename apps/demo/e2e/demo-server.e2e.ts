@@ -132,6 +132,56 @@ describe('the demo server', () => {
   });
 });
 
+describe('starting up', () => {
+  test('answers 503 with Retry-After at once while the store opens, then serves', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'latchkey-e2e-starting-'));
+    let listened!: (url: string) => void;
+    const listening = new Promise<string>((resolve) => {
+      listened = resolve;
+    });
+    const starting = createDemoServer({ port: 0, dataDir: fresh, onListening: listened });
+    // The first requests go out as soon as the sockets listen, on a folder PGlite has never opened.
+    const early = listening.then((url) =>
+      Promise.all([
+        fetch(`${url}/auth/session`),
+        fetch(`${url}/api/me`),
+        fetch(`${url}/account`, { headers: { accept: 'text/html' } }),
+      ]),
+    );
+    // Answered before the store is open: nothing waits for it.
+    const first = await Promise.race([
+      early.then(() => 'answered' as const),
+      starting.then(() => 'store opened' as const),
+    ]);
+    const started = await starting;
+    try {
+      expect(first).toBe('answered');
+      const [session, me, page] = await early;
+      for (const api of [session!, me!]) {
+        expect(api.status).toBe(503);
+        expect(api.headers.get('retry-after')).toBe('1');
+        expect(api.headers.get('cache-control')).toBe('no-store');
+        expect(await api.json()).toMatchObject({ error: { code: 'STORE_UNAVAILABLE' } });
+      }
+      expect(page!.status).toBe(503);
+      expect(page!.headers.get('retry-after')).toBe('1');
+      expect(page!.headers.get('content-type')).toContain('text/html');
+      const html = await page!.text();
+      expect(html).toContain('<html lang="en">');
+      expect(html).toContain('<meta http-equiv="refresh" content="1">');
+      expect(html).toContain('<p role="status">Starting…');
+
+      // Once `createDemoServer` resolves, the same requests are served.
+      const ready = await fetch(`${started.url}/auth/session`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ user: null });
+    } finally {
+      await started.close();
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the handoff listener', () => {
   test('serves the same app on 127.0.0.1, offers it for handoff, and frees both ports', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'latchkey-e2e-handoff-'));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
+import { STARTING_PAGE } from '../server/starting-answer.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
 import {
@@ -240,6 +241,35 @@ describe('the demo, in a real browser', () => {
     await screenshot(laptop.page, '05-signed-in-from-autofill');
   });
 
+  test('a signed-in page load never offers "Sign in" while the session loads', async () => {
+    // Watches the banner from the first byte of every document: any moment a sign-in or
+    // sign-up link is in it is recorded, however briefly.
+    const watch = await laptop.page.addInitScript(() => {
+      const banner = { seen: false, offeredSignIn: false };
+      (window as unknown as { __banner: typeof banner }).__banner = banner;
+      new MutationObserver(() => {
+        const header = document.querySelector('header');
+        if (!header) return;
+        banner.seen = true;
+        if (header.querySelector('a[href="/sign-in"], a[href="/sign-up"]'))
+          banner.offeredSignIn = true;
+      }).observe(document, { childList: true, subtree: true, attributes: true });
+    });
+    try {
+      for (const path of ['/account', '/']) {
+        await laptop.page.goto(`${url}${path}`, { waitUntil: 'domcontentloaded', timeout: WAIT });
+        await expectSignedInAs(laptop, EMAIL);
+        const banner = await laptop.page.evaluate(
+          () =>
+            (window as unknown as { __banner: { seen: boolean; offeredSignIn: boolean } }).__banner,
+        );
+        expect(banner).toEqual({ seen: true, offeredSignIn: false });
+      }
+    } finally {
+      await watch.dispose();
+    }
+  });
+
   test('adds a second device by pairing: code, lookup, step-up, approval, its own passkey', async () => {
     const phone = await device('phone');
     await openPage(phone.page, `${url}/pair`, 'Pair a new device');
@@ -265,7 +295,14 @@ describe('the demo, in a real browser', () => {
         .getByRole('heading', { name: 'Is this your device?' })
         .waitFor({ timeout: WAIT });
     });
-    await waitForText(laptop.page.locator('.pairing-request'), 'Linux');
+    const request = laptop.page.locator('.pairing-request');
+    await waitForText(request, 'Linux');
+    // Consent phishing (RFC 8628 §5.4): the code to compare with the new device's screen, the
+    // device's own claims labelled as such, and a warning since the code came from a link.
+    await waitForText(request, 'Check that the new device shows exactly this code');
+    expect((await request.locator('.pairing-code').textContent())?.trim()).toBe(code);
+    await waitForText(request, 'This code came from a link or a QR code');
+    await waitForText(request, 'Name (as the new device reports it)');
     await screenshot(laptop.page, '06b-pairing-lookup');
     await touch(laptop, async () => {
       await laptop.page.getByRole('button', { name: 'Approve this device' }).click();
@@ -472,6 +509,10 @@ describe('the demo, in a real browser', () => {
         violations: [],
       });
     };
+    // The page shown while the store opens (without its reload, which would end the check).
+    await laptop.page.setContent(STARTING_PAGE.replace(/<meta http-equiv="refresh"[^>]*>/, ''));
+    expect(await axeViolations(laptop.page)).toEqual([]);
+
     await check('/', 'Latchkey demo');
     await check('/sign-in', 'Sign in');
     await check('/sign-up', 'Create an account');

@@ -16,6 +16,7 @@ import { Hono } from 'hono';
 import type { ViteDevServer } from 'vite';
 import { demoOrigins } from './demo-origins.js';
 import { demoStore } from './demo-store.js';
+import { answerWhileStarting, SERVER_PATHS } from './starting-answer.js';
 
 export interface DemoServerOptions {
   /** The port to listen on; `0` picks a free one (the answer's `url` says which). */
@@ -48,6 +49,13 @@ export interface DemoServerOptions {
   pop?: LatchkeyConfig['pop'];
   /** Where server-side errors are logged. Default `console.error`. */
   logger?: (message: string, error: unknown) => void;
+  /** Latchkey's clock, in milliseconds (default `Date.now`): tests move it forward. */
+  now?: LatchkeyConfig['now'];
+  /**
+   * Called once the sockets listen, before the store is open. Until it is, every
+   * request gets `503` with `Retry-After` at once (a "starting…" page for page loads).
+   */
+  onListening?: (url: string) => void;
 }
 
 export interface DemoServer {
@@ -63,16 +71,14 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/** Paths the Hono app answers itself; everything else is the web app. */
-const SERVER_PATHS = /^\/(?:auth|api|\.well-known)(?:[/?]|$)/;
-
 const DEFAULT_DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const VITE_CONFIG = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
 
 /**
  * Starts the demo: Latchkey mounted at `/auth`, a protected `/api/me`, and the web
  * app (built `dist/` with an `index.html` fallback for client-side routes, or Vite
- * in `dev` mode). It resolves once the store is open and migrated. With
+ * in `dev` mode). It resolves once the store is open and migrated; until then every
+ * request is answered `503` with `Retry-After` (see `answerWhileStarting`). With
  * `handoffPort`, the same app also answers on `http://127.0.0.1:HANDOFF_PORT`, a
  * second origin to demonstrate handing a session off to.
  *
@@ -91,7 +97,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   let listener: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const answer = (req: IncomingMessage, res: ServerResponse) => {
     if (listener) listener(req, res);
-    else res.writeHead(503, { 'retry-after': '1' }).end();
+    else answerWhileStarting(req, res);
   };
   const server = createServer(answer);
   await listen(server, options.port, host);
@@ -126,6 +132,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
       origin === url ||
       (origin !== `http://localhost:${port}` && origin !== `http://127.0.0.1:${port}`),
   );
+  options.onListening?.(url);
   const logger =
     options.logger ?? ((message: string, error: unknown) => console.error(message, error));
   const latchkey = createLatchkey({
@@ -134,6 +141,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     store: demoStore(options),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.pop === undefined ? {} : { pop: options.pop }),
+    ...(options.now === undefined ? {} : { now: options.now }),
     logger,
   });
 
@@ -150,6 +158,9 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     const app = demoApp({ latchkey, distDir, serveFiles: !vite, logger, handoffTargets });
     const honoListener = getRequestListener(app.fetch);
     const devServer = vite;
+    // Fail here, not at the first request, when the database cannot be opened.
+    await latchkey.ready();
+    // Only now: before, a request would stall until the store opened (seconds on a fresh folder).
     listener = (req, res) => {
       if (devServer && !SERVER_PATHS.test(req.url ?? '/')) {
         devServer.middlewares(req, res, () => void honoListener(req, res));
@@ -157,8 +168,6 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
         void honoListener(req, res);
       }
     };
-    // Fail here, not at the first request, when the database cannot be opened.
-    await latchkey.ready();
   } catch (error) {
     await stop(server);
     if (handoffServer) await stop(handoffServer);
@@ -222,14 +231,17 @@ function demoApp({ latchkey, distDir, serveFiles, logger, handoffTargets }: Demo
   // A protected API call of the host app: who is calling, read from the session cookie.
   app.get('/api/me', async (c) => {
     c.header('cache-control', 'no-store');
-    const signedIn = await latchkey.api.sessions.fromRequest(c.req.raw);
+    // Every kind, so a recovery or pairing session is told to enrol rather than to sign in.
+    const signedIn = await latchkey.api.sessions.fromRequest(c.req.raw, {
+      allowKinds: ['full', 'recovery', 'enrol'],
+    });
     if (!signedIn) {
       return c.json(
         { error: { code: 'UNAUTHENTICATED', message: 'Sign in to call this API' } },
         401,
       );
     }
-    // A recovery or pairing session may only add a passkey (DESIGN: "must enrol a new passkey").
+    // A recovery or pairing session may only add a passkey (docs/design.md, "Recovery, pairing, approvals": "must enrol a new passkey").
     if (signedIn.session.kind !== 'full') {
       return c.json(
         { error: { code: 'ENROLMENT_REQUIRED', message: 'Add a passkey on this device first' } },
@@ -239,11 +251,11 @@ function demoApp({ latchkey, distDir, serveFiles, logger, handoffTargets }: Demo
     return c.json({ user: signedIn.user, session: signedIn.session });
   });
 
-  // Where the handoff page may open this account: the demo's other origins (DESIGN: handoff).
+  // Where the handoff page may open this account: the demo's other origins (docs/design.md, "Tokens for scripts, agents and other origins").
   app.get('/api/handoff-targets', async (c) => {
     c.header('cache-control', 'no-store');
     const signedIn = await latchkey.api.sessions.fromRequest(c.req.raw);
-    if (signedIn?.session.kind !== 'full') {
+    if (!signedIn) {
       return c.json(
         { error: { code: 'UNAUTHENTICATED', message: 'Sign in to hand your session off' } },
         401,

@@ -1,10 +1,7 @@
-import {
-  combineStores,
-  type LatchkeyStore,
-  pgliteStore,
-  postgresStore,
-  redisStore,
-} from '@latchkey/server';
+import { combineStores, type LatchkeyStore } from '@latchkey/server';
+import { pgliteStore } from '@latchkey/server/pglite';
+import { postgresStore } from '@latchkey/server/postgres';
+import { redisStore } from '@latchkey/server/redis';
 
 export interface DemoStoreOptions {
   /** The embedded PGlite folder, used when there is no `databaseUrl`. */

@@ -50,7 +50,10 @@ const options = {
 
 let demo: Awaited<ReturnType<typeof createDemoServer>>;
 try {
-  demo = await createDemoServer(options);
+  demo = await createDemoServer({
+    ...options,
+    onListening: (url) => console.log(`Opening the store; ${url} answers "starting…" until then`),
+  });
 } catch (error) {
   console.error('The Latchkey demo could not start:', error);
   process.exit(1);

@@ -59,8 +59,9 @@ export function fetchFromPage<T = unknown>(
             .replace(/=+$/, '');
         const iat = Math.floor(Date.now() / 1000);
         const nonce = b64url(crypto.getRandomValues(new Uint8Array(16)));
-        const pathname = new URL(url, location.href).pathname;
-        const message = `latchkey-proof\nGET\n${pathname}\n${iat}\n${nonce}`;
+        const { origin, pathname } = new URL(url, location.href);
+        // Core's requestProofMessage, written out: this runs in the page.
+        const message = `latchkey-proof/2\nGET\n${origin}\n${pathname}\n${iat}\n${nonce}`;
         const signature = await crypto.subtle.sign(
           { name: 'ECDSA', hash: 'SHA-256' },
           pair.privateKey,

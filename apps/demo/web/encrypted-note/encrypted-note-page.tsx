@@ -50,7 +50,7 @@ function EncryptedNote() {
     }
     if (!saved) return;
     let live = true;
-    void decryptText(saved).then((result) => {
+    void decryptText(saved, { aad: noteAad(userId) }).then((result) => {
       if (!live) return;
       if (result.error) setProblem(describeError(result.error));
       else {
@@ -61,12 +61,12 @@ function EncryptedNote() {
     return () => {
       live = false;
     };
-  }, [unlocked, saved, decryptText]);
+  }, [unlocked, saved, decryptText, userId]);
 
   const save = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setProblem(null);
-    const envelope = await key.encrypt(draft);
+    const envelope = await key.encrypt(draft, { aad: noteAad(userId) });
     write(storageKey(userId), envelope);
     setSaved(envelope);
     setOpened(draft);
@@ -137,4 +137,9 @@ function write(key: string, value: string) {
   } catch {
     // Storage blocked (some private modes): the note lasts as long as the page.
   }
+}
+
+/** Binds a note's ciphertext to its owner: copied into another account's slot, it does not open. */
+function noteAad(userId: string): string {
+  return `note:${userId}`;
 }

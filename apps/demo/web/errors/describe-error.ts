@@ -20,6 +20,8 @@ export const ERROR_SENTENCES: Partial<Record<ErrorCode, string>> = {
   LAST_CREDENTIAL:
     'This is your only passkey, so removing it would lock you out. Add another passkey first.',
   EMAIL_TAKEN: 'That email address already has an account. Sign in instead.',
+  SESSION_CONFLICT:
+    'You are signed in here to another account. Choose whether to switch before following this link.',
   SIGN_UP_CLOSED: 'New accounts cannot be created here right now.',
   UNAUTHENTICATED: 'You are signed out. Sign in to continue.',
   STEP_UP_REQUIRED: 'Confirm with your passkey to do this.',
@@ -38,6 +40,7 @@ export const ERROR_SENTENCES: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
   NETWORK_ERROR: 'The server could not be reached. Check your connection and try again.',
   STORE_UNAVAILABLE: 'The service is briefly unavailable. Try again in a moment.',
+  REQUEST_TIMEOUT: 'The service is slow to answer right now. Try again in a moment.',
   WEBAUTHN_UNSUPPORTED:
     'This browser cannot use passkeys. Try an up-to-date browser or another device.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again.',

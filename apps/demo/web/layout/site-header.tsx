@@ -31,14 +31,15 @@ export function SiteHeader() {
   const { status, user, signOut } = useSession();
   const [error, setError] = useState<string | null>(null);
   const signedIn = status === 'authenticated' && user;
-  const links = signedIn ? SIGNED_IN_LINKS : SIGNED_OUT_LINKS;
+  // Until the session is known, no links at all: a signed-in person is never offered "Sign in".
+  const links = status === 'loading' ? [] : signedIn ? SIGNED_IN_LINKS : SIGNED_OUT_LINKS;
 
   return (
     <header className="site-header">
       <Link to="/" className="brand">
         Latchkey demo
       </Link>
-      <nav aria-label="Pages">
+      <nav aria-label="Pages" aria-busy={status === 'loading'}>
         <ul>
           {links.map(([to, label]) => (
             <li key={to}>

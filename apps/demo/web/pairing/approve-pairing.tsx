@@ -18,9 +18,9 @@ export function ApprovePairing() {
   const { withStepUp } = useStepUp();
   const id = useId();
   // A scanned QR (or a shared link) opens /pair?code=…: the code is filled in already.
-  const [code, setCode] = useState(
-    () => new URLSearchParams(window.location.search).get('code') ?? '',
-  );
+  // Anyone can send such a link (RFC 8628 §5.4, remote phishing): say where it came from.
+  const [linked] = useState(() => new URLSearchParams(window.location.search).get('code') ?? '');
+  const [code, setCode] = useState(linked);
   const [found, setFound] = useState<Pairing | null>(null);
   const [pending, setPending] = useState<'lookup' | 'approve' | 'deny' | null>(null);
   const [message, setMessage] = useState<{ text: string; tone: 'error' | 'success' } | null>(null);
@@ -70,13 +70,23 @@ export function ApprovePairing() {
       {found ? (
         <section className="pairing-request" aria-labelledby={`${id}-request`}>
           <h3 id={`${id}-request`}>Is this your device?</h3>
+          <p id={`${id}-check`}>Check that the new device shows exactly this code:</p>
+          <output className="pairing-code" aria-labelledby={`${id}-check`}>
+            {found.code}
+          </output>
+          {linked && found.code === linked.trim().toUpperCase() && (
+            <p className="warning" role="note">
+              This code came from a link or a QR code. If someone sent it to you, deny: approving
+              lets their device into your account.
+            </p>
+          )}
           <dl className="details">
             <div>
-              <dt>Name</dt>
+              <dt>Name (as the new device reports it)</dt>
               <dd>{found.deviceName ?? 'Not given'}</dd>
             </div>
             <div>
-              <dt>Browser</dt>
+              <dt>Browser (as the new device reports it)</dt>
               <dd>
                 {found.device.browser} on {found.device.os}
               </dd>
@@ -90,7 +100,10 @@ export function ApprovePairing() {
               <dd>{formatDateTime(found.createdAt)}</dd>
             </div>
           </dl>
-          <p className="muted">Approve only a device you are holding right now.</p>
+          <p className="muted">
+            The new device chose its name and browser itself. Approve only a device you are holding
+            right now and whose screen shows this code.
+          </p>
           <div className="actions">
             <button
               type="button"

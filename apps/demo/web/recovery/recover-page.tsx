@@ -1,4 +1,4 @@
-import { useLatchkeyClient, useSession } from '@latchkey/react';
+import { useSession, useSessionStore } from '@latchkey/react';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { describeError } from '../errors/describe-error.js';
 import { FinishEnrolment } from '../layout/finish-enrolment.js';
@@ -14,7 +14,7 @@ import { navigate } from '../navigation/use-location.js';
  * <RecoverPage />
  */
 export function RecoverPage() {
-  const client = useLatchkeyClient();
+  const store = useSessionStore();
   const { status, session, user, refresh } = useSession();
   const id = useId();
   const [email, setEmail] = useState('');
@@ -32,9 +32,12 @@ export function RecoverPage() {
     }
     setPending(true);
     setError(null);
-    const result = await client.recover({
+    // The device key binds the recovery session: an account on the locked tier needs it.
+    const popKey = await store.popKey();
+    const result = await store.client.recover({
       code: trimmed,
       ...(email.trim() ? { email: email.trim() } : {}),
+      ...(popKey ? { popKey } : {}),
     });
     if (result.error) {
       setError(describeError(result.error));

@@ -1,0 +1,4 @@
+import { toNextHandler } from '@latchkey/server/next';
+import { latchkey } from '../../../lib/latchkey';
+
+export const { GET, POST, PUT, PATCH, DELETE } = toNextHandler(latchkey);
