@@ -8,7 +8,14 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-const suites = ['packages/core', 'packages/server', 'packages/react', 'packages/cli', 'apps/demo'];
+const suites = [
+  'packages/core',
+  'packages/server',
+  'packages/react',
+  'packages/cli',
+  'apps/demo',
+  'examples/next',
+];
 const reports = suites.map((s) => join(root, s, '.reports', 'vitest.json'));
 for (const r of reports) rmSync(r, { force: true });
 
