@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectAccessible } from '../testing/expect-accessible.js';
 import { installFakeClock } from '../testing/fake-clock.js';
 import { cleanupLatchkey, renderWithLatchkey } from '../testing/render-with-latchkey.js';
+import { useSession } from '../hooks/use-session.js';
 import { PasskeySignIn } from './passkey-sign-in.js';
 
 afterEach(cleanupLatchkey);
@@ -51,6 +52,24 @@ describe('PasskeySignIn', () => {
     // A conditional request never names an account (WebAuthn L3 §5.1.4.1).
     expect(server.calls.find((c) => c.route === 'authOptions')?.body).toEqual({});
     await expectAccessible(container);
+  });
+
+  it('tells the app about an autofill sign-in even when the sign-in itself unmounts the form', async () => {
+    // A page that shows "you are signed in" instead of the form once the session says so:
+    // the session changes before the ceremony's answer reaches the form.
+    function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+      const { status } = useSession();
+      if (status === 'authenticated') return <p>Already signed in</p>;
+      return <PasskeySignIn aria-label="Sign in" onSignedIn={onSignedIn} />;
+    }
+    const onSignedIn = vi.fn();
+    const { webauthn } = renderWithLatchkey(<SignInPage onSignedIn={onSignedIn} />, {
+      server: account,
+    });
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    webauthn.chooseAutofill();
+    await screen.findByText('Already signed in');
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledTimes(1));
   });
 
   it('aborts autofill, then runs a modal ceremony for the email typed, busy meanwhile', async () => {

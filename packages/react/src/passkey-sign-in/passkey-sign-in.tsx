@@ -92,11 +92,14 @@ export const PasskeySignIn = /*#__PURE__*/ forwardRef(function PasskeySignIn(
     if (!conditional || round < 0) return;
     let live = true;
     void store.signIn({ mediation: 'conditional' }).then((result) => {
-      if (!live) return;
       if (result.data) {
+        // Told even after an unmount: the new session may itself have replaced the form.
+        callbacks.current.onSignedIn?.(result.data);
+        if (!live) return;
         setState('success');
         setOutcome('success');
-        callbacks.current.onSignedIn?.(result.data);
+      } else if (!live) {
+        return;
       } else if (result.error.code !== 'CEREMONY_CANCELLED') {
         setState('error');
         setOutcome(result.error);
