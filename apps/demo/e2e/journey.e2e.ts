@@ -4,20 +4,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type BrowserDevice,
+  launchDevice,
+  touch,
+  type VirtualCredential,
+} from '@latchkey/browser-device';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
 import { STARTING_PAGE } from '../server/starting-answer.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
-import {
-  type BrowserDevice,
-  launchDevice,
-  type VirtualCredential,
-} from './harness/browser-device.js';
 import { startDemoProcess } from './harness/demo-process.js';
 import { fetchFromPage, openPage, toBase64url, WAIT, waitForText } from './harness/page-checks.js';
 import { expectSignedOut, signOut } from './harness/sign-out.js';
-import { touch } from './harness/touch.js';
 
 interface Passkey {
   credentialId: string;

@@ -7,12 +7,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BrowserDevice, launchDevice } from '@latchkey/browser-device';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
-import { type BrowserDevice, launchDevice } from './harness/browser-device.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 
 /** Seconds a periodic proof lasts: short, so the page proves several times within the test. */

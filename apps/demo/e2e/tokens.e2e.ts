@@ -5,6 +5,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BrowserDevice, launchDevice, touch } from '@latchkey/browser-device';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
@@ -12,11 +13,9 @@ import { normaliseUserCode } from '../web/device/normalise-user-code.js';
 import { returnPathFrom, signInPathReturningTo } from '../web/navigation/return-path.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
-import { type BrowserDevice, launchDevice } from './harness/browser-device.js';
 import { type CliProcess, startCli } from './harness/cli-process.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 import { signOut } from './harness/sign-out.js';
-import { touch } from './harness/touch.js';
 
 const EMAIL = 'grace@example.com';
 // The CLI, the browser and the server all meet on 127.0.0.1: one address for the rate limits.

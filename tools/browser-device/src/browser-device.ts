@@ -6,7 +6,8 @@ import { type BrowserContext, type CDPSession, chromium, type Page } from 'playw
 /** Debian's Chromium unless `CHROMIUM_PATH` names another build. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = [
+/** The flags every test launch uses: headless, no sandbox, nothing fetched in the background. */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

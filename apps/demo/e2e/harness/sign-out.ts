@@ -1,5 +1,5 @@
+import type { BrowserDevice } from '@latchkey/browser-device';
 import { expect } from 'vitest';
-import type { BrowserDevice } from './browser-device.js';
 import { fetchFromPage, WAIT } from './page-checks.js';
 
 /**
