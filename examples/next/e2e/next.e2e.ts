@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BrowserDevice, launchDevice, touch } from '@latchkey/browser-device';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type Device, launchDevice } from './chromium.js';
 import { type NextProcess, startNext } from './next-process.js';
 
 const EMAIL = 'ada@example.com';
@@ -13,12 +13,15 @@ const WAIT = 15_000;
 
 let dataDir: string;
 let app: NextProcess | undefined;
-let device: Device;
+let device: BrowserDevice;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'latchkey-next-data-'));
   app = await startNext({ dataDir });
-  device = await launchDevice();
+  device = await launchDevice('next');
+  // The authenticator answers only inside `touch()`: the sign-in page's autofill
+  // request then waits, as it would for a person who has not opened the list.
+  await device.setPresence(false);
 });
 
 afterAll(async () => {
@@ -60,8 +63,10 @@ describe('Next.js example', () => {
     const { page } = device;
     await page.goto(`${app!.url}/sign-up`);
     await page.getByLabel('Email').fill(EMAIL);
-    await page.getByRole('button', { name: 'Create account with a passkey' }).click();
-    await page.waitForURL(/\/dashboard$/, { timeout: WAIT });
+    await touch(device, async () => {
+      await page.getByRole('button', { name: 'Create account with a passkey' }).click();
+      await page.waitForURL(/\/dashboard$/, { timeout: WAIT });
+    });
     await expect.poll(() => who().textContent(), { timeout: WAIT }).toBe(`Signed in as ${EMAIL}`);
   });
 
@@ -79,8 +84,11 @@ describe('Next.js example', () => {
     await page.goto(`${app!.url}/dashboard`);
     await page.waitForURL(/\/sign-in\?next=%2Fdashboard$/, { timeout: WAIT });
     await expect.poll(() => page.getByLabel('Email').inputValue()).toBe('');
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await page.waitForURL(/\/dashboard$/, { timeout: WAIT });
+    await device.waitForAutofillRequest();
+    await touch(device, async () => {
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page.waitForURL(/\/dashboard$/, { timeout: WAIT });
+    });
     await expect.poll(() => who().textContent(), { timeout: WAIT }).toBe(`Signed in as ${EMAIL}`);
     await page.goto(app!.url);
     await expect.poll(() => who().textContent(), { timeout: WAIT }).toBe(`Signed in as ${EMAIL}`);
