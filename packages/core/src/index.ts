@@ -14,6 +14,7 @@ export { base64urlDecode, base64urlEncode, isBase64url } from './encoding/base64
 export type { ErrorCode } from './errors/codes.js';
 export { ERROR_CODES, isErrorCode, statusOf } from './errors/codes.js';
 export { isLatchkeyError, LatchkeyError } from './errors/latchkey-error.js';
+export { localReturnPath } from './navigation/return-path.js';
 export { PROOF_HEADER, requestProofMessage } from './pop/request-proof-message.js';
 export type { HttpMethod, RouteSpec, RouteSpecs } from './route-specs.js';
 export { routeSpecs } from './route-specs.js';

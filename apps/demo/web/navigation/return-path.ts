@@ -1,3 +1,5 @@
+import { localReturnPath } from '@latchkey/core';
+
 /**
  * The sign-in page's address that comes back to `returnTo` (a path of this app,
  * with its query) once the person is signed in.
@@ -11,16 +13,13 @@ export function signInPathReturningTo(returnTo: string): string {
 }
 
 /**
- * The `next` path of a query string, when it is a path of this app; null otherwise.
- * Only a single leading slash passes: `//evil.example` and `/\evil.example` are other
- * sites to a browser, and following them would make sign-in an open redirect.
+ * The `next` path of a query string, when it is a path of this app; null otherwise
+ * (core's `localReturnPath` decides, so sign-in is never an open redirect).
  *
  * @example
  * returnPathFrom('?next=%2Fdevice%3Fuser_code%3DWDJB-MJHT') // '/device?user_code=WDJB-MJHT'
  * returnPathFrom('?next=https%3A%2F%2Fevil.example')       // null
  */
 export function returnPathFrom(search: string): string | null {
-  const next = new URLSearchParams(search).get('next');
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
-  return next;
+  return localReturnPath(new URLSearchParams(search).get('next'));
 }

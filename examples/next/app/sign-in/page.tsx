@@ -1,13 +1,13 @@
 'use client';
+import { localReturnPath } from '@latchkey/core';
 import { PasskeySignIn } from '@latchkey/react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense } from 'react';
 
 function SignInForm() {
   const router = useRouter();
-  const next = useSearchParams().get('next');
   // Only a path on this site: never an address elsewhere.
-  const target = next?.startsWith('/') && !next.startsWith('//') ? next : '/dashboard';
+  const target = localReturnPath(useSearchParams().get('next')) ?? '/dashboard';
   return <PasskeySignIn onSignedIn={() => router.push(target)} />;
 }
 
