@@ -227,6 +227,7 @@ export const registrationRoutes: RouteHandlers = {
           id: credential.userId,
           email: data.email,
           displayName: data.displayName,
+          externalId: null,
           userHandle: data.userHandle,
           tier: config.pop.defaultTier,
           prfSalt: randomToken(32),
