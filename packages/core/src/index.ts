@@ -30,6 +30,7 @@ export type {
 export { routes } from './routes.js';
 export {
   DeviceDescription,
+  ExternalId,
   Session,
   SessionInfo,
   SessionKind,
