@@ -158,6 +158,26 @@ describe('api.sessions.create', () => {
     expect([res.status, res.body.error.code]).toEqual([403, 'STEP_UP_REQUIRED']);
   });
 
+  it('enrols the account’s first passkey from that session; the next one needs a step-up', async () => {
+    const server = createTestServer();
+    const user = await server.latchkey.api.users.create({ externalId: 'app-9' });
+    const { setCookie } = await server.latchkey.api.sessions.create(user.id, { amr: ['pwd'] });
+    const browser = server.browser();
+    browser.cookies.set('latchkey', setCookie.split(';')[0]!.slice('latchkey='.length));
+    const first = await browser.signUp({ email: 'someone-else@example.com' });
+    expect(first.status).toBe(201);
+    expect(first.body.recoveryCodes).toBeUndefined();
+    expect(await server.latchkey.api.passkeys.list(user.id)).toHaveLength(1);
+    const second = await browser.call('POST', '/auth/passkeys/register-options', {});
+    expect([second.status, second.body.error.code]).toEqual([403, 'STEP_UP_REQUIRED']);
+    expect((await browser.stepUp()).status).toBe(200);
+    browser.authenticator = (await import('../testing/index.js')).createTestAuthenticator({
+      origin: browser.origin,
+    });
+    expect((await browser.signUp({})).status).toBe(201);
+    expect(await server.latchkey.api.passkeys.list(user.id)).toHaveLength(2);
+  });
+
   it('ends the Latchkey session the request already carried (session fixation)', async () => {
     const server = createTestServer();
     const browser = server.browser();

@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
-import { checkAppEnrolment, checkStepUp } from '../identity/policy.js';
+import { checkAppEnrolment, checkStepUp, hasActivePasskey } from '../identity/policy.js';
 import type { Services } from '../internal/services.js';
 import type { EnrolmentTarget } from './enrolment-target.js';
 
@@ -9,7 +9,9 @@ import type { EnrolmentTarget } from './enrolment-target.js';
  * and again by `register`:
  * - a `full` session only after a recent step-up, which only one of the
  *   account's existing passkeys can give: a stolen cookie alone must not add
- *   the thief's passkey, step up with it and take the account over;
+ *   the thief's passkey, step up with it and take the account over; an
+ *   account with no active passkey (a session the app opened with
+ *   `api.sessions.create`) enrols its first without one;
  * - a `recovery` or `enrol` (paired) session as it is: it exists to add this
  *   device's first passkey, and becomes `full` once it has;
  * - the host app's signed-in person (its `identify` hook, no Latchkey
@@ -32,6 +34,14 @@ export async function checkAddPasskey(ctx: RequestContext, services: Services): 
     throw new LatchkeyError('FORBIDDEN', 'Use a browser session to add a passkey');
   }
   if (session.kind !== 'full') return;
+  // A full session of an account without a passkey (one the app opened with
+  // `api.sessions.create`) cannot step up: it may enrol the first one.
+  if (
+    !services.sessions.isElevated(session, ctx.now) &&
+    ctx.user &&
+    !(await hasActivePasskey(services, ctx.user))
+  )
+    return;
   checkStepUp(
     services,
     session,

@@ -89,6 +89,23 @@ export function asksApp(name: RouteName): boolean {
 }
 
 /**
+ * Whether the account has an active passkey. Without one, the host app's
+ * word is all there is: its signed-in person (`identify`) or a session it
+ * opened (`api.sessions.create`) may enrol the first passkey, since no
+ * step-up is possible yet.
+ *
+ * @example
+ * if (!(await hasActivePasskey(services, user))) return; // the first passkey
+ */
+export async function hasActivePasskey(
+  services: Pick<Services, 'store'>,
+  user: { id: string },
+): Promise<boolean> {
+  const credentials = await services.store.listCredentials(user.id);
+  return credentials.some((c) => c.status === 'active');
+}
+
+/**
  * Whether the host app's signed-in person (an `identify` answer, no Latchkey
  * session) may enrol a passkey for their account: only its first. The app's
  * own sign-in (a password, an emailed link) bootstraps a passkey but is weaker
@@ -104,8 +121,7 @@ export async function checkAppEnrolment(
   services: Pick<Services, 'store'>,
   user: { id: string },
 ): Promise<void> {
-  const credentials = await services.store.listCredentials(user.id);
-  if (credentials.some((c) => c.status === 'active'))
+  if (await hasActivePasskey(services, user))
     throw new LatchkeyError(
       'UNAUTHENTICATED',
       'This account has a passkey: sign in with it to add another',
