@@ -70,6 +70,19 @@ describe('identify: passkeys for the app’s signed-in users', () => {
     expect(await server.latchkey.api.passkeys.list(existing.id)).toHaveLength(1);
   });
 
+  it('finds one user when several first uses race', async () => {
+    const { server, signInToApp } = appWithUsers();
+    const browsers = Array.from({ length: 5 }, () => server.browser());
+    for (const browser of browsers) signInToApp(browser, { externalId: 'app-race' });
+    const answers = await Promise.all(
+      browsers.map((b) => b.call('POST', '/auth/passkeys/register-options', {})),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const user = (await server.latchkey.api.users.byExternalId('app-race'))!;
+    const handles = new Set(answers.map((a) => a.body.options.user.id));
+    expect(handles).toEqual(new Set([(await server.store.getUser(user.id))!.userHandle]));
+  });
+
   it('lets identify’s answer win over a body email: no sign-up, no passkey on the victim’s account', async () => {
     const { server, signInToApp } = appWithUsers();
     const victim = server.browser();
