@@ -15,6 +15,7 @@ const suites = [
   'packages/cli',
   'apps/demo',
   'examples/next',
+  'examples/express-existing-users',
 ];
 const reports = suites.map((s) => join(root, s, '.reports', 'vitest.json'));
 for (const r of reports) rmSync(r, { force: true });
@@ -69,7 +70,7 @@ for (const [i, file] of reports.entries()) {
   failed += f;
   skipped += s;
   rows.push(
-    `  ${suite.padEnd(18)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed ${String(s).padStart(4)} skipped`,
+    `  ${suite.padEnd(32)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed ${String(s).padStart(4)} skipped`,
   );
 }
 

@@ -31,6 +31,7 @@ export type {
 export { routes } from './routes.js';
 export {
   DeviceDescription,
+  ExternalId,
   Session,
   SessionInfo,
   SessionKind,

@@ -33,6 +33,7 @@ export const routeSpecs = {
   signOut: { method: 'POST', path: '/sign-out' },
   listSessions: { method: 'GET', path: '/sessions' },
   revokeSession: { method: 'DELETE', path: '/sessions/:id' },
+  deleteAccount: { method: 'DELETE', path: '/account' },
 
   registerOptions: { method: 'POST', path: '/passkeys/register-options' },
   register: { method: 'POST', path: '/passkeys/register', status: 201 },

@@ -117,6 +117,13 @@ export const routes = {
     request: null,
     response: Ok,
   }),
+  /** Deletes the caller's account: passkeys, sessions, tokens, recovery codes; the audit trail stays. */
+  deleteAccount: route({
+    ...routeSpecs.deleteAccount,
+    auth: 'elevated',
+    request: null,
+    response: Ok,
+  }),
 
   registerOptions: route({
     ...routeSpecs.registerOptions,

@@ -1,3 +1,4 @@
+import { accountRoutes } from './accounts/account-routes.js';
 import { createApi, type LatchkeyApi } from './api/create-api.js';
 import { approvalRoutes } from './approvals/approval-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
@@ -112,6 +113,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
   const signingKeys = new SigningKeys(resolved, store, keys);
   const handlers: RouteHandlers = {
     ...sessionRoutes,
+    ...accountRoutes,
     ...registrationRoutes,
     ...authenticationRoutes,
     ...stepUpRoutes,

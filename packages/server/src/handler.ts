@@ -7,7 +7,7 @@ import type { ConnectionInfo, RequestContext } from './http/request-context.js';
 import { errorResponse, json, toErrorResponse } from './http/responses.js';
 import { createRouter } from './http/router.js';
 import { identifyCaller } from './identity/identify-caller.js';
-import { authorizeRoute, checkCsrf, proofModeFor } from './identity/policy.js';
+import { asksApp, authorizeRoute, checkCsrf, proofModeFor } from './identity/policy.js';
 import type { RouteHandler, RouteHandlers, Services } from './internal/services.js';
 
 const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
@@ -54,12 +54,14 @@ export function createHandler(parts: HandlerParts) {
       const caller = await identifyCaller(services, context, {
         bearer: found.def.bearer === true,
         proof: proofModeFor(found.name),
+        app: asksApp(found.name),
       });
       checkCsrf(config, request, caller, context.cookies.size > 0);
       authorizeRoute(services, caller, found.def, found.name, context.now);
       context.session = caller.session;
       context.user = caller.user;
       context.token = caller.token;
+      context.appSession = caller.via === 'app';
 
       if (found.def.request) {
         const raw = await readJsonBody(request);

@@ -4,8 +4,12 @@
 // alone. On Node, Bun and Deno, `index.node.ts` adds the embedded default store.
 
 export { isLatchkeyError, LatchkeyError } from '@latchkey/core';
+export type { NewUser } from './accounts/create-user.js';
+export type { AppUser, UserRef } from './accounts/find-user.js';
+export type { UserFields } from './accounts/user-input.js';
 export type { LatchkeyApi } from './api/create-api.js';
 export type {
+  AppIdentity,
   DeviceFlowConfig,
   JwtConfig,
   LatchkeyConfig,

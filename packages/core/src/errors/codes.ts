@@ -38,6 +38,10 @@ export const ERROR_CODES = {
   CREDENTIAL_EXISTS: 409,
   LAST_CREDENTIAL: 409,
   EMAIL_TAKEN: 409,
+  /** Another user already has this `externalId` (the host app's id; `api.users`, `identify`). */
+  EXTERNAL_ID_TAKEN: 409,
+  /** `api.users.create` with an `id` another user has. */
+  USER_EXISTS: 409,
   /** A handoff would end this browser's session of another user: ask, then send `replace: true`. */
   SESSION_CONFLICT: 409,
   NOT_FOUND: 404,

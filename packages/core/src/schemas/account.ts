@@ -15,6 +15,14 @@ export const User = z.object({
 export type User = z.infer<typeof User>;
 
 /**
+ * The host app's own id for a person (its users table, its auth library), as
+ * given to `api.users.create` or answered by `identify`: 1..255 characters
+ * without control characters, compared exactly.
+ */
+export const ExternalId = label(255);
+export type ExternalId = z.infer<typeof ExternalId>;
+
+/**
  * What a session may do: `full`; `recovery` (signed in with a recovery code) and
  * `enrol` (a paired device) may only enrol a passkey until they do.
  */

@@ -3,6 +3,8 @@ import { id, timestamp } from './primitives.js';
 
 export const AUDIT_EVENT_TYPES = [
   'user.created',
+  /** The account and everything that signs in as it were deleted; its audit trail stays. */
+  'account.deleted',
   'passkey.registered',
   /** A passkey was added to an existing account (not at sign-up): tell the person. */
   'passkey.added',

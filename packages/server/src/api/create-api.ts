@@ -1,5 +1,10 @@
-import type { AuditEvent, PasskeyInfo, Session, SessionInfo, User } from '@latchkey/core';
+import type { AuditEvent, PasskeyInfo, Session, SessionInfo } from '@latchkey/core';
 import { LatchkeyError } from '@latchkey/core';
+import { createUser, type NewUser } from '../accounts/create-user.js';
+import { deleteAccount } from '../accounts/delete-account.js';
+import { type AppUser, findUser, toAppUser, type UserRef } from '../accounts/find-user.js';
+import { startAppSession } from '../accounts/start-app-session.js';
+import { checkUserFields, type UserFields, userConflict } from '../accounts/user-input.js';
 import { toWireAuditEvent } from '../audit/auditor.js';
 import { buildContext } from '../http/build-context.js';
 import { type Caller, identifyCaller, type SessionKind } from '../identity/identify-caller.js';
@@ -7,16 +12,59 @@ import { checkCsrf, FULL_SESSIONS } from '../identity/policy.js';
 import type { Services } from '../internal/services.js';
 import type { JwtApi } from '../jwt/jwt-api.js';
 import { listPasskeys, removePasskey, renamePasskey } from '../passkeys/passkey-operations.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { toWireSession, toWireSessionInfo } from '../sessions/session-manager.js';
 import type { TokenApi } from '../tokens/token-api.js';
 
 /** The host app's programmatic surface; every method waits for migrations. */
 export interface LatchkeyApi {
+  /**
+   * The users, for an app that already has its own (docs: "Apps that already
+   * have users"). Every user this returns carries `externalId`, the app's own
+   * id for the person. A taken email or external id is `EMAIL_TAKEN` /
+   * `EXTERNAL_ID_TAKEN` (409), a bad value `INVALID_BODY`; nothing is written then.
+   */
   users: {
-    get(userId: string): Promise<User | null>;
-    getByEmail(email: string): Promise<User | null>;
-    update(userId: string, patch: { displayName?: string | null }): Promise<User | null>;
+    /**
+     * Creates a user without a passkey (it enrols one later, through
+     * `identify`); records `user.created` with `data.by: 'api'`. A random `id`
+     * unless given (`USER_EXISTS` when taken).
+     *
+     * @example
+     * const user = await latchkey.api.users.create({ externalId: appUser.id, email: appUser.email });
+     */
+    create(input: NewUser): Promise<AppUser>;
+    /**
+     * By Latchkey id (a string or `{id}`), email (any case) or external id; null when none.
+     *
+     * @example
+     * await latchkey.api.users.get({ email: 'ada@example.com' });
+     */
+    get(ref: UserRef): Promise<AppUser | null>;
+    /** @deprecated use `get({ email })`. */
+    getByEmail(email: string): Promise<AppUser | null>;
+    /**
+     * The user the app knows as `externalId` (an exact match), or null.
+     *
+     * @example
+     * const user = await latchkey.api.users.byExternalId(String(appUser.id));
+     */
+    byExternalId(externalId: string): Promise<AppUser | null>;
+    /**
+     * Changes the display name, email or external id (null clears them); null when no such user.
+     *
+     * @example
+     * await latchkey.api.users.update({ externalId: '42' }, { email: 'new@example.com' });
+     */
+    update(ref: UserRef, patch: UserFields): Promise<AppUser | null>;
+    /**
+     * Deletes the account with every passkey, session, token and recovery code
+     * (the audit trail stays, with an `account.deleted` event, `data.by: 'api'`).
+     * False when there is no such user.
+     *
+     * @example
+     * await latchkey.api.users.delete({ externalId: String(appUser.id) });
+     */
+    delete(ref: UserRef): Promise<boolean>;
   };
   /** The same operations as the `/passkeys` routes: the same checks, order and audit events. */
   passkeys: {
@@ -45,7 +93,26 @@ export interface LatchkeyApi {
     fromRequest(
       request: Request,
       options?: { allowKinds?: readonly SessionKind[] },
-    ): Promise<{ user: User; session: Session } | null>;
+    ): Promise<{ user: AppUser; session: Session } | null>;
+    /**
+     * Starts a Latchkey session (`full`) for a user the app has already
+     * authenticated its own way, and records `signin.succeeded` with `data.amr`
+     * (RFC 8176 method names, such as `pwd` or `otp`) and `data.by: 'api'`.
+     * Send `setCookie` as the answer's `Set-Cookie`. Pass the app's `request`
+     * so the cookie fits its scheme (`__Host-` on https), the session records
+     * its IP and browser, and a Latchkey session the request already had is
+     * ended (session fixation). The session cannot step up without a passkey:
+     * sensitive actions still need one. `NOT_FOUND` for an unknown user,
+     * `POP_REQUIRED` for an account on the `locked` tier.
+     *
+     * @example
+     * const { setCookie } = await latchkey.api.sessions.create(user.id, { amr: ['pwd'], request });
+     * res.append('Set-Cookie', setCookie);
+     */
+    create(
+      userId: string,
+      options: { amr: string[]; request?: Request },
+    ): Promise<{ session: Session; setCookie: string }>;
     list(userId: string): Promise<SessionInfo[]>;
     revoke(sessionId: string): Promise<void>;
     revokeAll(userId: string): Promise<number>;
@@ -73,17 +140,35 @@ export function createApi(
 
   return {
     users: {
-      get: withReady(async (id: string) => {
-        const u = await store.getUser(id);
-        return u ? toWireUser(u) : null;
+      create: withReady(async (input: NewUser) =>
+        toAppUser(await createUser(services, input, null, 'api')),
+      ),
+      get: withReady(async (ref: UserRef) => {
+        const u = await findUser(store, ref);
+        return u ? toAppUser(u) : null;
       }),
       getByEmail: withReady(async (email: string) => {
-        const u = await store.getUserByEmail(email.toLowerCase());
-        return u ? toWireUser(u) : null;
+        const u = await findUser(store, { email });
+        return u ? toAppUser(u) : null;
       }),
-      update: withReady(async (id: string, patch: { displayName?: string | null }) => {
-        const u = await store.updateUser(id, patch);
-        return u ? toWireUser(u) : null;
+      byExternalId: withReady(async (externalId: string) => {
+        const u = await findUser(store, { externalId });
+        return u ? toAppUser(u) : null;
+      }),
+      update: withReady(async (ref: UserRef, patch: UserFields) => {
+        const fields = checkUserFields(patch);
+        const u = await findUser(store, ref);
+        if (!u) return null;
+        try {
+          const updated = await store.updateUser(u.id, fields);
+          return updated ? toAppUser(updated) : null;
+        } catch (error) {
+          throw userConflict(error);
+        }
+      }),
+      delete: withReady(async (ref: UserRef) => {
+        const u = await findUser(store, ref);
+        return u ? deleteAccount(services, null, u.id) : false;
       }),
     },
     passkeys: {
@@ -105,8 +190,11 @@ export function createApi(
           const caller = await sessionCaller(services, request);
           if (caller?.via !== 'session') return null;
           if (!(options?.allowKinds ?? FULL_SESSIONS).includes(caller.session.kind)) return null;
-          return { user: toWireUser(caller.user), session: toWireSession(caller.session) };
+          return { user: toAppUser(caller.user), session: toWireSession(caller.session) };
         },
+      ),
+      create: withReady((userId: string, options: { amr: string[]; request?: Request }) =>
+        startAppSession(services, userId, options),
       ),
       list: withReady(async (userId: string) =>
         (await store.listSessions(userId)).map((s) => toWireSessionInfo(s, null)),

@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
-import { checkStepUp } from '../identity/policy.js';
+import { checkAppEnrolment, checkStepUp, hasActivePasskey } from '../identity/policy.js';
 import type { Services } from '../internal/services.js';
 import type { EnrolmentTarget } from './enrolment-target.js';
 
@@ -9,9 +9,13 @@ import type { EnrolmentTarget } from './enrolment-target.js';
  * and again by `register`:
  * - a `full` session only after a recent step-up, which only one of the
  *   account's existing passkeys can give: a stolen cookie alone must not add
- *   the thief's passkey, step up with it and take the account over;
+ *   the thief's passkey, step up with it and take the account over; an
+ *   account with no active passkey (a session the app opened with
+ *   `api.sessions.create`) enrols its first without one;
  * - a `recovery` or `enrol` (paired) session as it is: it exists to add this
  *   device's first passkey, and becomes `full` once it has;
+ * - the host app's signed-in person (its `identify` hook, no Latchkey
+ *   session) for the account's first passkey only (`checkAppEnrolment`);
  * - a bearer token never.
  *
  * A conditional create (WebAuthn L3 §5.1.3, `mediation: 'conditional'`: the
@@ -21,12 +25,23 @@ import type { EnrolmentTarget } from './enrolment-target.js';
  * ceremony would not.
  *
  * @example
- * if (target.kind === 'add') checkAddPasskey(ctx, services);
+ * if (target.kind === 'add') await checkAddPasskey(ctx, services);
  */
-export function checkAddPasskey(ctx: RequestContext, services: Services): void {
+export async function checkAddPasskey(ctx: RequestContext, services: Services): Promise<void> {
   const { session } = ctx;
-  if (!session) throw new LatchkeyError('FORBIDDEN', 'Use a browser session to add a passkey');
+  if (!session) {
+    if (ctx.appSession && ctx.user) return checkAppEnrolment(services, ctx.user);
+    throw new LatchkeyError('FORBIDDEN', 'Use a browser session to add a passkey');
+  }
   if (session.kind !== 'full') return;
+  // A full session of an account without a passkey (one the app opened with
+  // `api.sessions.create`) cannot step up: it may enrol the first one.
+  if (
+    !services.sessions.isElevated(session, ctx.now) &&
+    ctx.user &&
+    !(await hasActivePasskey(services, ctx.user))
+  )
+    return;
   checkStepUp(
     services,
     session,

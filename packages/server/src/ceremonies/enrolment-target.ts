@@ -8,7 +8,8 @@ export const OWNER_CLAIM = 'latchkey.owner';
 
 /**
  * Whom a registration enrols a passkey for:
- * - `add`: the signed-in user (any session kind: full, recovery, paired);
+ * - `add`: the signed-in user (any session kind: full, recovery, paired), or the
+ *   host app's signed-in person (`identify`, no Latchkey session);
  * - `sign-up`: a new account (app mode with open sign-up, or an unclaimed owner instance);
  * - `pending`: the owner, from a device that is not signed in, in owner mode with
  *   `approval: 'required'`: the passkey waits for a trusted device's approval.

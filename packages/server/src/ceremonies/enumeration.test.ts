@@ -25,6 +25,7 @@ async function seedPasskey(server: TestServer, transports: string[], bytes: numb
       id: userId,
       email: null,
       displayName: null,
+      externalId: null,
       userHandle: randomToken(32),
       tier: 'standard',
       prfSalt: randomToken(32),

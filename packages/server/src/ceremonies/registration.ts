@@ -39,7 +39,7 @@ export const registrationRoutes: RouteHandlers = {
     let email: string | null = null;
     let displayName: string | null = null;
     if (target.kind === 'add') {
-      checkAddPasskey(ctx, services);
+      await checkAddPasskey(ctx, services);
       user = target.user;
       ({ userHandle, email, displayName } = user);
     } else if (target.kind === 'pending') {
@@ -113,7 +113,7 @@ export const registrationRoutes: RouteHandlers = {
     // locked account's session that is not bound yet binds to the key sent now.
     let bindKey: string | null = null;
     if (ctx.user) {
-      checkAddPasskey(ctx, services);
+      await checkAddPasskey(ctx, services);
       if (!ctx.session?.popKey) bindKey = newSessionKey(ctx.user, ctx.body.popKey);
     }
 
@@ -227,6 +227,7 @@ export const registrationRoutes: RouteHandlers = {
           id: credential.userId,
           email: data.email,
           displayName: data.displayName,
+          externalId: null,
           userHandle: data.userHandle,
           tier: config.pop.defaultTier,
           prfSalt: randomToken(32),
@@ -290,7 +291,8 @@ export const registrationRoutes: RouteHandlers = {
         credentialId: credential.credentialId,
         name: credential.name,
         provider: credential.providerName,
-        session: ctx.session!.kind,
+        // `app`: enrolled by the host app's signed-in person (`identify`).
+        session: ctx.session?.kind ?? 'app',
         ...(conditional ? { conditional: true } : {}),
         ...(extensions ? { extensions } : {}),
       });

@@ -28,6 +28,15 @@ export interface RateLimitConfig {
   perCredential?: number;
 }
 
+/** The host app's signed-in person, as its `identify` hook answers. */
+export interface AppIdentity {
+  /** The app's own id for the person (1..255 characters, compared exactly). */
+  externalId: string;
+  /** Stored when the user is created on first use; never used to find or link a user. */
+  email?: string | null;
+  displayName?: string | null;
+}
+
 export interface LatchkeyConfig {
   /** Shown by authenticators: "Sign in to {rpName}". */
   rpName: string;
@@ -83,6 +92,25 @@ export interface LatchkeyConfig {
    *   works on every runtime, edge bundles included: only then is it bundled.
    */
   openapi?: boolean | OpenApiDocument;
+  // --- Apps that already have users (docs/design.md, "Existing identities") ---
+  /**
+   * Who the host app says is signed in, for an app with its own users and
+   * sign-in. Asked by `register-options` and `register` when the request has
+   * no Latchkey session: an answer enrols the passkey for that person (found
+   * by `externalId`, created on first use with `email` and `displayName`),
+   * whatever the body says; null keeps the usual rules (sign-up when open).
+   * It gets the request's URL, method and headers (its cookies), not its body.
+   * An app session alone enrols only an account's first passkey: once it has
+   * one, adding another needs a Latchkey session that stepped up with it.
+   *
+   * @example
+   * identify: async (request) => {
+   *   const me = await appSessionUser(request.headers.get('cookie'));
+   *   return me ? { externalId: String(me.id), email: me.email } : null;
+   * }
+   */
+  identify?: (request: Request) => Promise<AppIdentity | null> | AppIdentity | null;
+  // --- end of existing identities ---
   hooks?: {
     /** Called after every audit event is stored; errors are caught and logged. */
     onEvent?: (event: AuditEvent) => void | Promise<void>;

@@ -58,6 +58,7 @@ describe('resolveConfig', () => {
     ['rpID', { rpID: 42 }],
     ['basePath', { basePath: 'auth' }],
     ['signUp', { signUp: 'maybe' }],
+    ['identify', { identify: 'app-session' }],
     ['userVerification', { userVerification: 'discouraged' }],
     ['session.ttl', { session: { ttl: -1 } }],
     ['session.cookieName', { session: { cookieName: 'bad name;' } }],

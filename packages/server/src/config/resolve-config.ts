@@ -37,6 +37,8 @@ export interface ResolvedConfig extends ResolvedTokenConfig {
   /** `true`: load `@latchkey/core/openapi.json` on first use; or the document itself. */
   openapi: boolean | OpenApiDocument;
   onEvent: NonNullable<LatchkeyConfig['hooks']>['onEvent'];
+  /** The host app's `identify` hook (existing identities), or null. */
+  identify: NonNullable<LatchkeyConfig['identify']> | null;
   /** A proxy is trusted: `X-Forwarded-Proto` / `X-Forwarded-Host` are believed. */
   trustProxy: boolean;
   /** Where the caller's IP comes from (rate limits, audit, session lists). */
@@ -172,6 +174,8 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
 
   if (config.hooks?.onEvent !== undefined && typeof config.hooks.onEvent !== 'function')
     fail('hooks.onEvent', 'must be a function');
+  if (config.identify !== undefined && typeof config.identify !== 'function')
+    fail('identify', 'must be a function of the request');
   if (config.now !== undefined && typeof config.now !== 'function')
     fail('now', 'must be a function');
   if (
@@ -212,6 +216,7 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
     auditRetention: resolveAuditRetention(config.audit),
     openapi: config.openapi ?? false,
     onEvent: config.hooks?.onEvent,
+    identify: config.identify ?? null,
     ...resolveTrustProxy(config.trustProxy),
     secret: resolveServerSecret(config, config.store ?? null),
     now: config.now ?? Date.now,

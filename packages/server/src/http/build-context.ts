@@ -53,6 +53,7 @@ export function buildContext(
     session: null,
     user: null,
     token: null,
+    appSession: false,
     setCookies: [],
     headers: new Headers(),
   };

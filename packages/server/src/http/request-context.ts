@@ -23,6 +23,11 @@ export interface RequestContext<Body = unknown> {
   user: UserRecord | null;
   /** Set when the caller authenticated with `Authorization: Bearer`. */
   token: TokenRecord | null;
+  /**
+   * True when the caller is the host app's signed-in person (its `identify`
+   * hook answered; no Latchkey session): `user` is theirs, `session` is null.
+   */
+  appSession: boolean;
   /** `Set-Cookie` values to send with the answer. */
   readonly setCookies: string[];
   /** Extra response headers. */

@@ -5,6 +5,7 @@ import { checkRequestProof, PROOF_HEADER } from '../pop/check-request-proof.js';
 import { proofIsStale } from '../pop/verify-pop-signature.js';
 import type { SessionRecord, TokenRecord, UserRecord } from '../stores/contract.js';
 import { findBearer } from '../tokens/find-bearer.js';
+import { appUser, askApp } from './app-identity.js';
 
 /** The kinds of session: `full` after a passkey ceremony; `recovery` and `enrol` (pairing) may only add a passkey. */
 export type SessionKind = SessionRecord['kind'];
@@ -18,7 +19,21 @@ export type SessionKind = SessionRecord['kind'];
 export type Caller =
   | { via: 'session'; user: UserRecord; session: SessionRecord; token: null; refused: null }
   | { via: 'token'; user: UserRecord; session: null; token: TokenRecord; refused: null }
+  | AppCaller
   | NoCaller;
+
+/**
+ * The host app's signed-in person, as its `identify` hook answered, on a route
+ * that asks (`asksApp`), with no Latchkey session: it may enrol a passkey
+ * (`checkAppEnrolment`) and nothing else.
+ */
+export interface AppCaller {
+  via: 'app';
+  user: UserRecord;
+  session: null;
+  token: null;
+  refused: null;
+}
 
 /** No credential counts; `refused` says which one the request carried in vain. */
 export interface NoCaller {
@@ -26,7 +41,7 @@ export interface NoCaller {
   user: null;
   session: null;
   token: null;
-  refused: { reason: 'proof' | 'token'; error: LatchkeyError } | null;
+  refused: { reason: 'proof' | 'token' | 'identity'; error: LatchkeyError } | null;
 }
 
 /**
@@ -53,6 +68,12 @@ export interface IdentifyOptions {
    * routes that refresh the periodic proof or sign out).
    */
   proof: 'request' | 'page-load' | 'skip';
+  /**
+   * Ask the host app's `identify` hook (the routes that enrol a passkey): with
+   * no Latchkey session its answer is the caller; with one, an answer naming
+   * someone else refuses the request.
+   */
+  app?: boolean;
 }
 
 const BEARER_RE = /^Bearer\s+(\S{1,512})$/i;
@@ -70,8 +91,9 @@ export function bearerOf(request: Request): string | null {
 /**
  * Turns a request into its caller, in one order everywhere: the session cookie
  * (its name chosen by the scheme: `__Host-` on https only), then, for a locked
- * session, the proof of its device key (docs/design.md, "Proof of possession"), then a
- * bearer token. A cookie session, when present, is the credential in use; a
+ * session, the proof of its device key (docs/design.md, "Proof of possession"),
+ * then (routes that enrol a passkey, with an `identify` hook) the host app's
+ * signed-in person, then a bearer token. A cookie session, when present, is the credential in use; a
  * bearer is read only without one.
  *
  * @example
@@ -89,7 +111,26 @@ export async function identifyCaller(
     const error =
       options.proof === 'skip' ? null : await proofError(services, ctx, session, options);
     if (error) return { ...NOBODY, refused: { reason: 'proof', error } };
+    if (options.app) {
+      // Two people at one browser (the app's sign-in changed, Latchkey's did not):
+      // a passkey must not go to an account the app's signed-in person is not.
+      const identity = await askApp(services, ctx.request);
+      if (identity && identity.externalId !== user.externalId) {
+        const error = new LatchkeyError(
+          'FORBIDDEN',
+          'You are signed in to this app as someone else; sign out and in again',
+        );
+        return { ...NOBODY, refused: { reason: 'identity', error } };
+      }
+    }
     return { via: 'session', user, session, token: null, refused: null };
+  }
+  if (options.app) {
+    const identity = await askApp(services, ctx.request);
+    if (identity) {
+      const user = await appUser(services, ctx, identity);
+      return { via: 'app', user, session: null, token: null, refused: null };
+    }
   }
   const bearer = options.bearer ? bearerOf(ctx.request) : null;
   if (bearer === null) return NOBODY;

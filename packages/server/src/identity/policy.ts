@@ -6,6 +6,8 @@ import type { Caller, SessionKind } from './identify-caller.js';
 
 /** Methods that change nothing (RFC 9110 §9.2.1); a CORS preflight is one of them. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes that ask the host app's `identify` hook who is calling: the ones that enrol a passkey. */
+const APP_IDENTITY_ROUTES = new Set<RouteName>(['registerOptions', 'register']);
 /** Routes a locked session reaches without a request proof: to refresh the periodic one, or to leave. */
 const PROOF_FREE_ROUTES = new Set<RouteName>(['popChallenge', 'popProve', 'signOut']);
 
@@ -75,6 +77,58 @@ export function proofModeFor(name: RouteName): 'request' | 'skip' {
 }
 
 /**
+ * Whether a route asks the host app's `identify` hook who is calling: only
+ * `register-options` and `register` (enrolling a passkey for the app's
+ * signed-in person); everywhere else an app session is no Latchkey caller.
+ *
+ * @example
+ * identifyCaller(services, ctx, { bearer: false, proof: 'request', app: asksApp(name) });
+ */
+export function asksApp(name: RouteName): boolean {
+  return APP_IDENTITY_ROUTES.has(name);
+}
+
+/**
+ * Whether the account has an active passkey. Without one, the host app's
+ * word is all there is: its signed-in person (`identify`) or a session it
+ * opened (`api.sessions.create`) may enrol the first passkey, since no
+ * step-up is possible yet.
+ *
+ * @example
+ * if (!(await hasActivePasskey(services, user))) return; // the first passkey
+ */
+export async function hasActivePasskey(
+  services: Pick<Services, 'store'>,
+  user: { id: string },
+): Promise<boolean> {
+  const credentials = await services.store.listCredentials(user.id);
+  return credentials.some((c) => c.status === 'active');
+}
+
+/**
+ * Whether the host app's signed-in person (an `identify` answer, no Latchkey
+ * session) may enrol a passkey for their account: only its first. The app's
+ * own sign-in (a password, an emailed link) bootstraps a passkey but is weaker
+ * than one: once the account has an active passkey, adding another takes a
+ * Latchkey session that stepped up with it (`checkAddPasskey`), else a stolen
+ * app session would add the thief's passkey and pass every step-up.
+ * Throws `UNAUTHENTICATED`.
+ *
+ * @example
+ * if (ctx.appSession) await checkAppEnrolment(services, ctx.user!);
+ */
+export async function checkAppEnrolment(
+  services: Pick<Services, 'store'>,
+  user: { id: string },
+): Promise<void> {
+  if (await hasActivePasskey(services, user))
+    throw new LatchkeyError(
+      'UNAUTHENTICATED',
+      'This account has a passkey: sign in with it to add another',
+    );
+}
+
+/**
  * Refuses a session whose kind is not allowed (`ENROLMENT_REQUIRED`): a
  * recovery or pairing session must enrol a passkey on its device first.
  *
@@ -115,7 +169,9 @@ export function authorizeRoute(
       return;
     case 'session':
     case 'elevated': {
-      if (caller.via === 'nobody') throw new LatchkeyError('UNAUTHENTICATED', 'Sign in first');
+      // The host app's signed-in person (`identify`) is no Latchkey session.
+      if (caller.via === 'nobody' || caller.via === 'app')
+        throw new LatchkeyError('UNAUTHENTICATED', 'Sign in first');
       if (caller.via === 'token') {
         if (def.auth === 'elevated')
           throw new LatchkeyError('FORBIDDEN', 'Tokens cannot do this; use a browser session');

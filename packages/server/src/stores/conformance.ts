@@ -122,6 +122,7 @@ function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     id,
     email: `${id}@example.com`,
     displayName: 'Ada Lovelace',
+    externalId: null,
     userHandle: base64url(randomBytes(32)),
     tier: 'standard',
     prfSalt: base64url(randomBytes(32)),
@@ -508,6 +509,108 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
         tier: 'locked',
       });
       expect(await store.updateUser(uid('nobody'), { displayName: 'x' })).toBeNull();
+    });
+
+    it('creates a user without a passkey, found by its external id (exactly, case and all)', async () => {
+      const store = get();
+      const user = makeUser({ externalId: uid('App-User') });
+      await store.createUser({ user, recoveryCodeHashes: [] });
+      expect(await store.getUserByExternalId(user.externalId!)).toEqual(user);
+      expect(await store.getUserByExternalId(user.externalId!.toLowerCase())).toBeNull();
+      expect(await store.getUserByExternalId(uid('missing'))).toBeNull();
+      expect(await store.listCredentials(user.id)).toEqual([]);
+      expect(await store.countRecoveryCodes(user.id)).toBe(0);
+    });
+
+    it('refuses a taken external id and a taken id, and leaves nothing of the second user behind', async () => {
+      const store = get();
+      const externalId = uid('ext');
+      const first = makeUser({ externalId });
+      await store.createUser({ user: first, recoveryCodeHashes: [] });
+      const second = makeUser({ externalId });
+      await expectConflict(
+        store.createUser({ user: second, recoveryCodeHashes: [] }),
+        'externalId',
+      );
+      expect(await store.getUser(second.id)).toBeNull();
+      expect(await store.getUserByEmail(second.email!)).toBeNull();
+      const sameId = makeUser({ id: first.id });
+      await expectConflict(store.createUser({ user: sameId, recoveryCodeHashes: [] }), 'other');
+      expect(await store.getUser(first.id)).toEqual(first);
+    });
+
+    it('updates the email and external id, refusing values another user holds', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      const { user: other } = await seedUser(store, { user: { externalId: uid('ext') } });
+      const externalId = uid('ext');
+      const email = `${uid('new')}@example.com`;
+      const updated = await store.updateUser(user.id, { email, externalId });
+      expect(updated).toEqual({ ...user, email, externalId });
+      expect((await store.getUserByEmail(email))?.id).toBe(user.id);
+      expect(await store.getUserByEmail(user.email!)).toBeNull();
+      expect((await store.getUserByExternalId(externalId))?.id).toBe(user.id);
+
+      await expectConflict(
+        store.updateUser(user.id, { email: other.email!.toUpperCase() }),
+        'email',
+      );
+      await expectConflict(
+        store.updateUser(user.id, { externalId: other.externalId!, displayName: 'x' }),
+        'externalId',
+      );
+      expect(await store.getUser(user.id)).toEqual(updated);
+      // Setting a user's own values again is no conflict; null frees them for others.
+      expect(await store.updateUser(user.id, { email, externalId })).toEqual(updated);
+      await store.updateUser(user.id, { email: null, externalId: null });
+      expect(await store.getUserByExternalId(externalId)).toBeNull();
+      await store.updateUser(other.id, { externalId });
+      expect((await store.getUserByExternalId(externalId))?.id).toBe(other.id);
+    });
+
+    it('deletes a user with every passkey, session, token and recovery code, keeping the audit trail', async () => {
+      const store = get();
+      const codes = [uid('code'), uid('code')];
+      const { user, credential } = await seedUser(
+        store,
+        { user: { externalId: uid('ext') } },
+        codes,
+      );
+      const { user: other, credential: otherCredential } = await seedUser(store);
+      const session = makeSession(user.id);
+      const otherSession = makeSession(other.id);
+      await store.createSession(session);
+      await store.createSession(otherSession);
+      const token = makeToken(user.id);
+      await store.createToken(token);
+      const before = makeAudit({ userId: user.id, type: 'signin.succeeded' });
+      await store.appendAudit(before);
+      const event = makeAudit({ userId: user.id, type: 'account.deleted', at: before.at + 1 });
+
+      expect(await store.deleteUser(user.id, event)).toBe(true);
+      expect(await store.getUser(user.id)).toBeNull();
+      expect(await store.getUserByEmail(user.email!)).toBeNull();
+      expect(await store.getUserByExternalId(user.externalId!)).toBeNull();
+      expect(await store.getUserByHandle(user.userHandle)).toBeNull();
+      expect(await store.getCredential(credential.credentialId)).toBeNull();
+      expect(await store.listCredentials(user.id)).toEqual([]);
+      expect(await store.getSessionBySecretHash(session.secretHash)).toBeNull();
+      expect(await store.getTokenByHash(token.tokenHash)).toBeNull();
+      expect(await store.countRecoveryCodes(user.id)).toBe(0);
+      expect(await store.findRecoveryCodeOwner(codes[0]!)).toBeNull();
+      expect(await store.listAudit({ userId: user.id, limit: 10 })).toEqual([event, before]);
+      // Nobody else's account is touched.
+      expect((await store.getSessionBySecretHash(otherSession.secretHash))?.id).toBe(
+        otherSession.id,
+      );
+      expect((await store.getCredential(otherCredential.credentialId))?.userId).toBe(other.id);
+      // The email and external id are free again.
+      await store.createUser({
+        user: makeUser({ email: user.email, externalId: user.externalId }),
+        recoveryCodeHashes: [],
+      });
+      expect(await store.deleteUser(user.id, makeAudit({ userId: user.id }))).toBe(false);
+      expect(await store.deleteUser(uid('nobody'))).toBe(false);
     });
 
     it('knows whether an RP ID has an active passkey (pending ones and other RP IDs do not count)', async () => {

@@ -19,6 +19,12 @@ export interface UserRecord {
   /** Lower-cased; unique when not null. */
   email: string | null;
   displayName: string | null;
+  /**
+   * The host app's own id for this person (its users table, its auth library),
+   * set by `api.users.create` or the `identify` hook; unique when not null.
+   * Compared exactly (case-sensitive).
+   */
+  externalId: string | null;
   /** The WebAuthn user handle (base64url of 32 random bytes); unique, never reused. */
   userHandle: string;
   tier: 'standard' | 'locked';
@@ -192,7 +198,8 @@ export interface RateLimitHit {
 /** Everything a sign-up writes, together. */
 export interface NewAccount {
   user: UserRecord;
-  credential: CredentialRecord;
+  /** The first passkey; absent when the host app creates the user (`api.users.create`). */
+  credential?: CredentialRecord;
   recoveryCodeHashes: string[];
   /** The session the sign-up opens. */
   session?: SessionRecord;
@@ -206,19 +213,34 @@ export interface NewAccount {
  */
 export interface DurableStore {
   /**
-   * Creates an account in one transaction: the user, the first passkey, the
-   * recovery codes, and (when given) the first session and a claim. Throws
-   * `StoreConflictError` on a taken email, user handle or credential id, and on a
-   * claim whose name is taken (`field: 'other'`): nothing is written then.
+   * Creates an account in one transaction: the user, the first passkey (when
+   * given), the recovery codes, and (when given) the first session and a claim.
+   * Throws `StoreConflictError` on a taken id (`'other'`), email, external id,
+   * user handle or credential id, and on a claim whose name is taken
+   * (`field: 'other'`): nothing is written then.
    */
   createUser(account: NewAccount): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
   getUserByEmail(email: string): Promise<UserRecord | null>;
+  /** Exact match (external ids are case-sensitive). */
+  getUserByExternalId(externalId: string): Promise<UserRecord | null>;
   getUserByHandle(userHandle: string): Promise<UserRecord | null>;
+  /**
+   * Applies `patch`; null when there is no such user. Throws `StoreConflictError`
+   * (`'email'`, `'externalId'`) when another user holds the new value, and
+   * changes nothing then.
+   */
   updateUser(
     id: string,
-    patch: Partial<Pick<UserRecord, 'displayName' | 'tier'>>,
+    patch: Partial<Pick<UserRecord, 'displayName' | 'tier' | 'email' | 'externalId'>>,
   ): Promise<UserRecord | null>;
+  /**
+   * Deletes a user and everything that signs in as them (passkeys, sessions,
+   * tokens, recovery codes) in one transaction, with `event` (the audit event
+   * that records it) appended in the same write. Audit events already stored
+   * are kept. False (and nothing written) when there is no such user.
+   */
+  deleteUser(id: string, event?: AuditRecord): Promise<boolean>;
   /**
    * Whether any active passkey exists for `rpId` (the gate's grace, `/session`'s
    * `rp.grace`). Asked on every such request: it must not scan every credential.
@@ -387,11 +409,11 @@ export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
 
-/** A unique constraint refused a write (email, user handle, credential id, token hash). */
+/** A unique constraint refused a write (email, external id, user handle, credential id, token hash). */
 export class StoreConflictError extends Error {
   override readonly name = 'StoreConflictError';
   constructor(
-    readonly field: 'email' | 'userHandle' | 'credentialId' | 'other',
+    readonly field: 'email' | 'externalId' | 'userHandle' | 'credentialId' | 'other',
     message?: string,
   ) {
     super(message ?? `${field} already exists`);

@@ -21,6 +21,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 interface MemoryState {
   users: Map<string, UserRecord>;
   userIdByEmail: Map<string, string>;
+  userIdByExternalId: Map<string, string>;
   userIdByHandle: Map<string, string>;
   credentials: Map<string, CredentialRecord>;
   credentialRecordIds: Set<string>;
@@ -58,6 +59,7 @@ export function memoryStore(): LatchkeyStore {
   const state: MemoryState = {
     users: new Map(),
     userIdByEmail: new Map(),
+    userIdByExternalId: new Map(),
     userIdByHandle: new Map(),
     credentials: new Map(),
     credentialRecordIds: new Set(),
@@ -163,7 +165,10 @@ export function memoryStore(): LatchkeyStore {
 
     async createUser({ user, credential, recoveryCodeHashes, session, claim }) {
       const s = open();
-      if (credential.userId !== user.id || (session !== undefined && session.userId !== user.id)) {
+      if (
+        (credential !== undefined && credential.userId !== user.id) ||
+        (session !== undefined && session.userId !== user.id)
+      ) {
         throw new TypeError('the first credential and session must belong to the new user');
       }
       const email = user.email?.toLowerCase() ?? null;
@@ -172,8 +177,10 @@ export function memoryStore(): LatchkeyStore {
         throw new StoreConflictError('other', `user ${user.id} already exists`);
       }
       if (email !== null && s.userIdByEmail.has(email)) throw new StoreConflictError('email');
+      if (user.externalId !== null && s.userIdByExternalId.has(user.externalId))
+        throw new StoreConflictError('externalId');
       if (s.userIdByHandle.has(user.userHandle)) throw new StoreConflictError('userHandle');
-      checkNewCredential(s, credential);
+      if (credential !== undefined) checkNewCredential(s, credential);
       checkRecoveryCodes(recoveryCodeHashes);
       if (session !== undefined) checkNewSession(s, session);
       if (claim !== undefined && s.secrets.has(claim.name)) {
@@ -181,8 +188,9 @@ export function memoryStore(): LatchkeyStore {
       }
       s.users.set(user.id, copy(user));
       if (email !== null) s.userIdByEmail.set(email, user.id);
+      if (user.externalId !== null) s.userIdByExternalId.set(user.externalId, user.id);
       s.userIdByHandle.set(user.userHandle, user.id);
-      insertCredential(s, credential);
+      if (credential !== undefined) insertCredential(s, credential);
       insertRecoveryCodes(s, user.id, recoveryCodeHashes);
       if (session !== undefined) insertSession(s, session);
       if (claim !== undefined) s.secrets.set(claim.name, claim.value);
@@ -198,6 +206,12 @@ export function memoryStore(): LatchkeyStore {
       return id === undefined ? null : copyOrNull(s.users.get(id));
     },
 
+    async getUserByExternalId(externalId) {
+      const s = open();
+      const id = s.userIdByExternalId.get(externalId);
+      return id === undefined ? null : copyOrNull(s.users.get(id));
+    },
+
     async getUserByHandle(userHandle) {
       const s = open();
       const id = s.userIdByHandle.get(userHandle);
@@ -205,11 +219,63 @@ export function memoryStore(): LatchkeyStore {
     },
 
     async updateUser(id, patch) {
-      const user = open().users.get(id);
+      const s = open();
+      const user = s.users.get(id);
       if (user === undefined) return null;
+      const email = patch.email === undefined ? undefined : (patch.email?.toLowerCase() ?? null);
+      // Both checks before any write: a conflict changes nothing.
+      if (email != null && (s.userIdByEmail.get(email) ?? id) !== id)
+        throw new StoreConflictError('email');
+      if (patch.externalId != null && (s.userIdByExternalId.get(patch.externalId) ?? id) !== id)
+        throw new StoreConflictError('externalId');
+      if (email !== undefined) {
+        if (user.email !== null) s.userIdByEmail.delete(user.email.toLowerCase());
+        if (email !== null) s.userIdByEmail.set(email, id);
+        user.email = patch.email ?? null;
+      }
+      if (patch.externalId !== undefined) {
+        if (user.externalId !== null) s.userIdByExternalId.delete(user.externalId);
+        if (patch.externalId !== null) s.userIdByExternalId.set(patch.externalId, id);
+        user.externalId = patch.externalId;
+      }
       if (patch.displayName !== undefined) user.displayName = patch.displayName;
       if (patch.tier !== undefined) user.tier = patch.tier;
       return copy(user);
+    },
+
+    async deleteUser(id, event) {
+      const s = open();
+      const user = s.users.get(id);
+      if (user === undefined) return false;
+      if (event !== undefined && s.auditIds.has(event.id)) {
+        throw new StoreConflictError('other', `audit event ${event.id} already exists`);
+      }
+      // No await from here on: the whole account goes in one step.
+      for (const [credentialId, c] of s.credentials) {
+        if (c.userId !== id) continue;
+        s.credentials.delete(credentialId);
+        s.credentialRecordIds.delete(c.id);
+      }
+      for (const [sessionId, x] of s.sessions) {
+        if (x.userId !== id) continue;
+        s.sessions.delete(sessionId);
+        s.sessionIdBySecretHash.delete(x.secretHash);
+      }
+      for (const [tokenId, t] of s.tokens) {
+        if (t.userId !== id) continue;
+        s.tokens.delete(tokenId);
+        s.tokenIdByHash.delete(t.tokenHash);
+      }
+      s.recoveryCodes.delete(id);
+      if (user.email !== null) s.userIdByEmail.delete(user.email.toLowerCase());
+      if (user.externalId !== null) s.userIdByExternalId.delete(user.externalId);
+      s.userIdByHandle.delete(user.userHandle);
+      s.users.delete(id);
+      if (event !== undefined) {
+        s.audit.push(copy(event));
+        s.auditIds.add(event.id);
+      }
+      return true;
     },
 
     async hasActiveCredentialForRpId(rpId) {

@@ -15,7 +15,7 @@ export interface Migration {
  *
  * Times are epoch milliseconds in `bigint` columns; lists and objects that the
  * store never queries into are `jsonb`. Constraint names matter: `toStoreError`
- * maps `users_email_key`, `users_user_handle_key` and
+ * maps `users_email_key`, `users_external_id_key`, `users_user_handle_key` and
  * `credentials_credential_id_key` to the conflicting field.
  *
  * @example
@@ -199,6 +199,16 @@ export const MIGRATIONS: readonly Migration[] = [
         value text NOT NULL,
         created_at bigint NOT NULL
       )`,
+    ],
+  },
+  // Version 3 is email sign-in's (magic links); numbers are applied in order, gaps allowed.
+  {
+    version: 4,
+    name: 'external ids',
+    statements: (s) => [
+      // The host app's own id for a person (`identify`, `api.users.create`); NULLs never collide.
+      `ALTER TABLE ${s}.users ADD COLUMN external_id text`,
+      `CREATE UNIQUE INDEX users_external_id_key ON ${s}.users (external_id)`,
     ],
   },
 ];

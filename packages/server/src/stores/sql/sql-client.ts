@@ -29,6 +29,7 @@ export interface SqlClient extends SqlExecutor {
 /** Unique constraints whose violation names a field of the contract. */
 const CONFLICT_FIELDS: Record<string, StoreConflictError['field']> = {
   users_email_key: 'email',
+  users_external_id_key: 'externalId',
   users_user_handle_key: 'userHandle',
   credentials_credential_id_key: 'credentialId',
 };

@@ -22,7 +22,8 @@ import type {
  */
 export type Row = Record<string, unknown>;
 
-export const USER_COLUMNS = 'id, email, display_name, user_handle, tier, prf_salt, created_at';
+export const USER_COLUMNS =
+  'id, email, display_name, user_handle, tier, prf_salt, created_at, external_id';
 
 export const CREDENTIAL_COLUMNS =
   'id, user_id, credential_id, public_key, counter, transports, device_type, backed_up, aaguid, name, ' +
@@ -53,6 +54,7 @@ export function readUser(row: Row): UserRecord {
     id: text(row.id),
     email: textOrNull(row.email),
     displayName: textOrNull(row.display_name),
+    externalId: textOrNull(row.external_id),
     userHandle: text(row.user_handle),
     tier: text(row.tier) as UserRecord['tier'],
     prfSalt: text(row.prf_salt),

@@ -185,12 +185,15 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     },
 
     async createUser({ user, credential, recoveryCodeHashes, session, claim }) {
-      if (credential.userId !== user.id || (session !== undefined && session.userId !== user.id)) {
+      if (
+        (credential !== undefined && credential.userId !== user.id) ||
+        (session !== undefined && session.userId !== user.id)
+      ) {
         throw new TypeError('the first credential and session must belong to the new user');
       }
       await db().transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO ${t.users} (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          `INSERT INTO ${t.users} (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
           [
             user.id,
             user.email,
@@ -199,9 +202,10 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
             user.tier,
             user.prfSalt,
             user.createdAt,
+            user.externalId,
           ],
         );
-        await insertCredential(tx, credential);
+        if (credential !== undefined) await insertCredential(tx, credential);
         await insertRecoveryCodes(tx, user.id, recoveryCodeHashes);
         if (session !== undefined) await insertSession(tx, session);
         // No ON CONFLICT: a taken name violates the primary key, which rolls the
@@ -232,6 +236,14 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
       return rows[0] === undefined ? null : readUser(rows[0]);
     },
 
+    async getUserByExternalId(externalId) {
+      const { rows } = await db().query<Row>(
+        `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE external_id = $1`,
+        [externalId],
+      );
+      return rows[0] === undefined ? null : readUser(rows[0]);
+    },
+
     async getUserByHandle(userHandle) {
       const { rows } = await db().query<Row>(
         `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE user_handle = $1`,
@@ -241,7 +253,11 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     },
 
     async updateUser(id, patch) {
-      const set = assignments(patch, { displayName: 'display_name', tier: 'tier' }, 2);
+      const set = assignments(
+        patch,
+        { displayName: 'display_name', tier: 'tier', email: 'email', externalId: 'external_id' },
+        2,
+      );
       const { rows } =
         set.clause === ''
           ? await db().query<Row>(`SELECT ${USER_COLUMNS} FROM ${t.users} WHERE id = $1`, [id])
@@ -250,6 +266,17 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
               [id, ...set.params],
             );
       return rows[0] === undefined ? null : readUser(rows[0]);
+    },
+
+    async deleteUser(id, event) {
+      return db().transaction(async (tx) => {
+        // Passkeys, sessions, tokens and recovery codes go with the row (ON DELETE
+        // CASCADE); audit events have no foreign key and stay.
+        const deleted = await tx.query(`DELETE FROM ${t.users} WHERE id = $1`, [id]);
+        if (deleted.rowCount === 0) return false;
+        if (event !== undefined) await insertAudit(tx, event);
+        return true;
+      });
     },
 
     async hasActiveCredentialForRpId(rpId) {
