@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type BrowserDevice, launchDevice } from '@latchkey/browser-device';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../src/app.js';
 import type { AppUser } from '../src/app-users.js';
-import { type Device, launchDevice } from './chromium.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const WAIT = 15_000;
@@ -27,7 +27,7 @@ describe.skipIf(!DATABASE_URL)('Express app with its own users', () => {
   let pool: pg.Pool;
   let server: Server;
   let url: string;
-  let device: Device;
+  let device: BrowserDevice;
   let built: ReturnType<typeof createApp>;
   let ada: AppUser;
 
@@ -50,7 +50,7 @@ describe.skipIf(!DATABASE_URL)('Express app with its own users', () => {
     ada = await built.users.create(EMAIL, 'Ada', PASSWORD);
     server = built.app.listen(port);
     await once(server, 'listening');
-    device = await launchDevice();
+    device = await launchDevice('express');
   });
 
   afterAll(async () => {
