@@ -9,6 +9,7 @@ import { stepUpRoutes } from './ceremonies/step-up.js';
 import type { LatchkeyConfig } from './config/latchkey-config.js';
 import { resolveConfig } from './config/resolve-config.js';
 import { deviceFlowRoutes } from './device-flow/device-flow-routes.js';
+import { Mailer } from './email/mailer.js';
 import { createGate, type Gate, type GateOptions } from './gate/create-gate.js';
 import { createHandler } from './handler.js';
 import { handoffRoutes } from './handoff/handoff-routes.js';
@@ -63,6 +64,11 @@ export interface Latchkey {
   store: LatchkeyStore;
   /** Resolves once the store is migrated; the handler waits for it by itself. */
   ready(): Promise<void>;
+  /**
+   * Resolves once the work queued off the request path so far (sending email)
+   * has finished: for tests, and for a graceful shutdown (`close` waits for it too).
+   */
+  settled(): Promise<void>;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -94,6 +100,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     audit,
     rateLimit: new RateLimiter(resolved, store, audit),
     assertions: createAssertionVerifier(),
+    mailer: new Mailer(resolved),
     keys,
   };
 
@@ -141,7 +148,9 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     gate: (options) => createGate(services, { ready }, options),
     store,
     ready,
+    settled: () => services.mailer.idle(),
     close: async () => {
+      await services.mailer.idle();
       await audit.idle();
       await store.close();
     },
