@@ -226,6 +226,7 @@ export const registrationRoutes: RouteHandlers = {
         const user: UserRecord = {
           id: credential.userId,
           email: data.email,
+          emailVerified: false,
           displayName: data.displayName,
           userHandle: data.userHandle,
           tier: config.pop.defaultTier,

@@ -18,6 +18,8 @@ export interface UserRecord {
   id: string;
   /** Lower-cased; unique when not null. */
   email: string | null;
+  /** The owner of `email` opened a link sent to it. False for accounts made before. */
+  emailVerified: boolean;
   displayName: string | null;
   /** The WebAuthn user handle (base64url of 32 random bytes); unique, never reused. */
   userHandle: string;
@@ -81,7 +83,7 @@ export interface SessionRecord {
   /** SHA-256 of the cookie secret: the lookup key. */
   secretHash: string;
   userId: string;
-  kind: 'full' | 'recovery' | 'enrol';
+  kind: 'full' | 'recovery' | 'enrol' | 'email';
   /** The passkey that opened it, when one did (revoking that passkey may end it). */
   credentialId: string | null;
   createdAt: Millis;
@@ -183,6 +185,20 @@ export interface DeviceCodeRecord {
   userId: string | null;
 }
 
+/** A link sent by email: to sign in, or to verify the address of an account. */
+export interface EmailLinkRecord {
+  /** A peppered hash of the link's token (never the token): the key. */
+  tokenHash: string;
+  purpose: 'sign-in' | 'verify';
+  userId: string;
+  /** The address it was sent to, lower-cased. */
+  email: string;
+  /** A hash of the link cookie of the browser that asked (sign-in links); null for verification links. */
+  binding: string | null;
+  createdAt: Millis;
+  expiresAt: Millis;
+}
+
 export interface RateLimitHit {
   /** Hits in the current window, this one included. */
   count: number;
@@ -217,7 +233,7 @@ export interface DurableStore {
   getUserByHandle(userHandle: string): Promise<UserRecord | null>;
   updateUser(
     id: string,
-    patch: Partial<Pick<UserRecord, 'displayName' | 'tier'>>,
+    patch: Partial<Pick<UserRecord, 'displayName' | 'tier' | 'emailVerified'>>,
   ): Promise<UserRecord | null>;
   /**
    * Whether any active passkey exists for `rpId` (the gate's grace, `/session`'s
@@ -367,6 +383,13 @@ export interface EphemeralStore {
 
   /** Sets a single-use marker; true for the one caller that set it first (JWT `jti`s). */
   markOnce(key: string, expiresAt: Millis): Promise<boolean>;
+
+  /** Stores an email link until its `expiresAt`. */
+  putEmailLink(record: EmailLinkRecord): Promise<void>;
+  /** The live link with this token hash, left in place (to check its browser first); never an expired one. */
+  getEmailLink(tokenHash: string, now: Millis): Promise<EmailLinkRecord | null>;
+  /** Returns the link and deletes it in one step: exactly one of two concurrent callers gets it. Never an expired one. */
+  consumeEmailLink(tokenHash: string, now: Millis): Promise<EmailLinkRecord | null>;
 }
 
 export interface LatchkeyStore extends DurableStore, EphemeralStore {

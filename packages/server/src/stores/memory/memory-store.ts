@@ -4,6 +4,7 @@ import {
   type CredentialRecord,
   type CredentialShape,
   type DeviceCodeRecord,
+  type EmailLinkRecord,
   type LatchkeyStore,
   type Millis,
   type PairingRecord,
@@ -38,6 +39,7 @@ interface MemoryState {
   pairings: Map<string, PairingRecord>;
   deviceCodes: Map<string, DeviceCodeRecord>;
   onceMarkers: Map<string, Millis>;
+  emailLinks: Map<string, EmailLinkRecord>;
 }
 
 /**
@@ -75,6 +77,7 @@ export function memoryStore(): LatchkeyStore {
     pairings: new Map(),
     deviceCodes: new Map(),
     onceMarkers: new Map(),
+    emailLinks: new Map(),
   };
   let closed = false;
   let lastSweep = 0;
@@ -99,6 +102,7 @@ export function memoryStore(): LatchkeyStore {
     for (const [key, record] of s.deviceCodes)
       if (record.expiresAt <= now) s.deviceCodes.delete(key);
     for (const [key, expiresAt] of s.onceMarkers) if (expiresAt <= now) s.onceMarkers.delete(key);
+    for (const [key, record] of s.emailLinks) if (record.expiresAt <= now) s.emailLinks.delete(key);
   }
 
   function checkNewCredential(s: MemoryState, credential: CredentialRecord): void {
@@ -209,6 +213,7 @@ export function memoryStore(): LatchkeyStore {
       if (user === undefined) return null;
       if (patch.displayName !== undefined) user.displayName = patch.displayName;
       if (patch.tier !== undefined) user.tier = patch.tier;
+      if (patch.emailVerified !== undefined) user.emailVerified = patch.emailVerified;
       return copy(user);
     },
 
@@ -621,6 +626,25 @@ export function memoryStore(): LatchkeyStore {
       if (current !== undefined && current > Date.now()) return false;
       s.onceMarkers.set(key, expiresAt);
       return true;
+    },
+
+    async putEmailLink(record) {
+      const s = open();
+      sweep(s);
+      s.emailLinks.set(record.tokenHash, copy(record));
+    },
+
+    async getEmailLink(tokenHash, now) {
+      const record = open().emailLinks.get(tokenHash);
+      return record !== undefined && record.expiresAt > now ? copy(record) : null;
+    },
+
+    async consumeEmailLink(tokenHash, now) {
+      const s = open();
+      const record = s.emailLinks.get(tokenHash);
+      if (record === undefined) return null;
+      s.emailLinks.delete(tokenHash);
+      return record.expiresAt > now ? record : null;
     },
   };
 }
