@@ -10,6 +10,7 @@ import type { LatchkeyConfig } from './config/latchkey-config.js';
 import { resolveConfig } from './config/resolve-config.js';
 import { deviceFlowRoutes } from './device-flow/device-flow-routes.js';
 import { Mailer } from './email/mailer.js';
+import { emailLinkOptionsRoutes, emailVerifyRoutes } from './email-links/email-link-routes.js';
 import { createGate, type Gate, type GateOptions } from './gate/create-gate.js';
 import { createHandler } from './handler.js';
 import { handoffRoutes } from './handoff/handoff-routes.js';
@@ -135,6 +136,9 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     ...handoffRoutes(signingKeys),
     ...wellKnownRoutes(signingKeys),
     ...(resolved.openapi ? openApiRoutes : {}),
+    // Off unless configured: the routes answer 404 ROUTE_NOT_FOUND.
+    ...(resolved.email ? emailVerifyRoutes : {}),
+    ...(resolved.fallbacks.magicLink ? emailLinkOptionsRoutes : {}),
   };
 
   return {

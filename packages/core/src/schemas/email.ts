@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Session, User } from './account.js';
+import { PopPublicKey } from './pop.js';
 import { email } from './primitives.js';
 
 /**
@@ -17,6 +18,8 @@ export type EmailLinkOptionsRequest = z.infer<typeof EmailLinkOptionsRequest>;
 export const EmailVerifyRequest = z.strictObject({
   token: z.string().check(z.minLength(16), z.maxLength(128), z.regex(/^[A-Za-z0-9_-]+$/)),
   confirm: z.optional(z.boolean()),
+  /** Binds the session to a device key: required to sign in to an account on the locked tier. */
+  popKey: z.optional(PopPublicKey),
 });
 export type EmailVerifyRequest = z.infer<typeof EmailVerifyRequest>;
 
