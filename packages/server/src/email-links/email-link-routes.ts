@@ -3,6 +3,7 @@ import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import { toWireSession } from '../sessions/session-manager.js';
+import { StoreConflictError } from '../stores/contract.js';
 import { EMAIL_LINK_TTL_S, findEmailLink, issueEmailLink, linkBinding } from './email-links.js';
 
 /** Sign-in links sent to one address per rate-limit window, whoever asks. */
@@ -30,7 +31,8 @@ export const emailLinkOptionsRoutes: RouteHandlers = {
       if (user?.email == null) return;
       const url = await issueEmailLink(services, {
         purpose: 'sign-in',
-        user: { ...user, email: user.email },
+        userId: user.id,
+        email: user.email,
         binding,
         origin,
         now,
@@ -71,8 +73,10 @@ export const emailVerifyRoutes: RouteHandlers = {
       }
     }
     const owner = await store.getUser(link.userId);
+    // A verification link of a sign-up claims its address (see `sendSignUpEmail`).
+    const claims = link.purpose === 'verify' && owner?.email === null;
     // The account went away, or no longer has that address: the link is dead.
-    if (!owner || owner.email !== link.email) {
+    if (!owner || (!claims && owner.email !== link.email)) {
       await store.consumeEmailLink(link.tokenHash, ctx.now);
       throw invalid();
     }
@@ -82,7 +86,17 @@ export const emailVerifyRoutes: RouteHandlers = {
     if (!(await store.consumeEmailLink(link.tokenHash, ctx.now))) throw invalid();
 
     let user = owner;
-    if (!owner.emailVerified) {
+    if (claims) {
+      // Another account verified this address first: one address, one account.
+      try {
+        user =
+          (await store.updateUser(owner.id, { email: link.email, emailVerified: true })) ?? owner;
+      } catch (error) {
+        if (error instanceof StoreConflictError) throw invalid();
+        throw error;
+      }
+      await audit.record(ctx, 'email.verified', owner.id, { via: link.purpose });
+    } else if (!owner.emailVerified) {
       user = (await store.updateUser(owner.id, { emailVerified: true })) ?? owner;
       await audit.record(ctx, 'email.verified', owner.id, { via: link.purpose });
     }

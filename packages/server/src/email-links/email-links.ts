@@ -3,7 +3,7 @@ import { serializeCookie } from '../http/cookies.js';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken, sha256 } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
-import type { EmailLinkRecord, UserRecord } from '../stores/contract.js';
+import type { EmailLinkRecord } from '../stores/contract.js';
 
 /** How long an email link works: 15 minutes (OWASP Forgot Password Cheat Sheet: short-lived, single use). */
 export const EMAIL_LINK_TTL_S = 15 * 60;
@@ -46,7 +46,9 @@ export async function issueEmailLink(
   services: Services,
   issue: {
     purpose: EmailLinkRecord['purpose'];
-    user: UserRecord & { email: string };
+    userId: string;
+    /** The address the link goes to (for a verification link, the one it claims). */
+    email: string;
     binding: string | null;
     origin: string;
     now: number;
@@ -57,8 +59,8 @@ export async function issueEmailLink(
   await store.putEmailLink({
     tokenHash: await (await services.keys()).hash('link', token),
     purpose: issue.purpose,
-    userId: issue.user.id,
-    email: issue.user.email,
+    userId: issue.userId,
+    email: issue.email,
     binding: issue.binding,
     createdAt: issue.now,
     expiresAt: issue.now + EMAIL_LINK_TTL_S * 1000,
@@ -79,4 +81,42 @@ export async function findEmailLink(
     if (link) return link;
   }
   return null;
+}
+
+/**
+ * After a sign-up that named `email` (with `config.email` set, the account is
+ * made without it): off the request path, the address gets a verification
+ * link that claims it for the new account, or, when another account has it,
+ * its owner is told that someone tried to sign up with it ("sign in
+ * instead"). The sign-up's answer is the same either way, and no second
+ * account ever holds the address.
+ *
+ * @example
+ * sendSignUpEmail(services, { userId: user.id, email, origin: ctx.origin, now: ctx.now }, ctx);
+ */
+export function sendSignUpEmail(
+  services: Services,
+  signUp: { userId: string; email: string; origin: string; now: number },
+  ctx: RequestContext,
+): void {
+  const { store, mailer, audit } = services;
+  mailer.later(async () => {
+    const holder = await store.getUserByEmail(signUp.email);
+    const minutes = EMAIL_LINK_TTL_S / 60;
+    if (holder) {
+      const url = new URL('/', signUp.origin).toString();
+      await mailer.send('signUpAttempt', signUp.email, { url, minutes });
+      await audit.record(ctx, 'email.signup_attempt', holder.id, {});
+      return;
+    }
+    const url = await issueEmailLink(services, {
+      purpose: 'verify',
+      userId: signUp.userId,
+      email: signUp.email,
+      binding: null,
+      origin: signUp.origin,
+      now: signUp.now,
+    });
+    await mailer.send('verifyEmail', signUp.email, { url, minutes });
+  });
 }

@@ -493,6 +493,31 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
       expect(await store.getUser(user.id)).toBeNull();
     });
 
+    it('gives a user without an email a free one, never a taken one', async () => {
+      const store = get();
+      const { user } = await seedUser(store, { user: { email: null } });
+      const { user: other } = await seedUser(store);
+      await expect(store.updateUser(user.id, { email: other.email })).rejects.toMatchObject({
+        name: 'StoreConflictError',
+        field: 'email',
+      });
+      expect(await store.getUser(user.id)).toEqual(user);
+      const email = `${uid('new')}@example.com`;
+      const updated = await store.updateUser(user.id, { email, emailVerified: true });
+      expect(updated).toEqual({ ...user, email, emailVerified: true });
+      expect(await store.getUserByEmail(email)).toEqual(updated);
+      // Two users racing for one address: exactly one gets it.
+      const a = await seedUser(store, { user: { email: null } });
+      const b = await seedUser(store, { user: { email: null } });
+      const contested = `${uid('race')}@example.com`;
+      const results = await Promise.allSettled([
+        store.updateUser(a.user.id, { email: contested }),
+        store.updateUser(b.user.id, { email: contested }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((await store.getUserByEmail(contested))?.id).toMatch(/^user-/);
+    });
+
     it('marks an email verified, and keeps it so', async () => {
       const store = get();
       const { user } = await seedUser(store);

@@ -231,9 +231,14 @@ export interface DurableStore {
   getUser(id: string): Promise<UserRecord | null>;
   getUserByEmail(email: string): Promise<UserRecord | null>;
   getUserByHandle(userHandle: string): Promise<UserRecord | null>;
+  /**
+   * Changes the given fields. Setting `email` (lower-cased, once its owner
+   * verified it) throws `StoreConflictError('email')` when another user has it,
+   * and changes nothing then.
+   */
   updateUser(
     id: string,
-    patch: Partial<Pick<UserRecord, 'displayName' | 'tier' | 'emailVerified'>>,
+    patch: Partial<Pick<UserRecord, 'displayName' | 'tier' | 'email' | 'emailVerified'>>,
   ): Promise<UserRecord | null>;
   /**
    * Whether any active passkey exists for `rpId` (the gate's grace, `/session`'s

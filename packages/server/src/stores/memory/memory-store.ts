@@ -209,8 +209,17 @@ export function memoryStore(): LatchkeyStore {
     },
 
     async updateUser(id, patch) {
-      const user = open().users.get(id);
+      const s = open();
+      const user = s.users.get(id);
       if (user === undefined) return null;
+      if (patch.email !== undefined) {
+        const email = patch.email?.toLowerCase() ?? null;
+        const holder = email === null ? undefined : s.userIdByEmail.get(email);
+        if (holder !== undefined && holder !== id) throw new StoreConflictError('email');
+        if (user.email !== null) s.userIdByEmail.delete(user.email.toLowerCase());
+        if (email !== null) s.userIdByEmail.set(email, id);
+        user.email = email;
+      }
       if (patch.displayName !== undefined) user.displayName = patch.displayName;
       if (patch.tier !== undefined) user.tier = patch.tier;
       if (patch.emailVerified !== undefined) user.emailVerified = patch.emailVerified;

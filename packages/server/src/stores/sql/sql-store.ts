@@ -248,7 +248,12 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     async updateUser(id, patch) {
       const set = assignments(
         patch,
-        { displayName: 'display_name', tier: 'tier', emailVerified: 'email_verified' },
+        {
+          displayName: 'display_name',
+          tier: 'tier',
+          email: 'email',
+          emailVerified: 'email_verified',
+        },
         2,
       );
       const { rows } =
