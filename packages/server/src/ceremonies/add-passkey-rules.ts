@@ -10,7 +10,7 @@ import type { EnrolmentTarget } from './enrolment-target.js';
  * - a `full` session only after a recent step-up, which only one of the
  *   account's existing passkeys can give: a stolen cookie alone must not add
  *   the thief's passkey, step up with it and take the account over;
- * - a `recovery` or `enrol` (paired) session as it is: it exists to add this
+ * - a `recovery`, `email` (email link) or `enrol` (paired) session as it is: it exists to add this
  *   device's first passkey, and becomes `full` once it has;
  * - a bearer token never.
  *

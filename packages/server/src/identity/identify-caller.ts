@@ -6,7 +6,7 @@ import { proofIsStale } from '../pop/verify-pop-signature.js';
 import type { SessionRecord, TokenRecord, UserRecord } from '../stores/contract.js';
 import { findBearer } from '../tokens/find-bearer.js';
 
-/** The kinds of session: `full` after a passkey ceremony; `recovery` and `enrol` (pairing) may only add a passkey. */
+/** The kinds of session: `full` after a passkey ceremony; `recovery`, `email` (an email link) and `enrol` (pairing) may only add a passkey. */
 export type SessionKind = SessionRecord['kind'];
 
 /**
