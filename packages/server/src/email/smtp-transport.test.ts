@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestServer } from '../../test/harness.js';
 import { renderEmail } from './email-templates.js';
 import { smtpTransport } from './smtp-transport.js';
 
@@ -167,6 +168,67 @@ describe('smtpTransport', () => {
       }),
     ).rejects.toThrow(/certificate/i);
     expect(arrivals).toHaveLength(0);
+  });
+
+  it('carries a sign-in link from the server to the mailbox, and the link signs in', async () => {
+    const { port, arrivals } = await startServer();
+    const server = createTestServer({
+      email: {
+        from: 'Latchkey Test <no-reply@localhost>',
+        transport: smtpTransport(`smtp://mailer:s3cret%2Fpass@localhost:${port}`, { ca: cert }),
+      },
+      fallbacks: { magicLink: true },
+    });
+    // An account from before email was set up: its address is on it already.
+    await server.store.createUser({
+      user: {
+        id: 'u1',
+        email: 'ada@example.com',
+        emailVerified: false,
+        displayName: null,
+        userHandle: 'aGFuZGxl',
+        tier: 'standard',
+        prfSalt: 'c2FsdA',
+        createdAt: server.clock.now,
+      },
+      credential: {
+        id: 'c1',
+        userId: 'u1',
+        credentialId: 'Y3JlZA',
+        publicKey: new Uint8Array([1]),
+        counter: 0,
+        transports: [],
+        deviceType: 'multiDevice',
+        backedUp: true,
+        aaguid: '00000000-0000-0000-0000-000000000000',
+        name: 'Passkey',
+        providerName: 'Passkey',
+        providerIcon: null,
+        createdWith: { browser: 'Chrome', os: 'macOS', deviceType: 'desktop' },
+        status: 'active',
+        rpId: 'localhost',
+        prf: false,
+        wrappedKey: null,
+        createdAt: server.clock.now,
+        lastUsedAt: null,
+      },
+      recoveryCodeHashes: [],
+    });
+    const browser = server.browser();
+    const ask = await browser.call('POST', '/auth/email/link-options', {
+      email: 'ada@example.com',
+    });
+    expect(ask.status).toBe(200);
+    await server.latchkey.settled();
+    expect(arrivals).toHaveLength(1);
+    expect(arrivals[0]!.secure).toBe(true);
+    expect(arrivals[0]!.to).toEqual(['ada@example.com']);
+    const token = /#token=([A-Za-z0-9_-]{43})/.exec(decodeQp(arrivals[0]!.raw))?.[1];
+    expect(token).toBeDefined();
+    const open = await browser.call('POST', '/auth/email/verify', { token });
+    expect(open.status).toBe(200);
+    expect(open.body.session.kind).toBe('email');
+    expect(open.body.user.emailVerified).toBe(true);
   });
 
   it('refuses URLs that are not SMTP', () => {
