@@ -245,6 +245,24 @@ describe('email sign-in links', () => {
     expect((await askLink(server, ip, 'later@example.com')).status).toBe(200);
   });
 
+  it('send at most 10 links an hour to one address, however many IPs ask', async () => {
+    const { server, mailbox } = setup();
+    await signUp(server, mailbox);
+    const statuses: number[] = [];
+    for (let minute = 0; minute < 5; minute++) {
+      for (let i = 0; i < 3; i++) {
+        const browser = server.browser({ peer: `198.51.${minute}.${i}` });
+        statuses.push((await askLink(server, browser)).status);
+      }
+      server.clock.advance(61_000);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.slice(10).every((s) => s === 429)).toBe(true);
+    expect(signInLinks(mailbox)).toHaveLength(10);
+    server.clock.advance(3600_000);
+    expect((await askLink(server, server.browser({ peer: '203.0.113.99' }))).status).toBe(200);
+  });
+
   it('refuse junk and unknown tokens with one code', async () => {
     const { server } = setup();
     const browser = server.browser();
