@@ -301,3 +301,49 @@ describe('email sign-in links', () => {
     expect(res.body.error.code).toBe('LINK_INVALID');
   });
 });
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+describe('email sign-in links: timing', () => {
+  it('known and unknown addresses take the same time to answer (medians over 200 interleaved asks)', async () => {
+    const { server, mailbox } = setup({ rateLimit: false });
+    await signUp(server, mailbox);
+    const browser = server.browser();
+    const ask = async (email: string) => {
+      const request = browser.request('POST', '/auth/email/link-options', { email });
+      const start = performance.now();
+      const response = await server.latchkey.handler(request, { remoteAddress: '203.0.113.7' });
+      await response.arrayBuffer();
+      const took = performance.now() - start;
+      expect(response.status).toBe(200);
+      // The mail work runs after the answer; let it finish outside the measure.
+      await server.latchkey.settled();
+      return took;
+    };
+    for (let i = 0; i < 20; i++) {
+      await ask(EMAIL);
+      await ask(`warm-${i}@example.com`);
+    }
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const other = `nobody-${i}@example.com`;
+      if (i % 2) {
+        known.push(await ask(EMAIL));
+        unknown.push(await ask(other));
+      } else {
+        unknown.push(await ask(other));
+        known.push(await ask(EMAIL));
+      }
+    }
+    const a = median(known);
+    const b = median(unknown);
+    expect(Math.abs(a - b), `known ${a.toFixed(3)} ms, unknown ${b.toFixed(3)} ms`).toBeLessThan(
+      0.3 * Math.min(a, b) + 0.1,
+    );
+  }, 60_000);
+});
