@@ -4,12 +4,16 @@ import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import { StoreConflictError } from '../stores/contract.js';
-import { EMAIL_LINK_TTL_S, findEmailLink, issueEmailLink, linkBinding } from './email-links.js';
+import {
+  EMAIL_LINK_TTL_S,
+  EMAILS_PER_ADDRESS_HOURLY,
+  findEmailLink,
+  issueEmailLink,
+  linkBinding,
+} from './email-links.js';
 
 /** Sign-in links sent to one address per rate-limit window, whoever asks. */
 const LINKS_PER_ADDRESS = 3;
-/** And per hour, so many IPs together cannot flood one inbox. */
-const LINKS_PER_ADDRESS_HOURLY = 10;
 
 const invalid = () =>
   new LatchkeyError('LINK_INVALID', 'This link is not valid any more; ask for a new one');
@@ -26,7 +30,7 @@ export const emailLinkOptionsRoutes: RouteHandlers = {
     await rateLimit.checkIp(ctx);
     const email = ctx.body.email.toLowerCase();
     await rateLimit.checkAccount(ctx, 'email-link', email, LINKS_PER_ADDRESS);
-    await rateLimit.checkAccount(ctx, 'email-link-hour', email, LINKS_PER_ADDRESS_HOURLY, 3600);
+    await rateLimit.checkAccount(ctx, 'email-hour', email, EMAILS_PER_ADDRESS_HOURLY, 3600);
     const binding = await linkBinding(ctx, services, true);
     const { origin, now } = ctx;
     mailer.later(async () => {

@@ -245,7 +245,7 @@ describe('email sign-in links', () => {
     expect((await askLink(server, ip, 'later@example.com')).status).toBe(200);
   });
 
-  it('send at most 10 links an hour to one address, however many IPs ask', async () => {
+  it('send at most 10 emails an hour to one address, however many IPs ask', async () => {
     const { server, mailbox } = setup();
     await signUp(server, mailbox);
     const statuses: number[] = [];
@@ -256,9 +256,10 @@ describe('email sign-in links', () => {
       }
       server.clock.advance(61_000);
     }
-    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
-    expect(statuses.slice(10).every((s) => s === 429)).toBe(true);
-    expect(signInLinks(mailbox)).toHaveLength(10);
+    // The sign-up's verification email was the first of the hour's ten.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(9);
+    expect(statuses.slice(9).every((s) => s === 429)).toBe(true);
+    expect(signInLinks(mailbox)).toHaveLength(9);
     server.clock.advance(3600_000);
     expect((await askLink(server, server.browser({ peer: '203.0.113.99' }))).status).toBe(200);
   });

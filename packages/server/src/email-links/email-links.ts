@@ -1,3 +1,4 @@
+import { LatchkeyError } from '@latchkey/core';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { RequestContext } from '../http/request-context.js';
@@ -7,6 +8,9 @@ import type { EmailLinkRecord } from '../stores/contract.js';
 
 /** How long an email link works: 15 minutes (OWASP Forgot Password Cheat Sheet: short-lived, single use). */
 export const EMAIL_LINK_TTL_S = 15 * 60;
+
+/** Emails Latchkey sends one address in an hour, whatever asks (so many IPs together cannot flood an inbox). */
+export const EMAILS_PER_ADDRESS_HOURLY = 10;
 
 /**
  * The link cookie of this browser, as stored in a sign-in link (`binding`), or
@@ -99,8 +103,22 @@ export function sendSignUpEmail(
   signUp: { userId: string; email: string; origin: string; now: number },
   ctx: RequestContext,
 ): void {
-  const { store, mailer, audit } = services;
+  const { store, mailer, audit, rateLimit } = services;
   mailer.later(async () => {
+    // The same hourly budget as sign-in links; over it, nothing is sent (the
+    // sign-up's answer went out already, the same either way).
+    try {
+      await rateLimit.checkAccount(
+        ctx,
+        'email-hour',
+        signUp.email,
+        EMAILS_PER_ADDRESS_HOURLY,
+        3600,
+      );
+    } catch (error) {
+      if (error instanceof LatchkeyError && error.code === 'RATE_LIMITED') return;
+      throw error;
+    }
     const holder = await store.getUserByEmail(signUp.email);
     const minutes = EMAIL_LINK_TTL_S / 60;
     if (holder) {

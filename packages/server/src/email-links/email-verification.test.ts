@@ -114,6 +114,19 @@ describe('email verification at sign-up', () => {
     expect(errors).toEqual([]);
   });
 
+  it('tells an address’s owner of sign-up attempts at most 10 times an hour', async () => {
+    const { server, mailbox } = setup();
+    const owner = server.browser();
+    await signUp(server, owner);
+    await verify(owner, tokenOf(mailbox.messages[0]));
+    for (let i = 0; i < 12; i++) {
+      const res = await signUp(server, server.browser({ peer: `198.51.100.${i}` }));
+      expect(res.status).toBe(201);
+    }
+    // The verification email was the first of the hour's ten.
+    expect(mailbox.messages.filter((m) => m.template === 'signUpAttempt')).toHaveLength(9);
+  });
+
   it('gives a contested address to the first account whose link is opened', async () => {
     const { server, mailbox } = setup();
     const first = server.browser({ peer: '198.51.100.5' });
