@@ -9,6 +9,7 @@ export default defineConfig({
     pglite: 'src/stores/pglite/pglite-store.ts',
     postgres: 'src/stores/postgres/postgres-store.ts',
     redis: 'src/stores/redis/redis-store.ts',
+    smtp: 'src/email/smtp-transport.ts',
     node: 'src/adapters/node.ts',
     hono: 'src/adapters/hono.ts',
     next: 'src/adapters/next.ts',

@@ -54,6 +54,11 @@ export {
   VerifyRequest,
   VerifyResponse,
 } from './schemas/ceremonies.js';
+export {
+  EmailLinkOptionsRequest,
+  EmailVerifyRequest,
+  EmailVerifyResponse,
+} from './schemas/email.js';
 export { ErrorResponse } from './schemas/error.js';
 export { OpenApiDocument } from './schemas/openapi.js';
 export {

@@ -49,6 +49,9 @@ export const routeSpecs = {
   regenerateRecoveryCodes: { method: 'POST', path: '/recovery-codes' },
   recover: { method: 'POST', path: '/recovery' },
 
+  emailLinkOptions: { method: 'POST', path: '/email/link-options' },
+  emailVerify: { method: 'POST', path: '/email/verify' },
+
   startPairing: { method: 'POST', path: '/pairing', status: 201 },
   pairingStatus: { method: 'GET', path: '/pairing/:pairingId' },
   lookupPairing: { method: 'POST', path: '/pairing/lookup' },

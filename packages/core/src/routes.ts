@@ -14,6 +14,11 @@ import {
   VerifyRequest,
   VerifyResponse,
 } from './schemas/ceremonies.js';
+import {
+  EmailLinkOptionsRequest,
+  EmailVerifyRequest,
+  EmailVerifyResponse,
+} from './schemas/email.js';
 import { OpenApiDocument } from './schemas/openapi.js';
 import {
   ApprovalsResponse,
@@ -63,7 +68,7 @@ import {
  * - `public`: anyone (every public POST is rate limited);
  * - `session`: a signed-in session (a bearer token too, where `bearer` is set);
  * - `elevated`: a session that stepped up with a passkey in the last few minutes;
- * - `enrol`: a session of any kind, including `recovery` and `enrol` sessions, or
+ * - `enrol`: a session of any kind, including `recovery`, `email` and `enrol` sessions, or
  *   nobody when sign-up is open;
  * - `pairing`: the device that asked to pair (it holds the pairing cookie).
  */
@@ -197,6 +202,19 @@ export const routes = {
     auth: 'public',
     request: RecoveryRequest,
     response: SignedInResponse,
+  }),
+
+  emailLinkOptions: route({
+    ...routeSpecs.emailLinkOptions,
+    auth: 'public',
+    request: EmailLinkOptionsRequest,
+    response: Ok,
+  }),
+  emailVerify: route({
+    ...routeSpecs.emailVerify,
+    auth: 'public',
+    request: EmailVerifyRequest,
+    response: EmailVerifyResponse,
   }),
 
   startPairing: route({

@@ -10,6 +10,8 @@ import { stepUpRoutes } from './ceremonies/step-up.js';
 import type { LatchkeyConfig } from './config/latchkey-config.js';
 import { resolveConfig } from './config/resolve-config.js';
 import { deviceFlowRoutes } from './device-flow/device-flow-routes.js';
+import { Mailer } from './email/mailer.js';
+import { emailLinkOptionsRoutes, emailVerifyRoutes } from './email-links/email-link-routes.js';
 import { createGate, type Gate, type GateOptions } from './gate/create-gate.js';
 import { createHandler } from './handler.js';
 import { handoffRoutes } from './handoff/handoff-routes.js';
@@ -64,6 +66,11 @@ export interface Latchkey {
   store: LatchkeyStore;
   /** Resolves once the store is migrated; the handler waits for it by itself. */
   ready(): Promise<void>;
+  /**
+   * Resolves once the work queued off the request path so far (sending email)
+   * has finished: for tests, and for a graceful shutdown (`close` waits for it too).
+   */
+  settled(): Promise<void>;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -95,6 +102,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     audit,
     rateLimit: new RateLimiter(resolved, store, audit),
     assertions: createAssertionVerifier(),
+    mailer: new Mailer(resolved),
     keys,
   };
 
@@ -130,6 +138,9 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     ...handoffRoutes(signingKeys),
     ...wellKnownRoutes(signingKeys),
     ...(resolved.openapi ? openApiRoutes : {}),
+    // Off unless configured: the routes answer 404 ROUTE_NOT_FOUND.
+    ...(resolved.email ? emailVerifyRoutes : {}),
+    ...(resolved.fallbacks.magicLink ? emailLinkOptionsRoutes : {}),
   };
 
   return {
@@ -143,7 +154,9 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     gate: (options) => createGate(services, { ready }, options),
     store,
     ready,
+    settled: () => services.mailer.idle(),
     close: async () => {
+      await services.mailer.idle();
       await audit.idle();
       await store.close();
     },

@@ -11,6 +11,8 @@ export type { LatchkeyApi } from './api/create-api.js';
 export type {
   AppIdentity,
   DeviceFlowConfig,
+  EmailConfig,
+  FallbacksConfig,
   JwtConfig,
   LatchkeyConfig,
   PopConfig,
@@ -21,6 +23,12 @@ export type {
 export type { Latchkey } from './create-latchkey.js';
 export { createLatchkey } from './create-latchkey.js';
 export { defaultPasskeyName, describeUserAgent, passkeyProvider } from './devices/index.js';
+export { consoleTransport } from './email/console-transport.js';
+export type { EmailLabels, EmailTemplateName, EmailTemplates } from './email/email-templates.js';
+export { DEFAULT_EMAIL_LABELS, renderEmail } from './email/email-templates.js';
+export type { EmailMessage, EmailTransport } from './email/email-transport.js';
+export type { MemoryTransport } from './email/memory-transport.js';
+export { memoryTransport } from './email/memory-transport.js';
 export type { Gate, GateAccess, GateDecision, GateOptions } from './gate/create-gate.js';
 export type { ConnectionInfo } from './http/request-context.js';
 export type { JwtApi } from './jwt/jwt-api.js';

@@ -119,7 +119,7 @@ const AUTH_OPTIONS = `new Request('https://app.example/auth/passkeys/auth-option
   body: '{}',
 })`;
 
-const STORE_DRIVERS = /node_modules\/(@electric-sql\/pglite|pg|pg-[a-z-]+|ioredis)\//;
+const STORE_DRIVERS = /node_modules\/(@electric-sql\/pglite|pg|pg-[a-z-]+|ioredis|nodemailer)\//;
 
 describe('edge runtimes', () => {
   it('the main entry bundles for Workers with no Node built-in and no store driver', async () => {
@@ -142,6 +142,15 @@ describe('edge runtimes', () => {
     for (const store of ['pglite', 'postgres', 'redis']) {
       expect(main.inputs.some((file) => file.endsWith(`dist/${store}.js`))).toBe(false);
     }
+  });
+
+  it('nodemailer stays in /smtp: the main entry, email transports included, never reaches it', async () => {
+    const main = await bundleForWorkers(
+      "export { createLatchkey, consoleTransport, memoryTransport } from '@latchkey/server';",
+    );
+    expect(main.builtins).toEqual([]);
+    expect(main.inputs.some((file) => file.includes('node_modules/nodemailer/'))).toBe(false);
+    expect(main.inputs.some((file) => file.endsWith('dist/smtp.js'))).toBe(false);
   });
 
   it(`/jwt bundles alone for Workers, within ${JWT_BUDGET / 1024} KB gzip with jose`, async () => {

@@ -8,6 +8,7 @@ import { navigate } from '../navigation/use-location.js';
 const KIND_NAMES: Record<SessionInfo['kind'], string> = {
   full: 'Signed in',
   recovery: 'Recovery (must add a passkey)',
+  email: 'Email link (must add a passkey)',
   enrol: 'Paired (must add a passkey)',
 };
 

@@ -72,7 +72,9 @@ describe('createLatchkeyClient types', () => {
     if (result.error === null) {
       expectTypeOf(result.data.user.id).toEqualTypeOf<string>();
       expectTypeOf(result.data.user.email).toEqualTypeOf<string | null>();
-      expectTypeOf(result.data.session.kind).toEqualTypeOf<'full' | 'recovery' | 'enrol'>();
+      expectTypeOf(result.data.session.kind).toEqualTypeOf<
+        'full' | 'recovery' | 'enrol' | 'email'
+      >();
     } else {
       expectTypeOf(result.data).toBeNull();
       expectTypeOf(result.error).toEqualTypeOf<LatchkeyError>();

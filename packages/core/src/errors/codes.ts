@@ -49,6 +49,12 @@ export const ERROR_CODES = {
   // Recovery, pairing, approvals.
   INVALID_CODE: 400,
 
+  // Email links.
+  /** An email link's token that is unknown, used or expired: ask for a new link. */
+  LINK_INVALID: 400,
+  /** A sign-in link opened in another browser than the one that asked: confirm, then send `confirm: true`. */
+  LINK_CONFIRM_REQUIRED: 409,
+
   // Tokens, the device flow, handoff, proof of possession.
   AUTHORIZATION_PENDING: 400,
   SLOW_DOWN: 400,

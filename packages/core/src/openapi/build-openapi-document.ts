@@ -4,6 +4,7 @@ import { type RouteDefinition, type RouteName, routes } from '../routes.js';
 import * as account from '../schemas/account.js';
 import * as audit from '../schemas/audit.js';
 import * as ceremonies from '../schemas/ceremonies.js';
+import * as email from '../schemas/email.js';
 import * as errorSchemas from '../schemas/error.js';
 import * as openapi from '../schemas/openapi.js';
 import * as pairing from '../schemas/pairing.js';
@@ -35,6 +36,7 @@ const SCHEMA_MODULES = [
   prf,
   primitives,
   recovery,
+  email,
   tokens,
   webauthn,
 ];

@@ -8,6 +8,11 @@ export type Tier = z.infer<typeof Tier>;
 export const User = z.object({
   id,
   email: z.nullable(email),
+  /**
+   * The owner of `email` opened a link sent to it (sign-in or verification).
+   * Always sent by this server; optional so a client reads older servers too.
+   */
+  emailVerified: z.optional(z.boolean()),
   displayName: z.nullable(label(128)),
   tier: Tier,
   createdAt: timestamp,
@@ -23,10 +28,11 @@ export const ExternalId = label(255);
 export type ExternalId = z.infer<typeof ExternalId>;
 
 /**
- * What a session may do: `full`; `recovery` (signed in with a recovery code) and
- * `enrol` (a paired device) may only enrol a passkey until they do.
+ * What a session may do: `full`; `recovery` (signed in with a recovery code),
+ * `email` (signed in by an email link) and `enrol` (a paired device) may only
+ * enrol a passkey until they do.
  */
-export const SessionKind = z.enum(['full', 'recovery', 'enrol']);
+export const SessionKind = z.enum(['full', 'recovery', 'enrol', 'email']);
 export type SessionKind = z.infer<typeof SessionKind>;
 
 export const Session = z.object({

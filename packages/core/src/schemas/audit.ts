@@ -35,6 +35,14 @@ export const AUDIT_EVENT_TYPES = [
   'pop.failed',
   'prf.key_wrapped',
   'rate.limited',
+  /** A sign-in link was sent (only for an address with an account). */
+  'email.link_sent',
+  /** Signed in by an email link (a session of kind `email`). */
+  'email.signin',
+  /** An address was verified by a link sent to it. */
+  'email.verified',
+  /** A sign-up named an address that has an account: its owner was told by email. */
+  'email.signup_attempt',
 ] as const;
 
 export const AuditEventType = z.enum(AUDIT_EVENT_TYPES);

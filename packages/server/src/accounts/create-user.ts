@@ -34,6 +34,8 @@ export async function createUser(
   const user: UserRecord = {
     id: input.id ?? randomToken(12),
     email: fields.email ?? null,
+    // Latchkey has not seen a link to it opened yet; the first email link sets it.
+    emailVerified: false,
     displayName: fields.displayName ?? null,
     externalId: fields.externalId ?? null,
     // WebAuthn L3 §14.6.1: a random user handle, never the app's ids or the email.

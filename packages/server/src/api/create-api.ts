@@ -88,7 +88,7 @@ export interface LatchkeyApi {
      *
      * @example
      * const signedIn = await latchkey.api.sessions.fromRequest(request);
-     * const any = await latchkey.api.sessions.fromRequest(request, { allowKinds: ['full', 'recovery', 'enrol'] });
+     * const any = await latchkey.api.sessions.fromRequest(request, { allowKinds: ['full', 'recovery', 'enrol', 'email'] });
      */
     fromRequest(
       request: Request,

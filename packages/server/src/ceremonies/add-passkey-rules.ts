@@ -12,7 +12,7 @@ import type { EnrolmentTarget } from './enrolment-target.js';
  *   the thief's passkey, step up with it and take the account over; an
  *   account with no active passkey (a session the app opened with
  *   `api.sessions.create`) enrols its first without one;
- * - a `recovery` or `enrol` (paired) session as it is: it exists to add this
+ * - a `recovery`, `email` (email link) or `enrol` (paired) session as it is: it exists to add this
  *   device's first passkey, and becomes `full` once it has;
  * - the host app's signed-in person (its `identify` hook, no Latchkey
  *   session) for the account's first passkey only (`checkAppEnrolment`);

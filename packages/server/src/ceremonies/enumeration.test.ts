@@ -24,6 +24,7 @@ async function seedPasskey(server: TestServer, transports: string[], bytes: numb
     user: {
       id: userId,
       email: null,
+      emailVerified: false,
       displayName: null,
       externalId: null,
       userHandle: randomToken(32),

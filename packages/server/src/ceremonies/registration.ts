@@ -2,6 +2,7 @@ import { base64urlDecode, LatchkeyError } from '@latchkey/core';
 import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { decodeAttestationObject, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { defaultPasskeyName, describeUserAgent, passkeyProvider } from '../devices/index.js';
+import { sendSignUpEmail } from '../email-links/email-links.js';
 import { randomToken } from '../internal/crypto.js';
 import type { RouteHandlers } from '../internal/services.js';
 import { toWirePasskey } from '../passkeys/to-wire.js';
@@ -223,9 +224,14 @@ export const registrationRoutes: RouteHandlers = {
           displayName: string | null;
           userHandle: string;
         };
+        // With email set up, the address joins the account once a link sent to it
+        // is opened; until then the sign-up is the same for a taken and a free
+        // address (no enumeration, and never two accounts with one address).
+        const pendingEmail = config.email && data.email ? data.email : null;
         const user: UserRecord = {
           id: credential.userId,
-          email: data.email,
+          email: pendingEmail ? null : data.email,
+          emailVerified: false,
           displayName: data.displayName,
           externalId: null,
           userHandle: data.userHandle,
@@ -253,9 +259,16 @@ export const registrationRoutes: RouteHandlers = {
         recoveryCodes = codes;
         ctx.user = user;
         await audit.record(ctx, 'user.created', user.id, {
-          email: user.email !== null,
+          email: data.email !== null,
           owner: config.mode === 'owner',
         });
+        if (pendingEmail) {
+          sendSignUpEmail(
+            services,
+            { userId: user.id, email: pendingEmail, origin: ctx.origin, now: ctx.now },
+            ctx,
+          );
+        }
       }
     } catch (error) {
       if (error instanceof StoreConflictError) {

@@ -1,4 +1,6 @@
 import type { AuditEvent, OpenApiDocument } from '@latchkey/core';
+import type { EmailTemplates } from '../email/email-templates.js';
+import type { EmailTransport } from '../email/email-transport.js';
 import type { LatchkeyStore } from '../stores/contract.js';
 
 export interface SessionConfig {
@@ -171,6 +173,35 @@ export interface LatchkeyConfig {
   deviceFlow?: DeviceFlowConfig;
   /** Locked sessions: continuous proof of possession of a device key. */
   pop?: PopConfig;
+  /** Sending email: sign-in links, address verification, sign-up notices. */
+  email?: EmailConfig;
+  /** Ways in besides a passkey, each off by default. */
+  fallbacks?: FallbacksConfig;
+}
+
+export interface EmailConfig {
+  /** The sender: `'Acme <no-reply@acme.example>'`. */
+  from: string;
+  /** `smtpTransport(url)` from `@latchkey/server/smtp`, `consoleTransport()` in development, or your own. */
+  transport: EmailTransport;
+  /** Overrides of each email's strings, like the React kit's `labels`. */
+  templates?: EmailTemplates;
+  /**
+   * The page of your app that opens an email link: a path on the origin that
+   * asked for it (default `/auth/email-link`) or an absolute URL on one of
+   * `origins`. The token is put in the fragment (`#token=…`), which no server,
+   * log or `Referer` sees; the page posts it to `POST {basePath}/email/verify`.
+   */
+  linkUrl?: string;
+}
+
+export interface FallbacksConfig {
+  /**
+   * Sign-in by a link sent by email (`POST /email/link-options`, `POST /email/verify`).
+   * Needs `email`. Such a session may only add a passkey until it has one, like
+   * a recovery session. Default `false`.
+   */
+  magicLink?: boolean;
 }
 
 export interface PopConfig {

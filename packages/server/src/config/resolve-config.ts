@@ -1,5 +1,7 @@
 import { OpenApiDocument } from '@latchkey/core';
 import * as z from 'zod/mini';
+import type { EmailTemplates } from '../email/email-templates.js';
+import type { EmailTransport } from '../email/email-transport.js';
 import { type ClientIpRule, PLATFORM_IP_HEADERS } from '../http/client-address.js';
 import { defaultRpId } from '../relying-party/resolve-rp-id.js';
 import type { LatchkeyStore } from '../stores/contract.js';
@@ -50,6 +52,14 @@ export interface ResolvedConfig extends ResolvedTokenConfig {
   store: LatchkeyStore | null;
   /** Milliseconds before the handler gives up on a request (503 `REQUEST_TIMEOUT`). */
   requestTimeout: number;
+  /** Null when no email is configured. */
+  email: {
+    from: string;
+    transport: EmailTransport;
+    templates: EmailTemplates;
+    linkUrl: string;
+  } | null;
+  fallbacks: { magicLink: boolean };
 }
 
 const DAY = 86_400;
@@ -224,6 +234,53 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
     store: config.store ?? null,
     requestTimeout: positive(config.requestTimeout, 'requestTimeout', 5_000),
     ...resolveTokenConfig(config),
+    ...resolveEmail(config, webOrigins),
+  };
+}
+
+const TEMPLATE_NAMES = new Set(['magicLink', 'verifyEmail', 'signUpAttempt']);
+
+function resolveEmail(
+  config: LatchkeyConfig,
+  webOrigins: Set<string>,
+): Pick<ResolvedConfig, 'email' | 'fallbacks'> {
+  const { email, fallbacks } = config;
+  if (fallbacks !== undefined && (typeof fallbacks !== 'object' || fallbacks === null))
+    fail('fallbacks', 'must be an object');
+  const magicLink = fallbacks?.magicLink ?? false;
+  if (typeof magicLink !== 'boolean') fail('fallbacks.magicLink', 'must be a boolean');
+  if (email === undefined) {
+    if (magicLink) fail('fallbacks.magicLink', 'needs `email` (a sender and a transport)');
+    return { email: null, fallbacks: { magicLink } };
+  }
+  if (typeof email !== 'object' || email === null) fail('email', 'must be an object');
+  // One address, optionally named; no line breaks (header injection).
+  if (typeof email.from !== 'string' || !/^[^\r\n]{0,200}<?[^\s<>@]+@[^\s<>@]+>?$/.test(email.from))
+    fail('email.from', "must be an address like 'Acme <no-reply@acme.example>'");
+  if (typeof email.transport?.send !== 'function')
+    fail('email.transport', 'must be a transport (smtpTransport(url), consoleTransport(), …)');
+  const templates = email.templates ?? {};
+  if (typeof templates !== 'object' || templates === null)
+    fail('email.templates', 'must be an object');
+  for (const [name, labels] of Object.entries(templates)) {
+    if (!TEMPLATE_NAMES.has(name)) fail(`email.templates.${name}`, 'is not a template');
+    for (const [key, value] of Object.entries(labels ?? {}))
+      if (typeof value !== 'string') fail(`email.templates.${name}.${key}`, 'must be a string');
+  }
+  const linkUrl = email.linkUrl ?? '/auth/email-link';
+  if (typeof linkUrl !== 'string') fail('email.linkUrl', 'must be a path or a URL');
+  if (!linkUrl.startsWith('/') || linkUrl.startsWith('//')) {
+    let origin = '';
+    try {
+      origin = new URL(linkUrl).origin;
+    } catch {
+      fail('email.linkUrl', "must be a path ('/auth/email-link') or a URL on one of `origins`");
+    }
+    if (!webOrigins.has(origin)) fail('email.linkUrl', 'must be on one of `origins`');
+  }
+  return {
+    email: { from: email.from, transport: email.transport, templates, linkUrl },
+    fallbacks: { magicLink },
   };
 }
 

@@ -7,7 +7,7 @@ import type { SessionRecord, TokenRecord, UserRecord } from '../stores/contract.
 import { findBearer } from '../tokens/find-bearer.js';
 import { appUser, askApp } from './app-identity.js';
 
-/** The kinds of session: `full` after a passkey ceremony; `recovery` and `enrol` (pairing) may only add a passkey. */
+/** The kinds of session: `full` after a passkey ceremony; `recovery`, `email` (an email link) and `enrol` (pairing) may only add a passkey. */
 export type SessionKind = SessionRecord['kind'];
 
 /**

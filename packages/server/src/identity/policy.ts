@@ -13,7 +13,8 @@ const PROOF_FREE_ROUTES = new Set<RouteName>(['popChallenge', 'popProve', 'signO
 
 /**
  * The session kinds a caller may use unless told otherwise: only `full`. A
- * recovery or pairing (`enrol`) session may only add a passkey.
+ * recovery, email-link (`email`) or pairing (`enrol`) session may only add a
+ * passkey: it was opened without one, so it cannot pass a step-up either.
  *
  * @example
  * await latchkey.api.sessions.fromRequest(request, { allowKinds: FULL_SESSIONS });
@@ -130,7 +131,7 @@ export async function checkAppEnrolment(
 
 /**
  * Refuses a session whose kind is not allowed (`ENROLMENT_REQUIRED`): a
- * recovery or pairing session must enrol a passkey on its device first.
+ * recovery, email-link or pairing session must enrol a passkey on its device first.
  *
  * @example
  * checkSessionKind(session.kind, FULL_SESSIONS);

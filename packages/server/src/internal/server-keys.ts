@@ -2,7 +2,7 @@ import { base64urlDecode, base64urlEncode } from '@latchkey/core';
 import { hmacSha256, randomBytes, sha256 } from './crypto.js';
 
 /** What a stored hash protects; each has its own key and its own legacy form. */
-export type SecretPurpose = 'session' | 'token' | 'recovery';
+export type SecretPurpose = 'session' | 'token' | 'recovery' | 'link';
 
 /** The prefix of a sealed value: the format's version, so a later format can sit beside it. */
 const SEALED_PREFIX = 'lk-sealed.v1.';
@@ -49,6 +49,7 @@ async function deriveKeySet(secret: string): Promise<KeySet> {
       session: await hkdf(ikm, 'latchkey/v1/pepper/session'),
       token: await hkdf(ikm, 'latchkey/v1/pepper/token'),
       recovery: await hkdf(ikm, 'latchkey/v1/pepper/recovery'),
+      link: await hkdf(ikm, 'latchkey/v1/pepper/link'),
     },
     decoy: await hkdf(ikm, 'latchkey/v1/decoy'),
     handoff: await hkdf(ikm, 'latchkey/v1/handoff'),
@@ -70,7 +71,7 @@ function legacyHash(purpose: SecretPurpose, value: string): Promise<string> {
  * - `seal` / `unseal`: AES-256-GCM (NIST SP 800-38D) with a random 96-bit IV and
  *   associated data naming the record, for the JWT signing private keys.
  * - `hash` / `candidates`: HMAC-SHA-256 (RFC 2104) "peppered" hashes of session
- *   cookies, API tokens and recovery codes, so a stolen hash cannot be searched
+ *   cookies, API tokens, recovery codes and email-link tokens, so a stolen hash cannot be searched
  *   offline (a recovery code has about 59 bits).
  * - `mac`: keyed values that must agree across instances (decoy credentials,
  *   the handoff binding).
@@ -106,6 +107,8 @@ export class ServerKeys {
     const peppered = await Promise.all(
       this.sets.map(async (set) => base64urlEncode(await hmacSha256(set.pepper[purpose], value))),
     );
+    // Email links came after the pepper: they never had a plain-hash form.
+    if (purpose === 'link') return peppered;
     return [...peppered, await legacyHash(purpose, value)];
   }
 

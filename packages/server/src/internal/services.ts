@@ -3,6 +3,7 @@ import type * as z from 'zod/mini';
 import type { Auditor } from '../audit/auditor.js';
 import type { AssertionVerifier } from '../ceremonies/assertion-verifier.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { Mailer } from '../email/mailer.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { SessionManager } from '../sessions/session-manager.js';
@@ -18,6 +19,8 @@ export interface Services {
   readonly rateLimit: RateLimiter;
   /** Verifies assertion signatures with each passkey's public key imported once. */
   readonly assertions: AssertionVerifier;
+  /** Sends Latchkey's emails off the request path. */
+  readonly mailer: Mailer;
   /** The keys derived from the server secret (sealing, peppered hashes, MACs), loaded once. */
   keys(): Promise<ServerKeys>;
 }

@@ -40,6 +40,7 @@ export function toWireUser(u: UserRecord): User {
   return {
     id: u.id,
     email: u.email,
+    emailVerified: u.emailVerified,
     displayName: u.displayName,
     tier: u.tier,
     createdAt: iso(u.createdAt),

@@ -42,17 +42,22 @@ export class RateLimiter {
     await this.hit(ctx, `ip:${ctx.route}:${ctx.ip}`, this.config.rateLimit.perIp, null);
   }
 
-  /** Counts an attempt against an account (an email, a user id, a code owner). */
+  /**
+   * Counts an attempt against an account (an email, a user id, a code owner),
+   * in the configured window or, for budgets that must hold longer (emails sent
+   * to one address), in `window` seconds.
+   */
   async checkAccount(
     ctx: RequestContext,
     scope: string,
     account: string,
     limit?: number,
+    window?: number,
   ): Promise<void> {
     if (!this.config.rateLimit) return;
     // Hashed: the key space of the store should not hold email addresses.
     const key = `acct:${scope}:${await sha256(account.toLowerCase())}`;
-    await this.hit(ctx, key, limit ?? this.config.rateLimit.perAccount, account);
+    await this.hit(ctx, key, limit ?? this.config.rateLimit.perAccount, account, window);
   }
 
   /**
@@ -108,9 +113,10 @@ export class RateLimiter {
     key: string,
     limit: number,
     account: string | null,
+    window?: number,
   ): Promise<void> {
     if (!this.config.rateLimit) return;
-    const windowMs = this.config.rateLimit.window * 1000;
+    const windowMs = (window ?? this.config.rateLimit.window) * 1000;
     const { count, resetAt } = await this.store.hitRateLimit(key, windowMs, ctx.now);
     if (count <= limit) return;
     if (count === limit + 1) {

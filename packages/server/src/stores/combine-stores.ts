@@ -94,5 +94,8 @@ export function combineStores(
     pollDeviceCode: (deviceCodeHash, now) => ephemeral.pollDeviceCode(deviceCodeHash, now),
     takeDeviceCode: (deviceCodeHash) => ephemeral.takeDeviceCode(deviceCodeHash),
     markOnce: (key, expiresAt) => ephemeral.markOnce(key, expiresAt),
+    putEmailLink: (record) => ephemeral.putEmailLink(record),
+    getEmailLink: (tokenHash, now) => ephemeral.getEmailLink(tokenHash, now),
+    consumeEmailLink: (tokenHash, now) => ephemeral.consumeEmailLink(tokenHash, now),
   };
 }

@@ -5,6 +5,7 @@ import {
   type ChallengeRecord,
   type CredentialRecord,
   type DeviceCodeRecord,
+  type EmailLinkRecord,
   type EphemeralStore,
   type LatchkeyStore,
   type PairingRecord,
@@ -121,6 +122,7 @@ function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
   return {
     id,
     email: `${id}@example.com`,
+    emailVerified: false,
     displayName: 'Ada Lovelace',
     externalId: null,
     userHandle: base64url(randomBytes(32)),
@@ -490,6 +492,51 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
         'other',
       );
       expect(await store.getUser(user.id)).toBeNull();
+    });
+
+    it('gives a user without an email a free one, never a taken one', async () => {
+      const store = get();
+      const { user } = await seedUser(store, { user: { email: null } });
+      const { user: other } = await seedUser(store);
+      await expect(store.updateUser(user.id, { email: other.email })).rejects.toMatchObject({
+        name: 'StoreConflictError',
+        field: 'email',
+      });
+      expect(await store.getUser(user.id)).toEqual(user);
+      const email = `${uid('new')}@example.com`;
+      const updated = await store.updateUser(user.id, { email, emailVerified: true });
+      expect(updated).toEqual({ ...user, email, emailVerified: true });
+      expect(await store.getUserByEmail(email)).toEqual(updated);
+      // Two users racing for one address: exactly one gets it.
+      const a = await seedUser(store, { user: { email: null } });
+      const b = await seedUser(store, { user: { email: null } });
+      const contested = `${uid('race')}@example.com`;
+      const results = await Promise.allSettled([
+        store.updateUser(a.user.id, { email: contested }),
+        store.updateUser(b.user.id, { email: contested }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((await store.getUserByEmail(contested))?.id).toMatch(/^user-/);
+    });
+
+    it('marks an email verified, and keeps it so', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      expect(user.emailVerified).toBe(false);
+      const updated = await store.updateUser(user.id, { emailVerified: true });
+      expect(updated).toEqual({ ...user, emailVerified: true });
+      expect(await store.getUser(user.id)).toEqual(updated);
+      expect(await store.getUserByEmail(user.email!)).toEqual(updated);
+    });
+
+    it('stores a session opened by an email link (kind email)', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      const session = makeSession(user.id, { kind: 'email', credentialId: null });
+      await store.createSession(session);
+      expect(await store.getSessionBySecretHash(session.secretHash)).toEqual(session);
+      await store.rotateSession(session.id, uid('hash'), { kind: 'full' });
+      expect((await store.listSessions(user.id))[0]?.kind).toBe('full');
     });
 
     it('updates the display name and tier', async () => {
@@ -1180,6 +1227,55 @@ function defineEphemeralTests(get: () => EphemeralStore, concurrency: number): v
         store.consumeChallenge(record.challenge, Date.now()),
       );
       expect(results.filter((r) => r !== null)).toEqual([record]);
+    });
+  });
+
+  describe('email links', () => {
+    const makeLink = (overrides: Partial<EmailLinkRecord> = {}): EmailLinkRecord => ({
+      tokenHash: uid('link'),
+      purpose: 'sign-in',
+      userId: uid('user'),
+      email: 'ada@example.com',
+      binding: uid('binding'),
+      createdAt: Date.now(),
+      expiresAt: Date.now() + 900_000,
+      ...overrides,
+    });
+
+    it('reads a link without using it, then hands it out once', async () => {
+      const store = get();
+      const link = makeLink();
+      const verify = makeLink({ purpose: 'verify', binding: null });
+      await store.putEmailLink(link);
+      await store.putEmailLink(verify);
+      expect(await store.getEmailLink(link.tokenHash, Date.now())).toEqual(link);
+      expect(await store.getEmailLink(link.tokenHash, Date.now())).toEqual(link);
+      expect(await store.consumeEmailLink(link.tokenHash, Date.now())).toEqual(link);
+      expect(await store.consumeEmailLink(link.tokenHash, Date.now())).toBeNull();
+      expect(await store.getEmailLink(link.tokenHash, Date.now())).toBeNull();
+      expect(await store.consumeEmailLink(verify.tokenHash, Date.now())).toEqual(verify);
+      expect(await store.getEmailLink(uid('unknown'), Date.now())).toBeNull();
+    });
+
+    it('never returns an expired link', async () => {
+      const store = get();
+      const now = Date.now();
+      const link = makeLink({ expiresAt: now + 60_000 });
+      await store.putEmailLink(link);
+      expect(await store.getEmailLink(link.tokenHash, link.expiresAt)).toBeNull();
+      expect(await store.consumeEmailLink(link.tokenHash, link.expiresAt)).toBeNull();
+      // Once asked to consume it past its expiry, it is gone.
+      expect(await store.consumeEmailLink(link.tokenHash, now)).toBeNull();
+    });
+
+    it('hands a link to exactly one of many concurrent consumers', async () => {
+      const store = get();
+      const link = makeLink();
+      await store.putEmailLink(link);
+      const results = await times(concurrency, () =>
+        store.consumeEmailLink(link.tokenHash, Date.now()),
+      );
+      expect(results.filter((r) => r !== null)).toEqual([link]);
     });
   });
 

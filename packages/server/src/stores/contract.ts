@@ -18,6 +18,8 @@ export interface UserRecord {
   id: string;
   /** Lower-cased; unique when not null. */
   email: string | null;
+  /** The owner of `email` opened a link sent to it. False for accounts made before. */
+  emailVerified: boolean;
   displayName: string | null;
   /**
    * The host app's own id for this person (its users table, its auth library),
@@ -87,7 +89,7 @@ export interface SessionRecord {
   /** SHA-256 of the cookie secret: the lookup key. */
   secretHash: string;
   userId: string;
-  kind: 'full' | 'recovery' | 'enrol';
+  kind: 'full' | 'recovery' | 'enrol' | 'email';
   /** The passkey that opened it, when one did (revoking that passkey may end it). */
   credentialId: string | null;
   createdAt: Millis;
@@ -189,6 +191,20 @@ export interface DeviceCodeRecord {
   userId: string | null;
 }
 
+/** A link sent by email: to sign in, or to verify the address of an account. */
+export interface EmailLinkRecord {
+  /** A peppered hash of the link's token (never the token): the key. */
+  tokenHash: string;
+  purpose: 'sign-in' | 'verify';
+  userId: string;
+  /** The address it was sent to, lower-cased. */
+  email: string;
+  /** A hash of the link cookie of the browser that asked (sign-in links); null for verification links. */
+  binding: string | null;
+  createdAt: Millis;
+  expiresAt: Millis;
+}
+
 export interface RateLimitHit {
   /** Hits in the current window, this one included. */
   count: number;
@@ -226,13 +242,15 @@ export interface DurableStore {
   getUserByExternalId(externalId: string): Promise<UserRecord | null>;
   getUserByHandle(userHandle: string): Promise<UserRecord | null>;
   /**
-   * Applies `patch`; null when there is no such user. Throws `StoreConflictError`
-   * (`'email'`, `'externalId'`) when another user holds the new value, and
-   * changes nothing then.
+   * Changes the given fields. Throws `StoreConflictError` (`'email'`, `'externalId'`)
+   * when another user holds the new value (an `email` is lower-cased, and set once its
+   * owner verified it), and changes nothing then.
    */
   updateUser(
     id: string,
-    patch: Partial<Pick<UserRecord, 'displayName' | 'tier' | 'email' | 'externalId'>>,
+    patch: Partial<
+      Pick<UserRecord, 'displayName' | 'tier' | 'email' | 'emailVerified' | 'externalId'>
+    >,
   ): Promise<UserRecord | null>;
   /**
    * Deletes a user and everything that signs in as them (passkeys, sessions,
@@ -389,6 +407,13 @@ export interface EphemeralStore {
 
   /** Sets a single-use marker; true for the one caller that set it first (JWT `jti`s). */
   markOnce(key: string, expiresAt: Millis): Promise<boolean>;
+
+  /** Stores an email link until its `expiresAt`. */
+  putEmailLink(record: EmailLinkRecord): Promise<void>;
+  /** The live link with this token hash, left in place (to check its browser first); never an expired one. */
+  getEmailLink(tokenHash: string, now: Millis): Promise<EmailLinkRecord | null>;
+  /** Returns the link and deletes it in one step: exactly one of two concurrent callers gets it. Never an expired one. */
+  consumeEmailLink(tokenHash: string, now: Millis): Promise<EmailLinkRecord | null>;
 }
 
 export interface LatchkeyStore extends DurableStore, EphemeralStore {

@@ -4,6 +4,7 @@ import {
   type CredentialRecord,
   type CredentialShape,
   type DeviceCodeRecord,
+  type EmailLinkRecord,
   type LatchkeyStore,
   type Millis,
   type PairingRecord,
@@ -39,6 +40,7 @@ interface MemoryState {
   pairings: Map<string, PairingRecord>;
   deviceCodes: Map<string, DeviceCodeRecord>;
   onceMarkers: Map<string, Millis>;
+  emailLinks: Map<string, EmailLinkRecord>;
 }
 
 /**
@@ -77,6 +79,7 @@ export function memoryStore(): LatchkeyStore {
     pairings: new Map(),
     deviceCodes: new Map(),
     onceMarkers: new Map(),
+    emailLinks: new Map(),
   };
   let closed = false;
   let lastSweep = 0;
@@ -101,6 +104,7 @@ export function memoryStore(): LatchkeyStore {
     for (const [key, record] of s.deviceCodes)
       if (record.expiresAt <= now) s.deviceCodes.delete(key);
     for (const [key, expiresAt] of s.onceMarkers) if (expiresAt <= now) s.onceMarkers.delete(key);
+    for (const [key, record] of s.emailLinks) if (record.expiresAt <= now) s.emailLinks.delete(key);
   }
 
   function checkNewCredential(s: MemoryState, credential: CredentialRecord): void {
@@ -231,7 +235,7 @@ export function memoryStore(): LatchkeyStore {
       if (email !== undefined) {
         if (user.email !== null) s.userIdByEmail.delete(user.email.toLowerCase());
         if (email !== null) s.userIdByEmail.set(email, id);
-        user.email = patch.email ?? null;
+        user.email = email;
       }
       if (patch.externalId !== undefined) {
         if (user.externalId !== null) s.userIdByExternalId.delete(user.externalId);
@@ -240,6 +244,7 @@ export function memoryStore(): LatchkeyStore {
       }
       if (patch.displayName !== undefined) user.displayName = patch.displayName;
       if (patch.tier !== undefined) user.tier = patch.tier;
+      if (patch.emailVerified !== undefined) user.emailVerified = patch.emailVerified;
       return copy(user);
     },
 
@@ -687,6 +692,25 @@ export function memoryStore(): LatchkeyStore {
       if (current !== undefined && current > Date.now()) return false;
       s.onceMarkers.set(key, expiresAt);
       return true;
+    },
+
+    async putEmailLink(record) {
+      const s = open();
+      sweep(s);
+      s.emailLinks.set(record.tokenHash, copy(record));
+    },
+
+    async getEmailLink(tokenHash, now) {
+      const record = open().emailLinks.get(tokenHash);
+      return record !== undefined && record.expiresAt > now ? copy(record) : null;
+    },
+
+    async consumeEmailLink(tokenHash, now) {
+      const s = open();
+      const record = s.emailLinks.get(tokenHash);
+      if (record === undefined) return null;
+      s.emailLinks.delete(tokenHash);
+      return record.expiresAt > now ? record : null;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { EphemeralStoreAdapter } from '../combine-stores.js';
 import {
   type ChallengeRecord,
   type DeviceCodeRecord,
+  type EmailLinkRecord,
   type Millis,
   type PairingRecord,
   StoreConflictError,
@@ -133,6 +134,7 @@ export function redisStore(options: RedisStoreOptions): EphemeralStoreAdapter {
   const challengeKey = (challenge: string) => `${prefix}challenge:${challenge}`;
   const rateLimitKey = (key: string) => `${prefix}ratelimit:${key}`;
   const onceKey = (key: string) => `${prefix}once:${key}`;
+  const emailLinkKey = (tokenHash: string) => `${prefix}emaillink:${tokenHash}`;
   const pairingKey = (id: string) => `${pairingBase}id:${id}`;
   const pairingCodeKey = (codeHash: string) => `${pairingBase}code:${codeHash}`;
   const deviceKey = (hash: string) => `${deviceBase}hash:${hash}`;
@@ -296,6 +298,31 @@ export function redisStore(options: RedisStoreOptions): EphemeralStoreAdapter {
       // Already expired: nothing to keep, but a live marker still wins.
       if (left <= 0) return (await call('EXISTS', onceKey(key))) === 0;
       return (await call('SET', onceKey(key), '1', 'NX', 'PX', left)) === 'OK';
+    },
+
+    async putEmailLink(record) {
+      await call(
+        'SET',
+        emailLinkKey(record.tokenHash),
+        JSON.stringify(record),
+        'PX',
+        ttl(record.expiresAt),
+      );
+    },
+
+    async getEmailLink(tokenHash, now) {
+      const value = await call('GET', emailLinkKey(tokenHash));
+      if (typeof value !== 'string') return null;
+      const record = JSON.parse(value) as EmailLinkRecord;
+      return record.expiresAt > now ? record : null;
+    },
+
+    async consumeEmailLink(tokenHash, now) {
+      // GETDEL is one step: of many concurrent consumers exactly one gets the link.
+      const value = await call('GETDEL', emailLinkKey(tokenHash));
+      if (typeof value !== 'string') return null;
+      const record = JSON.parse(value) as EmailLinkRecord;
+      return record.expiresAt > now ? record : null;
     },
   };
 }

@@ -201,7 +201,27 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
-  // Version 3 is email sign-in's (magic links); numbers are applied in order, gaps allowed.
+  {
+    version: 3,
+    name: 'email links and verified addresses',
+    statements: (s) => [
+      `CREATE TABLE ${s}.email_links (
+        token_hash text PRIMARY KEY,
+        purpose text NOT NULL CHECK (purpose IN ('sign-in', 'verify')),
+        user_id text NOT NULL,
+        email text NOT NULL,
+        binding text,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      )`,
+      `CREATE INDEX email_links_expires_at_idx ON ${s}.email_links (expires_at)`,
+      `ALTER TABLE ${s}.users ADD COLUMN email_verified boolean NOT NULL DEFAULT false`,
+      // A session opened by an email link, which may only add a passkey (like a recovery one).
+      `ALTER TABLE ${s}.sessions DROP CONSTRAINT sessions_kind_check`,
+      `ALTER TABLE ${s}.sessions ADD CONSTRAINT sessions_kind_check
+        CHECK (kind IN ('full', 'recovery', 'enrol', 'email'))`,
+    ],
+  },
   {
     version: 4,
     name: 'external ids',

@@ -4,6 +4,7 @@ import type {
   CredentialRecord,
   CredentialShape,
   DeviceCodeRecord,
+  EmailLinkRecord,
   PairingRecord,
   SessionRecord,
   SigningKeyRecord,
@@ -23,7 +24,7 @@ import type {
 export type Row = Record<string, unknown>;
 
 export const USER_COLUMNS =
-  'id, email, display_name, user_handle, tier, prf_salt, created_at, external_id';
+  'id, email, display_name, user_handle, tier, prf_salt, created_at, external_id, email_verified';
 
 export const CREDENTIAL_COLUMNS =
   'id, user_id, credential_id, public_key, counter, transports, device_type, backed_up, aaguid, name, ' +
@@ -59,6 +60,7 @@ export function readUser(row: Row): UserRecord {
     tier: text(row.tier) as UserRecord['tier'],
     prfSalt: text(row.prf_salt),
     createdAt: millis(row.created_at),
+    emailVerified: row.email_verified === true,
   };
 }
 
@@ -147,6 +149,21 @@ export function readSigningKey(row: Row): SigningKeyRecord {
     publicJwk: text(row.public_jwk),
     createdAt: millis(row.created_at),
     retiresAt: millisOrNull(row.retires_at),
+  };
+}
+
+export const EMAIL_LINK_COLUMNS =
+  'token_hash, purpose, user_id, email, binding, created_at, expires_at';
+
+export function readEmailLink(row: Row): EmailLinkRecord {
+  return {
+    tokenHash: text(row.token_hash),
+    purpose: text(row.purpose) as EmailLinkRecord['purpose'],
+    userId: text(row.user_id),
+    email: text(row.email),
+    binding: textOrNull(row.binding),
+    createdAt: millis(row.created_at),
+    expiresAt: millis(row.expires_at),
   };
 }
 

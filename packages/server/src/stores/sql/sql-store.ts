@@ -12,6 +12,7 @@ import {
   CHALLENGE_COLUMNS,
   CREDENTIAL_COLUMNS,
   DEVICE_CODE_COLUMNS,
+  EMAIL_LINK_COLUMNS,
   jsonParam,
   millis,
   millisOrNull,
@@ -22,6 +23,7 @@ import {
   readCredential,
   readCredentialShape,
   readDeviceCode,
+  readEmailLink,
   readPairing,
   readSession,
   readSigningKey,
@@ -72,6 +74,7 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     deviceCodes: `${s}.device_codes`,
     onceMarkers: `${s}.once_markers`,
     secrets: `${s}.secrets`,
+    emailLinks: `${s}.email_links`,
   };
   let closed = false;
   let lastSweep = Date.now();
@@ -92,6 +95,7 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     await c.query(`DELETE FROM ${t.pairings} WHERE expires_at < $1`, [before]);
     await c.query(`DELETE FROM ${t.deviceCodes} WHERE expires_at < $1`, [before]);
     await c.query(`DELETE FROM ${t.onceMarkers} WHERE expires_at < $1`, [before]);
+    await c.query(`DELETE FROM ${t.emailLinks} WHERE expires_at < $1`, [before]);
   }
 
   /** Locks the user's row for the rest of the transaction; false when there is no such user. */
@@ -193,7 +197,7 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
       }
       await db().transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO ${t.users} (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          `INSERT INTO ${t.users} (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
           [
             user.id,
             user.email,
@@ -203,6 +207,7 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
             user.prfSalt,
             user.createdAt,
             user.externalId,
+            user.emailVerified === true,
           ],
         );
         if (credential !== undefined) await insertCredential(tx, credential);
@@ -255,7 +260,13 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     async updateUser(id, patch) {
       const set = assignments(
         patch,
-        { displayName: 'display_name', tier: 'tier', email: 'email', externalId: 'external_id' },
+        {
+          displayName: 'display_name',
+          tier: 'tier',
+          email: 'email',
+          emailVerified: 'email_verified',
+          externalId: 'external_id',
+        },
         2,
       );
       const { rows } =
@@ -819,6 +830,32 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
         [key, expiresAt, Date.now()],
       );
       return result.rowCount === 1;
+    },
+
+    async putEmailLink(x) {
+      await sweep();
+      await db().query(
+        `INSERT INTO ${t.emailLinks} (${EMAIL_LINK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [x.tokenHash, x.purpose, x.userId, x.email, x.binding, x.createdAt, x.expiresAt],
+      );
+    },
+
+    async getEmailLink(tokenHash, now) {
+      const { rows } = await db().query<Row>(
+        `SELECT ${EMAIL_LINK_COLUMNS} FROM ${t.emailLinks} WHERE token_hash = $1 AND expires_at > $2`,
+        [tokenHash, now],
+      );
+      return rows[0] === undefined ? null : readEmailLink(rows[0]);
+    },
+
+    async consumeEmailLink(tokenHash, now) {
+      // One DELETE … RETURNING: a concurrent consumer waits on the row lock, then finds it gone.
+      const { rows } = await db().query<Row>(
+        `DELETE FROM ${t.emailLinks} WHERE token_hash = $1 RETURNING ${EMAIL_LINK_COLUMNS}`,
+        [tokenHash],
+      );
+      const record = rows[0] === undefined ? null : readEmailLink(rows[0]);
+      return record !== null && record.expiresAt > now ? record : null;
     },
   };
 }
