@@ -1,9 +1,9 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useSession } from '../hooks/use-session.js';
 import { expectAccessible } from '../testing/expect-accessible.js';
 import { installFakeClock } from '../testing/fake-clock.js';
 import { cleanupLatchkey, renderWithLatchkey } from '../testing/render-with-latchkey.js';
-import { useSession } from '../hooks/use-session.js';
 import { PasskeySignIn } from './passkey-sign-in.js';
 
 afterEach(cleanupLatchkey);
