@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserDevice, launchDevice } from '@latchkey/browser-device';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
 import { screenshot } from './harness/artifacts.js';
@@ -168,12 +168,20 @@ describe('locked sessions in a real browser', () => {
 
   test('a copied cookie is refused at once while the owner keeps proving', async () => {
     const proofs: number[] = [];
+    const isProof = (request: Request) => request.url().endsWith('/auth/pop/prove');
     lee.page.on('requestfinished', (request) => {
-      if (request.url().endsWith('/auth/pop/prove')) proofs.push(Date.now());
+      if (isProof(request)) proofs.push(Date.now());
     });
     // Past maxAge, Lee's session still works: the provider proves every maxAge / 2 by itself
-    // (the periodic proof page loads and streams rely on), and signs every API call.
-    await lee.page.waitForTimeout((POP_MAX_AGE + 2) * 1000);
+    // (the periodic proof page loads and streams rely on), and signs every API call. Each
+    // wait is for the next proof, which must come within maxAge, until maxAge has passed.
+    const from = Date.now();
+    while (Date.now() - from <= (POP_MAX_AGE + 1) * 1000) {
+      await lee.page.waitForEvent('requestfinished', {
+        predicate: isProof,
+        timeout: POP_MAX_AGE * 1000,
+      });
+    }
     expect(proofs.length).toBeGreaterThanOrEqual(2);
     expect((await fetchFromPage(lee.page, '/auth/passkeys')).status).toBe(200);
     expect((await fetchFromPage(lee.page, '/api/me')).status).toBe(200);
