@@ -13,11 +13,11 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@latchkey/browser-device/chromium';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EVALUATE_TIMEOUT_MS = 15_000;
 
 // The page converts between WebAuthn's binary options/credentials and their JSON
@@ -100,18 +100,9 @@ async function main() {
 
   const profile = await mkdtemp(join(tmpdir(), 'latchkey-capture-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());

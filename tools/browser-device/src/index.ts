@@ -1,8 +1,7 @@
 export {
   type BrowserDevice,
-  CHROMIUM_ARGS,
-  CHROMIUM_PATH,
   launchDevice,
   type VirtualCredential,
 } from './browser-device.js';
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 export { touch } from './touch.js';
