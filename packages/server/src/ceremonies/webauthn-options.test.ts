@@ -157,6 +157,27 @@ describe('the AAGUID policy', () => {
     expect(await server.store.getUserByEmail('grace@example.com')).toBeNull();
   });
 
+  it('asks for enterprise attestation when configured, and verifies its statement like direct', async () => {
+    const vendor = await createTestAttestationCa({ name: 'Managed Keys' });
+    const server = createTestServer({
+      webauthn: {
+        attestation: 'enterprise',
+        authenticators: { allow: [YUBIKEY], roots: [vendor.rootPem] },
+      },
+    });
+    const options = await server.browser().call('POST', '/auth/passkeys/register-options', {
+      email: 'ada@example.com',
+    });
+    expect(options.body.options.attestation).toBe('enterprise');
+    const key = server.browser({ aaguid: YUBIKEY, attestation: 'packed', attestationCa: vendor });
+    expect((await key.signUp({ email: 'ada@example.com' })).status).toBe(201);
+    const forger = await createTestAttestationCa({ name: 'Managed Keys' });
+    const forged = await server
+      .browser({ aaguid: YUBIKEY, attestation: 'packed', attestationCa: forger })
+      .signUp({ email: 'grace@example.com' });
+    expect([forged.status, forged.body.error.code]).toEqual([403, 'AUTHENTICATOR_NOT_ALLOWED']);
+  });
+
   it('with an allow-list, refuses a trusted chain whose certificate does not name the model', async () => {
     const vendor = await createTestAttestationCa({ namesModel: false });
     const server = createTestServer({

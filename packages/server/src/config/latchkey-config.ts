@@ -246,7 +246,7 @@ export type WebAuthnHint = 'security-key' | 'client-device' | 'hybrid';
 /** Which authenticators may hold a passkey here, by AAGUID (a UUID, any case). */
 export interface AuthenticatorPolicy {
   /**
-   * Only these AAGUIDs may register. Needs `attestation: 'direct'` and `roots`:
+   * Only these AAGUIDs may register. Needs `attestation` (`direct` or `enterprise`) and `roots`:
    * a passkey whose statement carries no certificate chain (`none`, self
    * attestation) or whose chain does not reach one of `roots` is refused, since
    * otherwise its AAGUID is only what the authenticator says (see SECURITY.md).
@@ -282,9 +282,11 @@ export interface WebAuthnConfig {
   /**
    * `none` (default): no attestation statement is asked for. `direct`: the
    * authenticator's statement is asked for and verified, so `authenticators.allow`
-   * can rely on it.
+   * can rely on it. `enterprise` (§5.4.7): as `direct`, and a managed browser
+   * whose policy lists this RP ID lets the authenticator send a statement that
+   * names the device itself (others send their usual one); verified the same way.
    */
-  attestation?: 'none' | 'direct';
+  attestation?: 'none' | 'direct' | 'enterprise';
   /** AAGUID allow and deny lists, enforced by `register` (`AUTHENTICATOR_NOT_ALLOWED`). */
   authenticators?: AuthenticatorPolicy;
   /**

@@ -4,7 +4,7 @@ export interface ResolvedWebAuthnConfig {
   residentKey: 'required' | 'preferred' | 'discouraged';
   authenticatorAttachment: 'platform' | 'cross-platform' | undefined;
   hints: WebAuthnHint[] | undefined;
-  attestation: 'none' | 'direct';
+  attestation: 'none' | 'direct' | 'enterprise';
   /** Lower-case AAGUIDs; `null` when there is no allow-list. */
   allow: Set<string> | null;
   deny: Set<string>;
@@ -109,7 +109,11 @@ export function resolveWebAuthnConfig(config: WebAuthnConfig | undefined): Resol
     if (problem) fail('hints', problem);
     hints = [...c.hints];
   }
-  const attestation = oneOf(c.attestation ?? 'none', 'attestation', ['none', 'direct']);
+  const attestation = oneOf(c.attestation ?? 'none', 'attestation', [
+    'none',
+    'direct',
+    'enterprise',
+  ]);
 
   const policy = c.authenticators ?? {};
   if (typeof policy !== 'object' || policy === null)
@@ -120,10 +124,10 @@ export function resolveWebAuthnConfig(config: WebAuthnConfig | undefined): Resol
   if (allow && allow.size === 0) fail('authenticators.allow', 'must name at least one AAGUID');
   // Without a verified statement an AAGUID is only what the authenticator says
   // (WebAuthn L3 §6.5.1): an allow-list of self-reported values is no promise.
-  if (allow && attestation !== 'direct')
+  if (allow && attestation === 'none')
     fail(
       'authenticators.allow',
-      "needs attestation: 'direct' (an AAGUID is only trusted when attested)",
+      "needs attestation: 'direct' or 'enterprise' (an AAGUID is only trusted when attested)",
     );
   const roots = policy.roots === undefined ? [] : pemCertificates(policy.roots);
   // An empty list of anchors would skip path validation (a self-made certificate passes).
