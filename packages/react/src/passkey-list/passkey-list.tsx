@@ -12,6 +12,7 @@ import {
 import { usePasskeys } from '../hooks/use-passkeys.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { formatDate } from '../internal/format-date.js';
+import { ProviderIcon } from '../internal/provider-icon.js';
 import { StatusMessage } from '../internal/status-message.js';
 import { useLabels } from '../provider/latchkey-labels.js';
 
@@ -232,15 +233,7 @@ function PasskeyItem({
       aria-labelledby={`${id}-name`}
       aria-busy={busy}
     >
-      {passkey.provider.icon && (
-        <img
-          data-latchkey-provider-icon=""
-          src={passkey.provider.icon}
-          alt=""
-          width={24}
-          height={24}
-        />
-      )}
+      <ProviderIcon {...passkey.provider} />
       <span id={`${id}-name`} data-latchkey-passkey-name="">
         {passkey.name}
       </span>

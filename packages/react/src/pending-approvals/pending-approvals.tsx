@@ -4,6 +4,7 @@ import { type ComponentPropsWithoutRef, forwardRef, useId, useState } from 'reac
 import { usePendingApprovals } from '../hooks/use-pending-approvals.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { formatDate } from '../internal/format-date.js';
+import { ProviderIcon } from '../internal/provider-icon.js';
 import { StatusMessage } from '../internal/status-message.js';
 import { useLabels } from '../provider/latchkey-labels.js';
 
@@ -115,15 +116,7 @@ export const PendingApprovals = /*#__PURE__*/ forwardRef<HTMLElement, PendingApp
                   aria-labelledby={nameId}
                   aria-busy={itemBusy}
                 >
-                  {passkey.provider.icon && (
-                    <img
-                      data-latchkey-provider-icon=""
-                      src={passkey.provider.icon}
-                      alt=""
-                      width={24}
-                      height={24}
-                    />
-                  )}
+                  <ProviderIcon {...passkey.provider} />
                   <span id={nameId} data-latchkey-passkey-name="">
                     {passkey.name}
                   </span>
