@@ -34,16 +34,15 @@ interface SnapshotBase {
 
 /**
  * What `useSession()` reads: `user` and `session` are set exactly when the
- * status is `authenticated`. A new object on every change.
+ * status is `authenticated`. A new object on every change. One member per
+ * status, so that ruling out `loading` and then `unauthenticated` (early
+ * returns) leaves `user` and `session` set.
  */
 export type SessionSnapshot = SnapshotBase &
   (
     | { readonly status: 'authenticated'; readonly user: User; readonly session: Session }
-    | {
-        readonly status: 'loading' | 'unauthenticated';
-        readonly user: null;
-        readonly session: null;
-      }
+    | { readonly status: 'loading'; readonly user: null; readonly session: null }
+    | { readonly status: 'unauthenticated'; readonly user: null; readonly session: null }
   );
 
 export interface SessionStoreOptions {
