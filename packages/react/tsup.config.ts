@@ -11,6 +11,8 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   // Both entries share modules such as the provider's context: they must live in one
   // shared chunk, in CJS too, or `@latchkey/react/locked` would not see the provider.
+  // `locked` imports the main entry whole, so that chunk holds all of it and `index.js`
+  // only re-exports it (one import of React in an app's bundle, not one per chunk).
   splitting: true,
   // A Rollup pass after esbuild merges each chunk's imports of React into one statement
   // (esbuild writes one per source file, and an app bundler keeps every import of an

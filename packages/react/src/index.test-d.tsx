@@ -35,6 +35,16 @@ import {
 } from './index.js';
 
 describe('useSession', () => {
+  it('narrows user and session after ruling out the other statuses', () => {
+    const session = useSession();
+    const { status, user } = session;
+    if (session.status === 'loading') return;
+    if (session.status === 'unauthenticated') return;
+    expectTypeOf(session.user).toEqualTypeOf<User>();
+    if (status === 'loading' || status === 'unauthenticated') return;
+    expectTypeOf(user).toEqualTypeOf<User>();
+  });
+
   it('narrows user and session by status', () => {
     const session = useSession();
     expectTypeOf(session.status).toEqualTypeOf<SessionStatus>();

@@ -1,5 +1,10 @@
 'use client';
-import { isLatchkeyError, LatchkeyError, type LatchkeyResult } from '@latchkey/core';
+import {
+  type ErrorCode,
+  isLatchkeyError,
+  LatchkeyError,
+  type LatchkeyResult,
+} from '@latchkey/core';
 
 /**
  * `modal`: the browser shows its passkey dialog (a button press).
@@ -25,6 +30,8 @@ export interface CeremonyCoordinator {
   /** The kind of the ceremony now pending, or `null`. */
   readonly pending: CeremonyMediation | null;
 }
+
+const CANCELLED = 'The passkey ceremony was cancelled';
 
 interface Flight {
   mediation: CeremonyMediation;
@@ -66,7 +73,7 @@ export function createCeremonyCoordinator(): CeremonyCoordinator {
         previous.controller.abort(abortReason('Replaced by a newer passkey ceremony'));
         await previous.settled;
       }
-      if (flight.controller.signal.aborted) return cancelled<T>('The passkey ceremony was aborted');
+      if (flight.controller.signal.aborted) return cancelled<T>(CANCELLED);
       return await task(flight.controller.signal);
     } catch (error) {
       return { data: null, error: toCeremonyError(error) };
@@ -80,7 +87,7 @@ export function createCeremonyCoordinator(): CeremonyCoordinator {
     run,
     cancel(mediation) {
       if (current && (!mediation || current.mediation === mediation)) {
-        current.controller.abort(abortReason('The passkey ceremony was cancelled'));
+        current.controller.abort(abortReason(CANCELLED));
       }
     },
     get pending() {
@@ -114,27 +121,23 @@ export function toCeremonyError(error: unknown): LatchkeyError {
   const shape = (typeof error === 'object' && error !== null ? error : {}) as Partial<Error>;
   const name = typeof shape.name === 'string' ? shape.name : '';
   const message = typeof shape.message === 'string' ? shape.message : '';
+  let code: ErrorCode = 'VERIFICATION_FAILED';
   switch (name) {
     case 'NotAllowedError':
     case 'AbortError':
-      return new LatchkeyError(
-        'CEREMONY_CANCELLED',
-        message || 'The passkey ceremony was cancelled',
-        {
-          cause: error,
-        },
-      );
+      code = 'CEREMONY_CANCELLED';
+      break;
     // §5.1.3 step 20: an authenticator already holds a credential from excludeCredentials.
     case 'InvalidStateError':
-      return new LatchkeyError('CREDENTIAL_EXISTS', message, { cause: error });
+      code = 'CREDENTIAL_EXISTS';
+      break;
     // §5.1.3 step 7 and §5.1.4.1 step 8: the RP ID is not valid for this origin.
     case 'SecurityError':
-      return new LatchkeyError('RP_ID_MISMATCH', message, { cause: error });
+      code = 'RP_ID_MISMATCH';
+      break;
     case 'NotSupportedError':
-      return new LatchkeyError('WEBAUTHN_UNSUPPORTED', message, { cause: error });
-    default:
-      return new LatchkeyError('VERIFICATION_FAILED', message || 'The passkey ceremony failed', {
-        cause: error,
-      });
+      code = 'WEBAUTHN_UNSUPPORTED';
   }
+  // Without the browser's message the code is the message.
+  return new LatchkeyError(code, message || undefined, { cause: error });
 }

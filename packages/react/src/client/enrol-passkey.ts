@@ -21,7 +21,8 @@ export type Enrolled = RegisterResponse & { userHandle: string };
  * → `register`. Signed out with sign-up open it creates the account; with a
  * `recovery` or `enrol` (paired) session it adds this device's passkey. The
  * first extension that offers a proof-of-possession key has it sent with
- * `register`, to bind the session a sign-up opens.
+ * `register`, to bind the session a sign-up opens. `mediation: 'conditional'`
+ * makes it a conditional create (`upgradeToPasskeyIn`), which names no account.
  *
  * @example
  * const { data } = await enrolPasskey(client, coordinator, { name: 'Work laptop' });
@@ -32,12 +33,15 @@ export function enrolPasskey(
   coordinator: CeremonyCoordinator,
   { name, email, displayName }: EnrolOptions = {},
   extensions?: readonly LatchkeyExtension[],
+  mediation?: 'conditional',
 ): Promise<LatchkeyResult<Enrolled>> {
-  return coordinator.run('modal', async (signal) => {
-    const body = { ...(email ? { email } : {}), ...(displayName ? { displayName } : {}) };
+  return coordinator.run(mediation ?? 'modal', async (signal) => {
+    const body = mediation
+      ? { conditional: true }
+      : { ...(email ? { email } : {}), ...(displayName ? { displayName } : {}) };
     const options = await client.registerOptions(body, { signal });
     if (options.error) return options;
-    const response = await createPasskeyCredential(options.data.options, { signal });
+    const response = await createPasskeyCredential(options.data.options, { signal, mediation });
     const registered = await client.register(
       { response, ...(name ? { name } : {}), ...(await popKeyField(extensions)) },
       { signal },

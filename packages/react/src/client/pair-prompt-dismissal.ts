@@ -1,16 +1,8 @@
 'use client';
+import { localStorageOrNull } from '../internal/local-storage.js';
 
 const KEY = 'latchkey:pair-prompt-dismissed:';
 const listeners = new Set<() => void>();
-
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    // Some browsers throw on access when storage is blocked.
-    return null;
-  }
-}
 
 function emit() {
   for (const listener of [...listeners]) listener();
@@ -23,7 +15,7 @@ function emit() {
  * isPairPromptDismissed('alice.ts.net') // false
  */
 export function isPairPromptDismissed(rpId: string): boolean {
-  const store = storage();
+  const store = localStorageOrNull();
   return store !== null && store.getItem(KEY + rpId) !== null;
 }
 
@@ -35,7 +27,7 @@ export function isPairPromptDismissed(rpId: string): boolean {
  */
 export function dismissPairPrompt(rpId: string): void {
   try {
-    storage()?.setItem(KEY + rpId, new Date().toISOString());
+    localStorageOrNull()?.setItem(KEY + rpId, new Date().toISOString());
   } catch {
     // Full or blocked storage: the prompt comes back on the next visit, which is harmless.
   }
@@ -50,15 +42,10 @@ export function dismissPairPrompt(rpId: string): void {
  * <button onClick={() => resetPairPromptDismissal()}>Show the pairing prompt again</button>
  */
 export function resetPairPromptDismissal(rpId?: string): void {
-  const store = storage();
-  if (store) {
-    const keys =
-      rpId === undefined
-        ? Array.from({ length: store.length }, (_, i) => store.key(i)).filter(
-            (key): key is string => key?.startsWith(KEY) ?? false,
-          )
-        : [KEY + rpId];
-    for (const key of keys) store.removeItem(key);
+  const store = localStorageOrNull();
+  // A Storage object lists its keys as its own properties.
+  for (const key of rpId === undefined ? Object.keys(store ?? {}) : [KEY + rpId]) {
+    if (key.startsWith(KEY)) store?.removeItem(key);
   }
   emit();
 }

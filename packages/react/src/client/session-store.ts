@@ -9,6 +9,7 @@ import {
   type SessionResponse,
   type User,
 } from '@latchkey/core';
+import { localStorageOrNull } from '../internal/local-storage.js';
 import { type CeremonyCoordinator, createCeremonyCoordinator } from './ceremony-coordinator.js';
 import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
 import { type SignedIn, type SignInOptions, signInWithPasskey } from './sign-in-with-passkey.js';
@@ -33,16 +34,15 @@ interface SnapshotBase {
 
 /**
  * What `useSession()` reads: `user` and `session` are set exactly when the
- * status is `authenticated`. A new object on every change.
+ * status is `authenticated`. A new object on every change. One member per
+ * status, so that ruling out `loading` and then `unauthenticated` (early
+ * returns) leaves `user` and `session` set.
  */
 export type SessionSnapshot = SnapshotBase &
   (
     | { readonly status: 'authenticated'; readonly user: User; readonly session: Session }
-    | {
-        readonly status: 'loading' | 'unauthenticated';
-        readonly user: null;
-        readonly session: null;
-      }
+    | { readonly status: 'loading'; readonly user: null; readonly session: null }
+    | { readonly status: 'unauthenticated'; readonly user: null; readonly session: null }
   );
 
 export interface SessionStoreOptions {
@@ -93,14 +93,14 @@ export interface SessionStore {
 
 type TabMessage = { type: 'signed-out' } | { type: 'changed' };
 
-const LOADING: SessionSnapshot = Object.freeze({
+const LOADING: SessionSnapshot = {
   status: 'loading',
   user: null,
   session: null,
   rp: null,
   error: null,
   userHandle: null,
-});
+};
 
 const HANDLE_KEY = 'latchkey:user-handle:';
 
@@ -187,10 +187,6 @@ export function createSessionStore(
     channel?.postMessage(message);
   }
 
-  function signedOut() {
-    set({ status: 'unauthenticated', user: null, session: null, userHandle: null });
-  }
-
   async function refresh(): Promise<LatchkeyResult<SessionResponse>> {
     started = true;
     const id = ++requestId;
@@ -199,7 +195,7 @@ export function createSessionStore(
     // out; the device key may still be here, so prove once and ask again.
     if (!revived && result.data && !result.data.user && extensions.some((e) => e.onPopRequired)) {
       revived = true;
-      const proven = await provePossession(new LatchkeyError('POP_REQUIRED', 'stale proof'));
+      const proven = await provePossession(new LatchkeyError('POP_REQUIRED'));
       if (proven?.data) result = await client.getSession();
     }
     // A later refresh, sign-in or sign-out has already spoken; this answer is stale.
@@ -213,7 +209,7 @@ export function createSessionStore(
           : { status: 'unauthenticated' as const, user: null, session: null }),
         rp,
         error: null,
-        ...(changedUser ? { userHandle: null } : {}),
+        userHandle: changedUser ? null : snapshot.userHandle,
       });
     } else if (result.error.code === 'UNAUTHENTICATED' || snapshot.status === 'loading') {
       set({ status: 'unauthenticated', user: null, session: null, error: result.error });
@@ -275,7 +271,7 @@ export function createSessionStore(
       const result = await client.signOut({});
       if (result.data || result.error.code === 'UNAUTHENTICATED') {
         requestId++;
-        signedOut();
+        set({ status: 'unauthenticated', user: null, session: null, userHandle: null });
         post({ type: 'signed-out' });
       }
       return result;
@@ -316,16 +312,12 @@ export function createSessionStore(
 // The user handle is an opaque random id (WebAuthn L3 §14.6.1), not a secret; keeping it
 // lets the Signal API work after a reload, when no ceremony has run yet in this page.
 function readHandle(userId: string): string | null {
-  try {
-    return globalThis.localStorage?.getItem(HANDLE_KEY + userId) ?? null;
-  } catch {
-    return null;
-  }
+  return localStorageOrNull()?.getItem(HANDLE_KEY + userId) ?? null;
 }
 
 function writeHandle(userId: string, handle: string) {
   try {
-    globalThis.localStorage?.setItem(HANDLE_KEY + userId, handle);
+    localStorageOrNull()?.setItem(HANDLE_KEY + userId, handle);
   } catch {
     // Storage may be full or blocked (private mode); the handle stays in memory.
   }

@@ -1,7 +1,7 @@
 'use client';
 import type { LatchkeyClient, LatchkeyResult, SignedInResponse } from '@latchkey/core';
+import { assertionCeremony } from './assertion-ceremony.js';
 import type { CeremonyCoordinator, CeremonyMediation } from './ceremony-coordinator.js';
-import { getPasskeyAssertion } from './get-passkey-assertion.js';
 import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
 import { signalPasskeyManager } from './signal-passkey-manager.js';
 
@@ -30,34 +30,26 @@ export function signInWithPasskey(
   { email, mediation = 'modal' }: SignInOptions = {},
   extensions?: readonly LatchkeyExtension[],
 ): Promise<LatchkeyResult<SignedIn>> {
-  return coordinator.run(mediation, async (signal) => {
+  return assertionCeremony(
+    coordinator,
+    mediation,
     // §5.1.4.1: a conditional request is discoverable by nature, so it never names an account.
-    const body = email && mediation === 'modal' ? { email } : {};
-    const options = await client.authOptions(body, { signal });
-    if (options.error) return options;
-    const response = await getPasskeyAssertion(options.data.options, { mediation, signal });
-    const signedIn = await client.authenticate(
-      { response, ...(await popKeyField(extensions)) },
-      { signal },
-    );
-    if (signedIn.error) {
+    (signal) => client.authOptions(email && mediation === 'modal' ? { email } : {}, { signal }),
+    async (response, options, signal) => {
+      const signedIn = await client.authenticate(
+        { response, ...(await popKeyField(extensions)) },
+        { signal },
+      );
       // §5.1.10.1: the server does not know this passkey (deleted there): tell the manager,
       // where supported, so it stops offering it. Only for a request that named no account:
       // then no other account's passkey can be the one refused.
-      if (
-        signedIn.error.code === 'UNKNOWN_CREDENTIAL' &&
-        !options.data.options.allowCredentials?.length
-      ) {
+      if (signedIn.error?.code === 'UNKNOWN_CREDENTIAL' && !options.allowCredentials?.length) {
         void signalPasskeyManager({
-          rpId: options.data.options.rpId ?? globalThis.location.hostname,
+          rpId: options.rpId ?? globalThis.location.hostname,
           removed: response.id,
         });
       }
       return signedIn;
-    }
-    return {
-      data: { ...signedIn.data, userHandle: response.response.userHandle ?? null },
-      error: null,
-    };
-  });
+    },
+  );
 }

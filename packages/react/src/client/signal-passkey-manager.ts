@@ -47,37 +47,31 @@ interface SignalApi {
 export async function signalPasskeyManager(signal: PasskeyManagerSignal): Promise<SignalName[]> {
   const api = globalThis.PublicKeyCredential as unknown as SignalApi | undefined;
   if (!api) return [];
-  const { rpId, userHandle, acceptedCredentialIds, removed, user } = signal;
-  const calls: Array<[SignalName, (() => Promise<void>) | null]> = [
-    [
-      'unknownCredential',
-      removed && api.signalUnknownCredential
-        ? () => api.signalUnknownCredential!({ rpId, credentialId: removed })
-        : null,
-    ],
+  const { rpId, userHandle: userId, acceptedCredentialIds, removed, user } = signal;
+  // Each signal with its method (where the browser has it) and its options (where known).
+  const calls = [
+    ['unknownCredential', api.signalUnknownCredential, removed && { rpId, credentialId: removed }],
     [
       'allAcceptedCredentials',
-      userHandle && acceptedCredentialIds?.length && api.signalAllAcceptedCredentials
-        ? () =>
-            api.signalAllAcceptedCredentials!({
-              rpId,
-              userId: userHandle,
-              allAcceptedCredentialIds: [...acceptedCredentialIds],
-            })
-        : null,
+      api.signalAllAcceptedCredentials,
+      userId &&
+        acceptedCredentialIds?.length && {
+          rpId,
+          userId,
+          allAcceptedCredentialIds: [...acceptedCredentialIds],
+        },
     ],
     [
       'currentUserDetails',
-      userHandle && user && api.signalCurrentUserDetails
-        ? () => api.signalCurrentUserDetails!({ rpId, userId: userHandle, ...user })
-        : null,
+      api.signalCurrentUserDetails,
+      userId && user && { rpId, userId, ...user },
     ],
-  ];
+  ] as const;
   const sent: SignalName[] = [];
-  for (const [name, call] of calls) {
-    if (!call) continue;
+  for (const [name, method, options] of calls) {
+    if (!method || !options) continue;
     try {
-      await call();
+      await (method as (options: object) => Promise<void>).call(api, options);
       sent.push(name);
     } catch {
       // Browsers reject signals for RP IDs that do not match the page, among other things.

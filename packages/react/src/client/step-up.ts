@@ -1,7 +1,7 @@
 'use client';
 import type { LatchkeyClient, LatchkeyResult, VerifyResponse } from '@latchkey/core';
+import { assertionCeremony } from './assertion-ceremony.js';
 import type { CeremonyCoordinator } from './ceremony-coordinator.js';
-import { getPasskeyAssertion } from './get-passkey-assertion.js';
 
 /** A step-up answer, with the WebAuthn user handle the authenticator returned (if any). */
 export type SteppedUp = VerifyResponse & { userHandle: string | null };
@@ -19,18 +19,10 @@ export function stepUp(
   client: LatchkeyClient,
   coordinator: CeremonyCoordinator,
 ): Promise<LatchkeyResult<SteppedUp>> {
-  return coordinator.run('modal', async (signal) => {
-    const options = await client.verifyOptions({}, { signal });
-    if (options.error) return options;
-    const response = await getPasskeyAssertion(options.data.options, {
-      mediation: 'modal',
-      signal,
-    });
-    const verified = await client.verify({ response }, { signal });
-    if (verified.error) return verified;
-    return {
-      data: { ...verified.data, userHandle: response.response.userHandle ?? null },
-      error: null,
-    };
-  });
+  return assertionCeremony(
+    coordinator,
+    'modal',
+    (signal) => client.verifyOptions({}, { signal }),
+    (response, _options, signal) => client.verify({ response }, { signal }),
+  );
 }

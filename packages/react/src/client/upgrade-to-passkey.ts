@@ -1,8 +1,6 @@
 'use client';
 import { LatchkeyError, type LatchkeyResult } from '@latchkey/core';
-import { createPasskeyCredential } from './create-passkey-credential.js';
-import type { Enrolled } from './enrol-passkey.js';
-import { popKeyField } from './latchkey-extension.js';
+import { type Enrolled, enrolPasskey } from './enrol-passkey.js';
 import type { SessionStore } from './session-store.js';
 
 type CapabilityStatics = { getClientCapabilities?: () => Promise<Record<string, boolean>> };
@@ -49,21 +47,13 @@ export async function upgradeToPasskeyIn(
       error: new LatchkeyError('WEBAUTHN_UNSUPPORTED', 'This browser cannot upgrade to a passkey'),
     };
   }
-  const { client } = store;
-  const result = await store.coordinator.run('conditional', async (signal) => {
-    const options = await client.registerOptions({ conditional: true }, { signal });
-    if (options.error) return options;
-    const response = await createPasskeyCredential(options.data.options, {
-      signal,
-      mediation: 'conditional',
-    });
-    const registered = await client.register(
-      { response, ...(name ? { name } : {}), ...(await popKeyField([{ popKey: store.popKey }])) },
-      { signal },
-    );
-    if (registered.error) return registered;
-    return { data: { ...registered.data, userHandle: options.data.options.user.id }, error: null };
-  });
+  const result = await enrolPasskey(
+    store.client,
+    store.coordinator,
+    { name },
+    [{ popKey: store.popKey }],
+    'conditional',
+  );
   if (result.data) await store.changed(result.data.userHandle);
   return result;
 }

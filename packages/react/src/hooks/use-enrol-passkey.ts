@@ -21,17 +21,8 @@ export type UseEnrolPasskeyResult = ActionState<Enrolled> & {
  */
 export function useEnrolPasskey(): UseEnrolPasskeyResult {
   const store = useSessionStore();
-  const action = useAction((options: EnrolOptions = {}) =>
-    enrolPasskeyIn(store, {
-      ...options,
-      name: passkeyName(options.name),
-    }),
+  const [state, enrol, reset] = useAction((options: EnrolOptions = {}) =>
+    enrolPasskeyIn(store, { ...options, name: passkeyName(options.name) }),
   );
-  return {
-    status: action.status,
-    data: action.data,
-    error: action.error,
-    enrol: action.run,
-    reset: action.reset,
-  };
+  return { ...state, enrol, reset };
 }

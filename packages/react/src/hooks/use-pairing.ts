@@ -1,6 +1,7 @@
 'use client';
-import { defaultPasskeyName, type LatchkeyError } from '@latchkey/core';
+import type { LatchkeyError } from '@latchkey/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { passkeyName } from '../internal/passkey-name.js';
 import { useSessionStore } from './use-latchkey-client.js';
 
 /**
@@ -74,10 +75,7 @@ export function usePairing({ interval = 2000 }: UsePairingOptions = {}): UsePair
       clearTimeout(timer.current);
       setState({ status: 'starting', code: null, expiresAt: null, error: null });
       const started = await store.client.startPairing({
-        deviceName: (deviceName ?? defaultPasskeyName(globalThis.navigator?.userAgent)).slice(
-          0,
-          64,
-        ),
+        deviceName: passkeyName(deviceName),
       });
       if (id !== run.current) return;
       if (started.error) {

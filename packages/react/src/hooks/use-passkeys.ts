@@ -94,14 +94,10 @@ async function announce(
     rpId,
     userHandle,
     // Pending passkeys are still the account's: a manager must not hide them before approval.
-    ...(current.data
-      ? {
-          acceptedCredentialIds: current.data.passkeys
-            .filter((p) => p.rpId === rpId)
-            .map((p) => p.credentialId),
-        }
-      : {}),
-    ...(removed ? { removed } : {}),
-    ...(name ? { user: { name, displayName: user?.displayName ?? '' } } : {}),
+    acceptedCredentialIds: current.data?.passkeys
+      .filter((p) => p.rpId === rpId)
+      .map((p) => p.credentialId),
+    removed,
+    user: name ? { name, displayName: user?.displayName ?? '' } : undefined,
   });
 }

@@ -26,12 +26,6 @@ export type UseStepUpResult = ActionState<SteppedUp> & {
  */
 export function useStepUp(): UseStepUpResult {
   const store = useSessionStore();
-  const action = useAction(store.stepUp);
-  return {
-    status: action.status,
-    data: action.data,
-    error: action.error,
-    stepUp: action.run,
-    withStepUp: store.withStepUp,
-  };
+  const [state, stepUp] = useAction(store.stepUp);
+  return { ...state, stepUp, withStepUp: store.withStepUp };
 }

@@ -22,15 +22,8 @@ export type UseUpgradeToPasskeyResult = ActionState<Enrolled> & {
  */
 export function useUpgradeToPasskey(): UseUpgradeToPasskeyResult {
   const store = useSessionStore();
-  const action = useAction((options: { name?: string } = {}) =>
-    upgradeToPasskeyIn(store, {
-      name: passkeyName(options.name),
-    }),
+  const [state, upgradeToPasskey] = useAction((options: { name?: string } = {}) =>
+    upgradeToPasskeyIn(store, { name: passkeyName(options.name) }),
   );
-  return {
-    status: action.status,
-    data: action.data,
-    error: action.error,
-    upgradeToPasskey: action.run,
-  };
+  return { ...state, upgradeToPasskey };
 }

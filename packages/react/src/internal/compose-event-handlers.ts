@@ -10,6 +10,7 @@ export function composeEventHandlers<E extends { defaultPrevented: boolean }>(
 ): (event: E) => void {
   return (event) => {
     user?.(event);
-    if (!event.defaultPrevented) ours(event);
+    // A slotted child may call a handler without an event.
+    if (!event?.defaultPrevented) ours(event);
   };
 }

@@ -19,11 +19,14 @@ export const DEFAULT_ERROR_LABELS: ErrorLabels = {
   EMAIL_TAKEN: 'That email address already has an account.',
 };
 
-/** The visible message for an error: the caller's label, ours, then `fallback`. */
+/**
+ * The visible message for an error: its label (the labels from `useLabels`, which hold
+ * these English defaults under the provider's and the component's own), else `fallback`.
+ */
 export function errorMessage(
-  error: LatchkeyError,
-  labels: ErrorLabels | undefined,
-  fallback: string,
+  error: LatchkeyError | null,
+  labels: { errors: ErrorLabels; failed: string },
+  fallback = labels.failed,
 ): string {
-  return labels?.[error.code] ?? DEFAULT_ERROR_LABELS[error.code] ?? fallback;
+  return (error && labels.errors[error.code]) ?? fallback;
 }

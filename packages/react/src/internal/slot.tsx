@@ -9,6 +9,7 @@ import {
   type ReactNode,
   type Ref,
 } from 'react';
+import { composeEventHandlers } from './compose-event-handlers.js';
 import { composeRefs } from './compose-refs.js';
 
 type AnyProps = Record<string, unknown>;
@@ -20,10 +21,7 @@ function mergeProps(slot: AnyProps, child: AnyProps): AnyProps {
     const c = child[key];
     if (/^on[A-Z]/.test(key) && typeof s === 'function' && typeof c === 'function') {
       // The child's own handler is the user's: it runs first and may prevent ours.
-      merged[key] = (event: { defaultPrevented?: boolean }) => {
-        c(event);
-        if (!event?.defaultPrevented) s(event);
-      };
+      merged[key] = composeEventHandlers(c as (event: Event) => void, s as (event: Event) => void);
     } else if (key === 'className' && s && c) {
       merged[key] = `${s} ${c}`;
     } else if (key === 'style' && s && c) {

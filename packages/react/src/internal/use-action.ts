@@ -17,10 +17,13 @@ export interface ActionState<T> {
 
 const IDLE = { status: 'idle', data: null, error: null } as const;
 
-/** Tracks one async `{ data, error }` action; only the latest call updates the state. */
+/**
+ * Tracks one async `{ data, error }` action; only the latest call updates the state.
+ * Answers the state, `run` and `reset`.
+ */
 export function useAction<A extends unknown[], T>(
   action: (...args: A) => Promise<LatchkeyResult<T>>,
-): ActionState<T> & { run: (...args: A) => Promise<LatchkeyResult<T>>; reset: () => void } {
+): [ActionState<T>, (...args: A) => Promise<LatchkeyResult<T>>, () => void] {
   const [state, setState] = useState<ActionState<T>>(IDLE);
   const latest = useRef(0);
   const actionRef = useRef(action);
@@ -46,5 +49,5 @@ export function useAction<A extends unknown[], T>(
     latest.current++;
     setState(IDLE);
   }, []);
-  return { ...state, run, reset };
+  return [state, run, reset];
 }

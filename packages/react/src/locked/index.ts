@@ -1,6 +1,10 @@
 'use client';
 
 // @latchkey/react/locked: locked sessions (proof of possession) and passkey-derived keys (PRF).
+// Built on the main entry: importing it puts all of the main entry's code in the chunk both
+// entries share (tsup.config.ts), so an app pays for one import of React and one of the JSX
+// runtime instead of two. Nothing runs: every module of the kit is free of side effects.
+import '../index.js';
 
 export type { LatchkeyExtension } from '../client/latchkey-extension.js';
 export { defaultDeviceKeyStore } from './device-key/default-device-key-store.js';

@@ -109,8 +109,6 @@ export interface PairPromptProps extends Omit<ComponentPropsWithoutRef<'section'
   labels?: Partial<PairPromptLabels>;
 }
 
-const noDismissal = () => () => {};
-
 /**
  * Offers a device without a passkey for this origin two ways in: create one
  * here, or pair with a trusted device (show a code, wait for approval, then
@@ -138,7 +136,7 @@ export const PairPrompt = /*#__PURE__*/ forwardRef(function PairPrompt(
   const { rp } = useSession();
   const rpId = rp?.id ?? null;
   const dismissed = useSyncExternalStore(
-    rpId ? subscribePairPromptDismissal : noDismissal,
+    subscribePairPromptDismissal,
     () => (rpId ? isPairPromptDismissed(rpId) : null),
     // On a server, and until the session names the RP ID, nothing is known: stay closed.
     () => null,
@@ -260,14 +258,8 @@ export const PairPrompt = /*#__PURE__*/ forwardRef(function PairPrompt(
       );
       break;
     default:
-      message =
-        state === 'denied'
-          ? labels.denied
-          : state === 'expired'
-            ? labels.expired
-            : pairing.error
-              ? errorMessage(pairing.error, labels.errors, labels.failed)
-              : labels.failed;
+      // `denied`, `expired` or `error`.
+      message = state === 'error' ? errorMessage(pairing.error, labels) : labels[state];
       body = (
         <button type="button" data-latchkey-button="secondary" onClick={() => void pairing.start()}>
           {labels.retry}

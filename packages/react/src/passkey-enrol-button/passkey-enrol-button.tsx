@@ -104,11 +104,7 @@ export const PasskeyEnrolButton = /*#__PURE__*/ forwardRef<
       ? labels.noPlatformAuthenticator
       : null;
   const message =
-    status === 'success'
-      ? labels.success
-      : error
-        ? errorMessage(error, labels.errors, labels.failed)
-        : null;
+    status === 'success' ? labels.success : error ? errorMessage(error, labels) : null;
   const Comp = asChild ? Slot : 'button';
 
   const handleClick = async (event: MouseEvent<HTMLButtonElement>) => {

@@ -110,6 +110,34 @@ describe('PasskeyList', () => {
     await expectAccessible(container);
   });
 
+  it('offers the provider’s dark icon to a dark colour scheme', async () => {
+    const DARK =
+      'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIGZpbGw9IndoaXRlIi8+';
+    const { container } = renderWithLatchkey(<PasskeyList />, {
+      server: {
+        signedIn: true,
+        passkeys: [
+          { name: 'MacBook', provider: { name: 'iCloud Keychain', icon: ICON, iconDark: DARK } },
+          { name: 'Work PC', provider: { name: 'Windows Hello', icon: ICON } },
+        ],
+      },
+    });
+    await waitFor(() => expect(list()).toHaveAttribute('data-state', 'ready'));
+
+    // The browser picks the <source> whose media query matches, else the <img> (HTML §4.8.1).
+    const mac = item('MacBook');
+    const source = mac.querySelector('picture > source');
+    expect(source).toHaveAttribute('media', '(prefers-color-scheme: dark)');
+    expect(source).toHaveAttribute('srcset', DARK);
+    expect(mac.querySelector('picture > img')).toHaveAttribute('src', ICON);
+    expect(mac.querySelector('picture > img')).toHaveAttribute('alt', '');
+
+    const pc = item('Work PC');
+    expect(pc.querySelector('source')).toBeNull();
+    expect(pc.querySelector('picture > img')).toHaveAttribute('src', ICON);
+    await expectAccessible(container);
+  });
+
   it('renames inline, then signals the passkey manager', async () => {
     const { container, server, user, webauthn } = renderWithLatchkey(<PasskeyList />, {
       server: three,

@@ -12,6 +12,7 @@ import {
 import { usePasskeys } from '../hooks/use-passkeys.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { formatDate } from '../internal/format-date.js';
+import { ProviderIcon } from '../internal/provider-icon.js';
 import { StatusMessage } from '../internal/status-message.js';
 import { useLabels } from '../provider/latchkey-labels.js';
 
@@ -110,8 +111,6 @@ export const PasskeyList = /*#__PURE__*/ forwardRef(function PasskeyList(
   const state: PasskeyListState =
     passkeys.length > 0 ? 'ready' : status === 'ready' ? 'empty' : status;
 
-  const report = (text: string, tone: 'success' | 'error') => setMessage({ text, tone });
-
   return (
     <section
       ref={ref}
@@ -128,7 +127,7 @@ export const PasskeyList = /*#__PURE__*/ forwardRef(function PasskeyList(
       {state === 'empty' && <p data-latchkey-placeholder="">{labels.empty}</p>}
       {state === 'error' && (
         <p data-latchkey-placeholder="">
-          {error ? errorMessage(error, labels.errors, labels.failed) : labels.failed}{' '}
+          {errorMessage(error, labels)}{' '}
           <button type="button" data-latchkey-button="secondary" onClick={() => void refresh()}>
             {labels.retry}
           </button>
@@ -150,17 +149,27 @@ export const PasskeyList = /*#__PURE__*/ forwardRef(function PasskeyList(
                 setMode(
                   result.error ? { credentialId: passkey.credentialId, kind: 'renaming' } : null,
                 );
-                if (result.error)
-                  report(errorMessage(result.error, labels.errors, labels.actionFailed), 'error');
-                else report(labels.renamed(result.data.name), 'success');
+                setMessage(
+                  result.error
+                    ? {
+                        text: errorMessage(result.error, labels, labels.actionFailed),
+                        tone: 'error',
+                      }
+                    : { text: labels.renamed(result.data.name), tone: 'success' },
+                );
               }}
               onRemove={async () => {
                 setMode({ credentialId: passkey.credentialId, kind: 'removing' });
                 const result = await remove(passkey.credentialId);
                 setMode(null);
-                if (result.error)
-                  report(errorMessage(result.error, labels.errors, labels.actionFailed), 'error');
-                else report(labels.removed(passkey.name), 'success');
+                setMessage(
+                  result.error
+                    ? {
+                        text: errorMessage(result.error, labels, labels.actionFailed),
+                        tone: 'error',
+                      }
+                    : { text: labels.removed(passkey.name), tone: 'success' },
+                );
               }}
             />
           ))}
@@ -224,15 +233,7 @@ function PasskeyItem({
       aria-labelledby={`${id}-name`}
       aria-busy={busy}
     >
-      {passkey.provider.icon && (
-        <img
-          data-latchkey-provider-icon=""
-          src={passkey.provider.icon}
-          alt=""
-          width={24}
-          height={24}
-        />
-      )}
+      <ProviderIcon {...passkey.provider} />
       <span id={`${id}-name`} data-latchkey-passkey-name="">
         {passkey.name}
       </span>

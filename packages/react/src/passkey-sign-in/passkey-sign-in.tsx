@@ -176,11 +176,7 @@ export const PasskeySignIn = /*#__PURE__*/ forwardRef(function PasskeySignIn(
       </button>
       <StatusMessage
         message={
-          outcome === 'success'
-            ? labels.success
-            : outcome
-              ? errorMessage(outcome, labels.errors, labels.failed)
-              : null
+          outcome === 'success' ? labels.success : outcome ? errorMessage(outcome, labels) : null
         }
         tone={outcome === 'success' ? 'success' : 'error'}
       />

@@ -6,6 +6,9 @@ import { PendingApprovals } from './pending-approvals.js';
 
 afterEach(cleanupLatchkey);
 
+const ICON = 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=';
+const DARK =
+  'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIGZpbGw9IndoaXRlIi8+';
 const waiting = {
   signedIn: true,
   passkeys: [
@@ -13,7 +16,7 @@ const waiting = {
     {
       name: 'Pixel 8',
       status: 'pending',
-      provider: { name: 'Google Password Manager' },
+      provider: { name: 'Google Password Manager', icon: ICON, iconDark: DARK },
       createdWith: { browser: 'Chrome', os: 'Android', deviceType: 'mobile' },
     },
     { name: 'Work PC', status: 'pending', provider: { name: 'Windows Hello' } },
@@ -57,6 +60,8 @@ describe('PendingApprovals', () => {
     const pixel = await screen.findByRole('listitem', { name: 'Pixel 8' });
     expect(screen.getAllByRole('listitem')).toHaveLength(2);
     expect(within(pixel).getByText('Google Password Manager')).toBeInTheDocument();
+    expect(pixel.querySelector('picture > source')).toHaveAttribute('srcset', DARK);
+    expect(pixel.querySelector('picture > img')).toHaveAttribute('src', ICON);
     expect(within(pixel).getByText('Added 11 Jan 2025 from Chrome on Android')).toBeInTheDocument();
     expect(within(pixel).getByRole('button', { name: 'Approve' })).toHaveAccessibleDescription(
       'Pixel 8',

@@ -4,6 +4,7 @@ import { type ComponentPropsWithoutRef, forwardRef, useId, useState } from 'reac
 import { usePendingApprovals } from '../hooks/use-pending-approvals.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
 import { formatDate } from '../internal/format-date.js';
+import { ProviderIcon } from '../internal/provider-icon.js';
 import { StatusMessage } from '../internal/status-message.js';
 import { useLabels } from '../provider/latchkey-labels.js';
 
@@ -67,24 +68,17 @@ export const PendingApprovals = /*#__PURE__*/ forwardRef<HTMLElement, PendingApp
     const state: PendingApprovalsState =
       approvals.length > 0 ? 'ready' : status === 'ready' ? 'empty' : status;
 
-    const act = async (passkey: PasskeyInfo, kind: 'approve' | 'deny') => {
+    const act = async (passkey: PasskeyInfo, approving: boolean) => {
       if (busy) return;
       setBusy(passkey.credentialId);
-      const result =
-        kind === 'approve' ? await approve(passkey.credentialId) : await deny(passkey.credentialId);
+      const result = await (approving ? approve : deny)(passkey.credentialId);
       setBusy(null);
-      if (result.error) {
-        setMessage({
-          text: errorMessage(result.error, labels.errors, labels.actionFailed),
-          tone: 'error',
-        });
-      } else if (kind === 'approve') {
-        setMessage({ text: labels.approved(passkey.name), tone: 'success' });
-        onApproved?.(passkey);
-      } else {
-        setMessage({ text: labels.denied(passkey.name), tone: 'success' });
-        onDenied?.(passkey);
-      }
+      setMessage(
+        result.error
+          ? { text: errorMessage(result.error, labels, labels.actionFailed), tone: 'error' }
+          : { text: (approving ? labels.approved : labels.denied)(passkey.name), tone: 'success' },
+      );
+      if (!result.error) (approving ? onApproved : onDenied)?.(passkey);
     };
 
     return (
@@ -103,7 +97,7 @@ export const PendingApprovals = /*#__PURE__*/ forwardRef<HTMLElement, PendingApp
         {state === 'empty' && <p data-latchkey-placeholder="">{labels.empty}</p>}
         {state === 'error' && (
           <p data-latchkey-placeholder="">
-            {error ? errorMessage(error, labels.errors, labels.failed) : labels.failed}{' '}
+            {errorMessage(error, labels)}{' '}
             <button type="button" data-latchkey-button="secondary" onClick={() => void refresh()}>
               {labels.retry}
             </button>
@@ -122,15 +116,7 @@ export const PendingApprovals = /*#__PURE__*/ forwardRef<HTMLElement, PendingApp
                   aria-labelledby={nameId}
                   aria-busy={itemBusy}
                 >
-                  {passkey.provider.icon && (
-                    <img
-                      data-latchkey-provider-icon=""
-                      src={passkey.provider.icon}
-                      alt=""
-                      width={24}
-                      height={24}
-                    />
-                  )}
+                  <ProviderIcon {...passkey.provider} />
                   <span id={nameId} data-latchkey-passkey-name="">
                     {passkey.name}
                   </span>
@@ -150,7 +136,7 @@ export const PendingApprovals = /*#__PURE__*/ forwardRef<HTMLElement, PendingApp
                       data-latchkey-button="primary"
                       aria-describedby={nameId}
                       aria-disabled={busy !== null || undefined}
-                      onClick={() => void act(passkey, 'approve')}
+                      onClick={() => void act(passkey, true)}
                     >
                       {labels.approve}
                     </button>
@@ -159,7 +145,7 @@ export const PendingApprovals = /*#__PURE__*/ forwardRef<HTMLElement, PendingApp
                       data-latchkey-button="danger"
                       aria-describedby={nameId}
                       aria-disabled={busy !== null || undefined}
-                      onClick={() => void act(passkey, 'deny')}
+                      onClick={() => void act(passkey, false)}
                     >
                       {labels.deny}
                     </button>

@@ -1,6 +1,6 @@
 'use client';
 import { createContext, useContext } from 'react';
-import type { ErrorLabels } from '../internal/error-message.js';
+import { DEFAULT_ERROR_LABELS, type ErrorLabels } from '../internal/error-message.js';
 import type { PasskeyKeyUnlockLabels } from '../locked/passkey-key/passkey-key-unlock.js';
 import type { TierUpgradeLabels } from '../locked/tier/tier-upgrade.js';
 import type { PairPromptLabels } from '../pair-prompt/pair-prompt.js';
@@ -40,8 +40,9 @@ export const LatchkeyLabelsContext = /*#__PURE__*/ createContext<LatchkeyLabels 
 
 /**
  * A component's labels: its English defaults, then the provider's `labels`, then the
- * component's own `labels` prop. Error messages merge the same way, with the provider's
- * messages for every component between the defaults and the component's own.
+ * component's own `labels` prop. Error messages merge the same way, over the kit's English
+ * messages, with the provider's messages for every component between the defaults and the
+ * component's own.
  */
 export function useLabels<K extends keyof ComponentLabels>(
   key: K,
@@ -51,7 +52,13 @@ export function useLabels<K extends keyof ComponentLabels>(
   const provided = useContext(LatchkeyLabelsContext);
   const own = provided?.[key];
   return Object.assign({}, defaults, own, custom, {
-    errors: { ...defaults.errors, ...provided?.errors, ...own?.errors, ...custom?.errors },
+    errors: {
+      ...DEFAULT_ERROR_LABELS,
+      ...defaults.errors,
+      ...provided?.errors,
+      ...own?.errors,
+      ...custom?.errors,
+    },
     locale: provided?.locale,
   });
 }

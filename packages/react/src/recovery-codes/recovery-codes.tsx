@@ -177,16 +177,13 @@ const CodesStatus = /*#__PURE__*/ forwardRef(function CodesStatus(
           setMessage(null);
           const result = await recovery.regenerate();
           setPending(false);
-          if (result.error) setMessage(errorMessage(result.error, labels.errors, labels.failed));
+          if (result.error) setMessage(errorMessage(result.error, labels));
         }}
       >
         {pending ? labels.regenerating : labels.regenerate}
       </button>
       <StatusMessage
-        message={
-          message ??
-          (recovery.error ? errorMessage(recovery.error, labels.errors, labels.failed) : null)
-        }
+        message={message ?? (recovery.error ? errorMessage(recovery.error, labels) : null)}
         tone="error"
       />
     </section>

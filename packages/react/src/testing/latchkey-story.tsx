@@ -1,5 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { createSessionStore } from '../client/session-store.js';
+import type { LatchkeyLabels } from '../provider/latchkey-labels.js';
 import { LatchkeyProvider } from '../provider/latchkey-provider.js';
 import {
   type FakeWebAuthn,
@@ -13,6 +14,8 @@ export interface LatchkeyStoryParameters {
   server?: MockServerOptions;
   webauthn?: FakeWebAuthnOptions & { paused?: boolean };
   theme?: 'light' | 'dark';
+  /** The provider's `labels`, such as `de` from `@latchkey/react/locales/de`. */
+  labels?: LatchkeyLabels;
 }
 
 let installed: FakeWebAuthn | null = null;
@@ -52,7 +55,9 @@ export function LatchkeyStory({
         color: 'var(--latchkey-text)',
       }}
     >
-      <LatchkeyProvider store={store}>{children}</LatchkeyProvider>
+      <LatchkeyProvider store={store} labels={parameters.labels}>
+        {children}
+      </LatchkeyProvider>
     </div>
   );
 }

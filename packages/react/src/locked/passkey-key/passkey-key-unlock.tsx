@@ -89,7 +89,7 @@ export const PasskeyKeyUnlock = /*#__PURE__*/ forwardRef<HTMLElement, PasskeyKey
         onUnlocked?.(result.data);
       } else {
         onError?.(result.error);
-        setNews({ text: errorMessage(result.error, labels.errors, labels.failed), tone: 'error' });
+        setNews({ text: errorMessage(result.error, labels), tone: 'error' });
       }
     };
     const enrol = async () => {
@@ -98,7 +98,7 @@ export const PasskeyKeyUnlock = /*#__PURE__*/ forwardRef<HTMLElement, PasskeyKey
       if (result.data) setNews({ text: labels.enrolled, tone: 'success' });
       else {
         onError?.(result.error);
-        setNews({ text: errorMessage(result.error, labels.errors, labels.failed), tone: 'error' });
+        setNews({ text: errorMessage(result.error, labels), tone: 'error' });
       }
     };
 

@@ -96,7 +96,7 @@ export const TierUpgrade = /*#__PURE__*/ forwardRef(function TierUpgrade(
         ? labels.upgraded
         : labels.downgraded
       : error
-        ? errorMessage(error, labels.errors, labels.failed)
+        ? errorMessage(error, labels)
         : null;
   const Comp = asChild ? Slot : 'button';
   const showButton = tier === 'standard' || allowDowngrade || pending;

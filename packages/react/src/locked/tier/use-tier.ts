@@ -66,15 +66,12 @@ export function useTier(options: UseTierOptions = {}): UseTierResult {
     },
     [store, keyStore],
   );
-  const action = useAction(change);
-  const { run } = action;
+  const [state, run] = useAction(change);
   const upgrade = useCallback(() => run('locked'), [run]);
   const downgrade = useCallback(() => run('standard'), [run]);
 
   return {
-    status: action.status,
-    data: action.data,
-    error: action.error,
+    ...state,
     tier: session.user?.tier ?? null,
     locked: session.session?.locked ?? false,
     upgrade,
