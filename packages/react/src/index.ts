@@ -3,7 +3,6 @@
 // @latchkey/react: a provider, useSession, headless hooks and accessible passkey components.
 
 // The User-Agent parser is core's, shared with the server, so both name a device alike.
-export { defaultPasskeyName, describeUserAgent } from '@latchkey/core';
 export type {
   CeremonyCoordinator,
   CeremonyMediation,

@@ -6,7 +6,7 @@ import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
 import type { SessionStore } from './session-store.js';
 
 export interface EnrolOptions {
-  /** The passkey's name in lists; `describeUserAgent()`'s "Chrome on macOS" by default in the kit. */
+  /** The passkey's name in lists; unset, the server names it after this browser ("Chrome on macOS"). */
   name?: string;
   /** At sign-up only: the new account's email and display name. */
   email?: string;

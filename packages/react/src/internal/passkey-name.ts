@@ -1,6 +1,8 @@
-import { defaultPasskeyName } from '@latchkey/core';
-
-/** The name a new passkey is given: the one typed (trimmed), else this browser's, at most 64 characters. */
-export function passkeyName(name: string | undefined): string {
-  return (name?.trim() || defaultPasskeyName(globalThis.navigator?.userAgent)).slice(0, 64);
+/**
+ * The name a new passkey (or a pairing device) is sent with: the one typed, trimmed,
+ * at most 64 characters; none when nothing was typed, and the server then names it
+ * after the browser that made it ("Chrome on macOS", core's `defaultPasskeyName`).
+ */
+export function passkeyName(name: string | undefined): string | undefined {
+  return name?.trim().slice(0, 64) || undefined;
 }

@@ -2,6 +2,7 @@ import {
   base64urlDecode,
   base64urlEncode,
   createLatchkeyClient,
+  defaultPasskeyName,
   type ErrorCode,
   type LatchkeyClient,
   type PasskeyInfo,
@@ -374,7 +375,13 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       const first = passkeysOf(user.id).length === 0;
       const passkey = {
         ...mockPasskey(
-          { name: typeof body.name === 'string' ? body.name : 'Passkey' },
+          // As the server does: a passkey sent without a name is named after the browser.
+          {
+            name:
+              typeof body.name === 'string'
+                ? body.name
+                : defaultPasskeyName(globalThis.navigator?.userAgent),
+          },
           rpId,
           ++counter,
         ),

@@ -43,6 +43,23 @@ describe('passkey sign-up', () => {
     expect(session.body.user).toMatchObject({ email: null, displayName: 'Grace' });
   });
 
+  // The one home of a default name: the React kit sends none unless one is typed.
+  it.each([
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/125.0 Mobile/15E148 Safari/605.1.15',
+      'Firefox on iPhone',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/127.0.6533.103 Mobile Safari/537.36',
+      'Android WebView on Android',
+    ],
+  ])('names a passkey sent without a name after the browser: %s', async (userAgent, name) => {
+    const browser = createTestServer().browser({ userAgent });
+    expect((await browser.signUp({ email: 'ada@example.com' })).status).toBe(201);
+    const list = await browser.call('GET', '/auth/passkeys');
+    expect(list.body.passkeys.map((p: { name: string }) => p.name)).toEqual([name]);
+  });
+
   it('keeps one stable user handle and fills excludeCredentials for a signed-in user', async () => {
     const server = createTestServer();
     const browser = server.browser();
