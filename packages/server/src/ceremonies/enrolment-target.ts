@@ -25,22 +25,38 @@ export async function currentOwner(services: Services): Promise<UserRecord | nul
   return id ? services.store.getUser(id) : null;
 }
 
-export async function enrolmentTarget(
+/**
+ * What a device that is not signed in may enrol here, the one answer to "can
+ * someone without a session register?": a new account (app mode with open
+ * sign-up, or an unclaimed owner instance), a passkey for the owner that waits
+ * for approval, or nothing (`closed`, with the reason). `GET /session` reports
+ * it as `rp.signUp`; `register-options` and `register` act on it.
+ */
+export async function signedOutEnrolment(
   services: Services,
-  ctx: RequestContext,
-): Promise<EnrolmentTarget> {
+): Promise<
+  { kind: 'sign-up' } | { kind: 'pending'; owner: UserRecord } | { kind: 'closed'; why: string }
+> {
   const { config } = services;
-  if (ctx.user) return { kind: 'add', user: ctx.user };
   if (config.mode === 'owner') {
     const owner = await currentOwner(services);
     if (!owner) return { kind: 'sign-up' };
     if (config.approval === 'required') return { kind: 'pending', owner };
-    throw new LatchkeyError(
-      'SIGN_UP_CLOSED',
-      'This instance has an owner: pair this device from one that is signed in',
-    );
+    return {
+      kind: 'closed',
+      why: 'This instance has an owner: pair this device from one that is signed in',
+    };
   }
-  if (config.signUp !== 'open')
-    throw new LatchkeyError('SIGN_UP_CLOSED', 'Sign-up is closed; sign in first');
+  if (config.signUp !== 'open') return { kind: 'closed', why: 'Sign-up is closed; sign in first' };
   return { kind: 'sign-up' };
+}
+
+export async function enrolmentTarget(
+  services: Services,
+  ctx: RequestContext,
+): Promise<EnrolmentTarget> {
+  if (ctx.user) return { kind: 'add', user: ctx.user };
+  const open = await signedOutEnrolment(services);
+  if (open.kind === 'closed') throw new LatchkeyError('SIGN_UP_CLOSED', open.why);
+  return open;
 }

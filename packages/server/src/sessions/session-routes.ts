@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
-import { currentOwner } from '../ceremonies/enrolment-target.js';
+import { signedOutEnrolment } from '../ceremonies/enrolment-target.js';
 import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
 import { toWireSession, toWireSessionInfo } from './session-manager.js';
@@ -7,13 +7,9 @@ import { toWireSession, toWireSessionInfo } from './session-manager.js';
 /** `GET /session`, `POST /sign-out`, `GET /sessions`, `DELETE /sessions/:id`. */
 export const sessionRoutes: RouteHandlers = {
   async getSession(ctx, services) {
-    const { config, store } = services;
-    const grace = !(await store.hasActiveCredentialForRpId(ctx.rpId));
+    const grace = !(await services.store.hasActiveCredentialForRpId(ctx.rpId));
     // Can a device that is not signed in register here (sign up, or enrol for approval)?
-    const signUp =
-      config.mode === 'owner'
-        ? !(await currentOwner(services)) || config.approval === 'required'
-        : config.signUp === 'open';
+    const signUp = (await signedOutEnrolment(services)).kind !== 'closed';
     const rp = { id: ctx.rpId, grace, signUp: signUp ? ('open' as const) : ('closed' as const) };
     if (!ctx.user) return { user: null, session: null, rp };
     // A bearer token has no browser session; it answers with the user alone.
