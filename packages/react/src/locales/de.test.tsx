@@ -1,5 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_EMAIL_LINK_LANDING_LABELS,
+  DEFAULT_EMAIL_LINK_SIGN_IN_LABELS,
+} from '../email/index.js';
 import { DEFAULT_ERROR_LABELS } from '../internal/error-message.js';
 import { DEFAULT_PASSKEY_KEY_LABELS, PasskeyKeyUnlock } from '../locked/passkey-key/index.js';
 import { credentialIdOf } from '../locked/testing/prf-authenticator.js';
@@ -35,6 +39,8 @@ const ENGLISH: { errors: typeof DEFAULT_ERROR_LABELS } & ComponentLabels = {
   pendingApprovals: DEFAULT_PENDING_APPROVALS_LABELS,
   tierUpgrade: DEFAULT_TIER_UPGRADE_LABELS,
   passkeyKeyUnlock: DEFAULT_PASSKEY_KEY_LABELS,
+  emailLinkSignIn: DEFAULT_EMAIL_LINK_SIGN_IN_LABELS,
+  emailLinkLanding: DEFAULT_EMAIL_LINK_LANDING_LABELS,
 };
 
 /** Paths of `english` with no value of the same kind in `other` ("pairPrompt.title"). */
