@@ -59,7 +59,8 @@ export function useEmailLink(token: string | null): EmailLinkState {
         });
         return;
       }
-      if (result.data.session) await store.changed(null);
+      // Either kind may change what the session shows: a new session, or a verified address.
+      await store.changed(null);
       setState({
         status: result.data.session ? 'signed-in' : 'verified',
         data: result.data,
