@@ -201,4 +201,36 @@ describe('email links in the demo', () => {
     expect(me.body.session.kind).toBe('full');
     expect(await laptop.credentials()).toHaveLength(1);
   });
+
+  test('a passkey that fails offers a link, which signs in here without asking', async () => {
+    await signOut(laptop);
+    // The laptop's passkey is gone again: the browser finds none and rejects the request.
+    await laptop.clearCredentials();
+    await openPage(laptop.page, `${url}/sign-in`, 'Sign in');
+    await laptop.waitForAutofillRequest();
+    // While passkeys work, no link is offered.
+    expect(await laptop.page.getByRole('heading', { name: 'Email me a link' }).count()).toBe(0);
+    await touch(laptop, async () => {
+      await laptop.page
+        .getByRole('button', { name: 'Sign in with a passkey' })
+        .click({ timeout: WAIT });
+      await waitForText(
+        laptop.page.locator('[data-latchkey-sign-in] [role="status"]'),
+        'cancelled',
+      );
+    });
+    const form = laptop.page.locator('[data-latchkey-email-link]');
+    await form.getByLabel('Email').fill(EMAIL, { timeout: WAIT });
+    await form.getByRole('button', { name: 'Email me a sign-in link' }).click({ timeout: WAIT });
+    await waitForText(form.getByRole('status'), `If ${EMAIL} belongs to an account`);
+    const link = await linkFromMailbox('magicLink', 3);
+    // The browser that asked for the link: it signs in at once, no question.
+    await openLinkFromMailboxPage(laptop, link);
+    await waitForText(landing(laptop).getByRole('status'), 'You are signed in.');
+    expect(await laptop.page.getByRole('button', { name: 'Sign in on this browser' }).count()).toBe(
+      0,
+    );
+    const me = await fetchFromPage<{ error: { code: string } }>(laptop.page, '/api/me');
+    expect(me.body.error.code).toBe('ENROLMENT_REQUIRED');
+  });
 });
