@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { type BrowserDevice, launchDevice, touch } from '@latchkey/browser-device';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
-import type { MailboxEntry } from '../server/demo-mail.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
+import { linkFromMailbox } from './harness/mailbox.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 import { signOut } from './harness/sign-out.js';
 
@@ -62,31 +62,9 @@ afterEach((context) => {
   for (const d of devices) if (d.log.length) console.error(`[${d.name}]\n  ${d.log.join('\n  ')}`);
 });
 
-/** The development mailbox, as the page reads it. */
-async function mailbox(): Promise<MailboxEntry[]> {
-  const answer = await fetch(`${url}/api/dev/mailbox`, { signal: AbortSignal.timeout(WAIT) });
-  expect(answer.status).toBe(200);
-  return ((await answer.json()) as { messages: MailboxEntry[] }).messages;
-}
-
-/**
- * Waits for the `count`-th email of `template` to `EMAIL` (mail goes out after the answer,
- * so it is asked for until it is there, within WAIT) and returns its link.
- */
-async function linkFromMailbox(template: string, count: number): Promise<string> {
-  let found: MailboxEntry[] = [];
-  await expect
-    .poll(
-      async () => {
-        found = (await mailbox()).filter((m) => m.to === EMAIL && m.template === template);
-        return found.length;
-      },
-      { timeout: WAIT, interval: 100 },
-    )
-    .toBe(count);
-  const link = found[0]?.link;
-  expect(link).toMatch(new RegExp(`^${url}/email-link#token=[A-Za-z0-9_-]{40,}$`));
-  return link!;
+/** The newest of `count` emails of `template` to Grace. */
+function linkTo(template: string, count: number): Promise<string> {
+  return linkFromMailbox(url, EMAIL, template, count);
 }
 
 /** Opens the mailbox page on `d` and follows the link shown there. */
@@ -131,7 +109,7 @@ describe('email links in the demo', () => {
     // Until the link is opened, the address is not on the account.
     await waitForText(page.getByTestId('account-email'), 'No verified email address');
 
-    const link = await linkFromMailbox('verifyEmail', 1);
+    const link = await linkTo('verifyEmail', 1);
     await openLinkFromMailboxPage(laptop, link);
     await waitForText(landing(laptop).getByRole('status'), 'Your email address is verified.');
     expect(await landing(laptop).getAttribute('data-state')).toBe('verified');
@@ -146,7 +124,7 @@ describe('email links in the demo', () => {
   test('a browser without WebAuthn signs in by an email link and must add a passkey', async () => {
     await askForLinkOnKiosk();
     expect(await axeViolations(kiosk.page)).toEqual([]);
-    const link = await linkFromMailbox('magicLink', 1);
+    const link = await linkTo('magicLink', 1);
     await openLinkFromMailboxPage(kiosk, link);
     await waitForText(landing(kiosk).getByRole('status'), 'You are signed in.');
     await kiosk.page
@@ -172,7 +150,7 @@ describe('email links in the demo', () => {
 
   test('a link opened in another browser asks to confirm, then the passkey makes it full', async () => {
     await askForLinkOnKiosk();
-    const link = await linkFromMailbox('magicLink', 2);
+    const link = await linkTo('magicLink', 2);
     // Grace lost the laptop's passkey: she signs in there with the link the kiosk asked for.
     await laptop.clearCredentials();
     await openLinkFromMailboxPage(laptop, link);
@@ -223,7 +201,7 @@ describe('email links in the demo', () => {
     await form.getByLabel('Email').fill(EMAIL, { timeout: WAIT });
     await form.getByRole('button', { name: 'Email me a sign-in link' }).click({ timeout: WAIT });
     await waitForText(form.getByRole('status'), `If ${EMAIL} belongs to an account`);
-    const link = await linkFromMailbox('magicLink', 3);
+    const link = await linkTo('magicLink', 3);
     // The browser that asked for the link: it signs in at once, no question.
     await openLinkFromMailboxPage(laptop, link);
     await waitForText(landing(laptop).getByRole('status'), 'You are signed in.');
