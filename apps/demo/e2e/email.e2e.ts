@@ -212,3 +212,29 @@ describe('email links in the demo', () => {
     expect(me.body.error.code).toBe('ENROLMENT_REQUIRED');
   });
 });
+
+describe('the development mailbox in production', () => {
+  test('is not served: no mail, no links, for anyone', async () => {
+    const prodDir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-email-prod-'));
+    const prod = await createDemoServer({
+      port: 0,
+      host: 'localhost',
+      dataDir: prodDir,
+      production: true,
+    });
+    try {
+      const answer = await fetch(`${prod.url}/api/dev/mailbox`, {
+        signal: AbortSignal.timeout(WAIT),
+      });
+      expect(answer.status).toBe(404);
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(
+        'ROUTE_NOT_FOUND',
+      );
+      await openPage(kiosk.page, `${prod.url}/dev/mailbox`, 'Mailbox');
+      await waitForText(kiosk.page.getByRole('status'), 'There is no development mailbox');
+    } finally {
+      await prod.close();
+      await rm(prodDir, { recursive: true, force: true });
+    }
+  });
+});
