@@ -143,7 +143,15 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   options.onListening?.(url);
   const logger =
     options.logger ?? ((message: string, error: unknown) => console.error(message, error));
-  const mail = await demoMail(options);
+  let mail: DemoMail;
+  try {
+    mail = await demoMail(options);
+  } catch (error) {
+    // A bad SMTP_URL: nothing else was opened yet but the sockets.
+    await stop(server);
+    if (handoffServer) await stop(handoffServer);
+    throw error;
+  }
   const latchkey = createLatchkey({
     rpName: 'Latchkey demo',
     origins: [...origins],
