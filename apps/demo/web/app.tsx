@@ -68,8 +68,8 @@ export function App() {
       </main>
       <footer className="site-footer">
         <p>
-          Latchkey demo · passkeys only: each device holds its own key, and nothing you type here
-          can be phished.
+          Latchkey demo · passkeys first: each device holds its own key, and nothing you type here
+          can be phished. An email link only lets you add a passkey.
         </p>
       </footer>
     </>
