@@ -16,6 +16,7 @@ import { STARTING_PAGE } from '../server/starting-answer.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
 import { startDemoProcess } from './harness/demo-process.js';
+import { verifyAddress } from './harness/mailbox.js';
 import { fetchFromPage, openPage, toBase64url, WAIT, waitForText } from './harness/page-checks.js';
 import { expectSignedOut, signOut } from './harness/sign-out.js';
 
@@ -199,6 +200,9 @@ describe('the demo, in a real browser', () => {
     await page
       .getByRole('heading', { level: 1, name: 'Account security' })
       .waitFor({ timeout: WAIT });
+    // The address joins the account once its verification link is opened.
+    await verifyAddress(page, url, EMAIL);
+    await openPage(page, `${url}/account`, 'Account security');
     await expectSignedInAs(laptop, EMAIL);
     const passkeys = await passkeysOf(laptop);
     expect(passkeys.map((p) => p.credentialId)).toEqual([await onlyCredentialId(laptop)]);

@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
+import { verifyAddress } from './harness/mailbox.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 
 /** Seconds a periodic proof lasts: short, so the page proves several times within the test. */
@@ -93,6 +94,9 @@ async function signUp(d: BrowserDevice, email: string) {
   await d.page
     .getByRole('heading', { level: 1, name: 'Account security' })
     .waitFor({ timeout: WAIT });
+  // The address joins the account once its verification link is opened.
+  await verifyAddress(d.page, url, email);
+  await openPage(d.page, `${url}/account`, 'Account security');
 }
 
 describe('locked sessions in a real browser', () => {

@@ -14,6 +14,7 @@ import { returnPathFrom, signInPathReturningTo } from '../web/navigation/return-
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
 import { type CliProcess, startCli } from './harness/cli-process.js';
+import { verifyAddress } from './harness/mailbox.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 import { signOut } from './harness/sign-out.js';
 
@@ -131,6 +132,9 @@ describe('tokens for scripts and agents, and handoff, in a real browser', () => 
     await page.getByLabel('I have saved these codes').check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+    // The address joins the account once its verification link is opened.
+    await verifyAddress(page, url, EMAIL);
+    await openPage(page, `${url}/account`, 'Account security');
     await waitForText(page.getByTestId('signed-in-as'), EMAIL);
     await waitForText(tokensSection(page), 'No tokens yet.');
     await screenshot(page, 'tokens-01-signed-up-no-tokens');

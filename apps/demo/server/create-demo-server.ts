@@ -14,6 +14,7 @@ import {
 import { latchkeyHono } from '@latchkey/server/hono';
 import { Hono } from 'hono';
 import type { ViteDevServer } from 'vite';
+import { type DemoMail, demoMail } from './demo-mail.js';
 import { demoOrigins } from './demo-origins.js';
 import { demoStore } from './demo-store.js';
 import { answerWhileStarting, SERVER_PATHS } from './starting-answer.js';
@@ -49,6 +50,13 @@ export interface DemoServerOptions {
   pop?: LatchkeyConfig['pop'];
   /** Where server-side errors are logged. Default `console.error`. */
   logger?: (message: string, error: unknown) => void;
+  /** Send mail through this SMTP server (`smtps://user:pass@host:465`) instead of the in-memory mailbox. */
+  smtpUrl?: string | undefined;
+  /**
+   * Production: no development mailbox (`/dev/mailbox` and `GET /api/dev/mailbox`); without
+   * `smtpUrl`, mail is only logged. Default false.
+   */
+  production?: boolean | undefined;
   /** Latchkey's clock, in milliseconds (default `Date.now`): tests move it forward. */
   now?: LatchkeyConfig['now'];
   /**
@@ -135,10 +143,26 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   options.onListening?.(url);
   const logger =
     options.logger ?? ((message: string, error: unknown) => console.error(message, error));
+  let mail: DemoMail;
+  try {
+    mail = await demoMail(options);
+  } catch (error) {
+    // A bad SMTP_URL: nothing else was opened yet but the sockets.
+    await stop(server);
+    if (handoffServer) await stop(handoffServer);
+    throw error;
+  }
   const latchkey = createLatchkey({
     rpName: 'Latchkey demo',
     origins: [...origins],
     store: demoStore(options),
+    // Sign-in by email link when no passkey is at hand; the link opens the web app's `/email-link`.
+    email: {
+      from: 'Latchkey demo <no-reply@latchkey.localhost>',
+      transport: mail.transport,
+      linkUrl: '/email-link',
+    },
+    fallbacks: { magicLink: true },
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.pop === undefined ? {} : { pop: options.pop }),
     ...(options.now === undefined ? {} : { now: options.now }),
@@ -155,7 +179,14 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
         server: { middlewareMode: true, hmr: { server } },
       });
     }
-    const app = demoApp({ latchkey, distDir, serveFiles: !vite, logger, handoffTargets });
+    const app = demoApp({
+      latchkey,
+      distDir,
+      serveFiles: !vite,
+      logger,
+      handoffTargets,
+      mailbox: mail.mailbox,
+    });
     const honoListener = getRequestListener(app.fetch);
     const devServer = vite;
     // Fail here, not at the first request, when the database cannot be opened.
@@ -219,10 +250,19 @@ interface DemoAppParts {
   logger: (message: string, error: unknown) => void;
   /** The origins `GET /api/handoff-targets` offers (the page leaves out its own). */
   handoffTargets: readonly string[];
+  /** The development mailbox, or null (production, or real SMTP). */
+  mailbox: DemoMail['mailbox'];
 }
 
 /** The Hono app: Latchkey's routes, the demo's own API and the built web app. */
-function demoApp({ latchkey, distDir, serveFiles, logger, handoffTargets }: DemoAppParts): Hono {
+function demoApp({
+  latchkey,
+  distDir,
+  serveFiles,
+  logger,
+  handoffTargets,
+  mailbox,
+}: DemoAppParts): Hono {
   const app = new Hono();
   const auth = latchkeyHono(latchkey.handler);
   app.use('/auth/*', auth);
@@ -231,9 +271,9 @@ function demoApp({ latchkey, distDir, serveFiles, logger, handoffTargets }: Demo
   // A protected API call of the host app: who is calling, read from the session cookie.
   app.get('/api/me', async (c) => {
     c.header('cache-control', 'no-store');
-    // Every kind, so a recovery or pairing session is told to enrol rather than to sign in.
+    // Every kind, so a recovery, pairing or email-link session is told to enrol rather than to sign in.
     const signedIn = await latchkey.api.sessions.fromRequest(c.req.raw, {
-      allowKinds: ['full', 'recovery', 'enrol'],
+      allowKinds: ['full', 'recovery', 'enrol', 'email'],
     });
     if (!signedIn) {
       return c.json(
@@ -263,6 +303,15 @@ function demoApp({ latchkey, distDir, serveFiles, logger, handoffTargets }: Demo
     }
     return c.json({ origins: handoffTargets });
   });
+
+  // The development mailbox: what the demo "sent", links included. Never in production, where
+  // it would hand anyone a sign-in link to any account.
+  if (mailbox) {
+    app.get('/api/dev/mailbox', (c) => {
+      c.header('cache-control', 'no-store');
+      return c.json({ messages: mailbox() });
+    });
+  }
 
   if (serveFiles) {
     const indexHtml = join(distDir, 'index.html');

@@ -43,6 +43,8 @@ const options = {
   origins: parseOriginList(process.env.LATCHKEY_ORIGINS),
   handoffPort,
   dev: process.argv.includes('--dev'),
+  smtpUrl: process.env.SMTP_URL || undefined,
+  production: process.env.NODE_ENV === 'production',
   // Behind a NAT or in a classroom many people share one address; let the operator raise it.
   ...(perIp ? { rateLimit: { perIp: Number(perIp) } } : {}),
   ...(popMaxAge ? { pop: { maxAge: Number(popMaxAge) } } : {}),
@@ -64,6 +66,9 @@ console.log(
   `  store: ${describeDemoStore(options)}${options.dev ? '; web app from Vite (hot reload)' : ''}`,
 );
 console.log(`  origins: ${demo.origins.join(', ')}`);
+console.log(
+  `  mail: ${options.smtpUrl ? 'sent through SMTP_URL' : options.production ? 'logged only (set SMTP_URL)' : `kept in memory, see ${demo.url}/dev/mailbox`}`,
+);
 if (demo.handoffUrl)
   console.log(
     `  handoff: ${demo.handoffUrl} (from ${demo.url}, "Open elsewhere" signs you in there)`,

@@ -1,7 +1,9 @@
 import { type ComponentType, useEffect, useRef } from 'react';
 import { AccountSecurityPage } from './account/account-security-page.js';
 import { AuditLogPage } from './audit/audit-log-page.js';
+import { MailboxPage } from './dev/mailbox-page.js';
 import { DeviceApprovalPage } from './device/device-approval-page.js';
+import { EmailLinkPage } from './email-link/email-link-page.js';
 import { EncryptedNotePage } from './encrypted-note/encrypted-note-page.js';
 import { HandoffLanding } from './handoff/handoff-landing.js';
 import { HandoffPage } from './handoff/handoff-page.js';
@@ -28,6 +30,9 @@ const PAGES: Record<string, ComponentType> = {
   '/device': DeviceApprovalPage,
   '/handoff': HandoffPage,
   '/note': EncryptedNotePage,
+  '/email-link': EmailLinkPage,
+  // Answered by the server only in development (an empty page says so otherwise).
+  '/dev/mailbox': MailboxPage,
 };
 
 /**
@@ -63,8 +68,8 @@ export function App() {
       </main>
       <footer className="site-footer">
         <p>
-          Latchkey demo · passkeys only: each device holds its own key, and nothing you type here
-          can be phished.
+          Latchkey demo · passkeys first: each device holds its own key, and nothing you type here
+          can be phished. An email link only lets you add a passkey.
         </p>
       </footer>
     </>

@@ -1,4 +1,10 @@
-import { PasskeyEnrolButton, PasskeyList, PendingApprovals, RecoveryCodes } from '@latchkey/react';
+import {
+  PasskeyEnrolButton,
+  PasskeyList,
+  PendingApprovals,
+  RecoveryCodes,
+  useSession,
+} from '@latchkey/react';
 import { TierUpgrade } from '@latchkey/react/locked';
 import { ERROR_SENTENCES } from '../errors/describe-error.js';
 import { Page } from '../layout/page.js';
@@ -21,6 +27,7 @@ export function AccountSecurityPage() {
       intro="Everything that can get into your account: your passkeys, where you are signed in, your recovery codes, new devices waiting for your approval, and tokens for scripts and agents."
     >
       <RequireSession>
+        <EmailAddress />
         <section className="panel" aria-labelledby="passkeys-title">
           <h2 id="passkeys-title">Passkeys</h2>
           <p className="muted">
@@ -65,5 +72,21 @@ export function AccountSecurityPage() {
         </section>
       </RequireSession>
     </Page>
+  );
+}
+
+/** The account's address and whether its owner opened a link sent to it. */
+function EmailAddress() {
+  const { user } = useSession();
+  if (!user) return null;
+  return (
+    <section className="panel" aria-labelledby="email-title">
+      <h2 id="email-title">Email</h2>
+      <p data-testid="account-email">
+        {user.email
+          ? `${user.email} · ${user.emailVerified ? 'verified' : 'not verified yet'}`
+          : 'No verified email address. An address given at sign-up joins the account once you open the link we sent to it.'}
+      </p>
+    </section>
   );
 }

@@ -8,7 +8,11 @@ const SCREENS = [
     'Sign up',
     'create an account with a passkey; email optional; recovery codes shown once.',
   ],
-  ['/sign-in', 'Sign in', 'with an email, without one (pick a passkey), or from autofill.'],
+  [
+    '/sign-in',
+    'Sign in',
+    'with an email, without one (pick a passkey), from autofill, or by an email link when no passkey is at hand.',
+  ],
   [
     '/account',
     'Account security',
@@ -20,6 +24,7 @@ const SCREENS = [
   ['/audit', 'Audit log', 'every security event on your account.'],
   ['/device', 'Approve a device', 'let latchkey login (a script, an AI agent) act as you.'],
   ['/handoff', 'Open elsewhere', 'carry your sign-in to another address of this app.'],
+  ['/dev/mailbox', 'Mailbox', 'development only: the emails the demo sent, with their links.'],
 ] as const;
 
 /**

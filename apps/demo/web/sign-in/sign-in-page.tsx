@@ -1,5 +1,6 @@
-import { PasskeySignIn, useSession } from '@latchkey/react';
-import { useEffect, useRef } from 'react';
+import { PasskeySignIn, useSession, useWebAuthnSupport } from '@latchkey/react';
+import { EmailLinkSignIn } from '@latchkey/react/email';
+import { useEffect, useRef, useState } from 'react';
 import { ERROR_SENTENCES } from '../errors/describe-error.js';
 import { Page } from '../layout/page.js';
 import { Link } from '../navigation/link.js';
@@ -15,6 +16,10 @@ import { navigate } from '../navigation/use-location.js';
  */
 export function SignInPage() {
   const { status, user } = useSession();
+  const support = useWebAuthnSupport();
+  // No passkey at hand: this browser has no WebAuthn, or a passkey attempt failed.
+  const [passkeyFailed, setPasskeyFailed] = useState(false);
+  const offerEmailLink = passkeyFailed || (support.status === 'ready' && !support.webauthn);
   // Signing in here, by the button, from autofill or in another tab, leads on to the account,
   // or back to the page that sent the person here (`?next=`, such as a device to approve).
   // (The form itself unmounts the moment the session changes, so this page does it.)
@@ -39,11 +44,24 @@ export function SignInPage() {
           </p>
         </section>
       ) : (
-        <section className="panel">
-          <PasskeySignIn
-            labels={{ errors: ERROR_SENTENCES, failed: 'Could not sign in. Try again.' }}
-          />
-        </section>
+        <>
+          <section className="panel">
+            <PasskeySignIn
+              labels={{ errors: ERROR_SENTENCES, failed: 'Could not sign in. Try again.' }}
+              onError={() => setPasskeyFailed(true)}
+            />
+          </section>
+          {offerEmailLink && (
+            <section className="panel" aria-labelledby="email-link-title">
+              <h2 id="email-link-title">Email me a link</h2>
+              <p className="muted">
+                No passkey at hand? We email you a link that signs you in on this browser once. Then
+                you add a passkey here.
+              </p>
+              <EmailLinkSignIn labels={{ errors: ERROR_SENTENCES }} />
+            </section>
+          )}
+        </>
       )}
       <ul className="aside-links">
         <li>

@@ -19,6 +19,8 @@ export function SignUpPage() {
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [enrolled, setEnrolled] = useState<RegisterResponse | null>(null);
+  // The address given at sign-up: it joins the account once its verification link is opened.
+  const [emailToVerify, setEmailToVerify] = useState<string | null>(null);
   const button = useRef<HTMLButtonElement>(null);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -38,6 +40,12 @@ export function SignUpPage() {
             Your passkey “{enrolled.passkey.name}” is saved on this device. If you ever lose every
             passkey, a recovery code gets you back in.
           </p>
+          {emailToVerify && (
+            <p role="note" className="warning">
+              Check your email: we sent a link to {emailToVerify} to verify it. Until you open it,
+              the address is not on your account and cannot be used to sign in.
+            </p>
+          )}
           {enrolled.recoveryCodes ? (
             <RecoveryCodes codes={enrolled.recoveryCodes} onContinue={() => navigate('/account')} />
           ) : (
@@ -92,7 +100,10 @@ export function SignUpPage() {
               failed: 'Could not create the account. Try again.',
               errors: ERROR_SENTENCES,
             }}
-            onEnrolled={(result) => setEnrolled(result)}
+            onEnrolled={(result) => {
+              setEmailToVerify(email.trim() || null);
+              setEnrolled(result);
+            }}
           />
         </form>
       )}

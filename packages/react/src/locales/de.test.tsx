@@ -1,5 +1,11 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_EMAIL_LINK_LANDING_LABELS,
+  DEFAULT_EMAIL_LINK_SIGN_IN_LABELS,
+  EmailLinkLanding,
+  EmailLinkSignIn,
+} from '../email/index.js';
 import { DEFAULT_ERROR_LABELS } from '../internal/error-message.js';
 import { DEFAULT_PASSKEY_KEY_LABELS, PasskeyKeyUnlock } from '../locked/passkey-key/index.js';
 import { credentialIdOf } from '../locked/testing/prf-authenticator.js';
@@ -35,6 +41,8 @@ const ENGLISH: { errors: typeof DEFAULT_ERROR_LABELS } & ComponentLabels = {
   pendingApprovals: DEFAULT_PENDING_APPROVALS_LABELS,
   tierUpgrade: DEFAULT_TIER_UPGRADE_LABELS,
   passkeyKeyUnlock: DEFAULT_PASSKEY_KEY_LABELS,
+  emailLinkSignIn: DEFAULT_EMAIL_LINK_SIGN_IN_LABELS,
+  emailLinkLanding: DEFAULT_EMAIL_LINK_LANDING_LABELS,
 };
 
 /** Paths of `english` with no value of the same kind in `other` ("pairPrompt.title"). */
@@ -228,6 +236,25 @@ describe('every component in German', () => {
     ).toBeInTheDocument();
     expect(screen.getByRole('note')).toHaveTextContent(/für immer verloren/);
     expectNoEnglish(container, 'passkeyKeyUnlock');
+    await expectAccessible(container);
+  });
+
+  it('EmailLinkSignIn and EmailLinkLanding', async () => {
+    const token = 'tok_0123456789abcdef0123456789';
+    const { container, user } = renderWithLatchkey(
+      <>
+        <EmailLinkSignIn defaultEmail="ada@example.com" />
+        <EmailLinkLanding token={token} />
+      </>,
+      { server: { emailLinks: { [token]: { elsewhere: true } } }, labels: de },
+    );
+    expect(
+      await screen.findByRole('button', { name: 'In diesem Browser anmelden' }),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Anmeldelink per E-Mail senden' }));
+    expect(await screen.findByText(/ist ein Anmeldelink unterwegs/)).toBeInTheDocument();
+    expectNoEnglish(container, 'emailLinkSignIn');
+    expectNoEnglish(container, 'emailLinkLanding');
     await expectAccessible(container);
   });
 });

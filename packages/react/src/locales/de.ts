@@ -187,4 +187,31 @@ export const de = {
         'Es gibt keinen weiteren Passkey zum Hinzufügen. Erstellen Sie zuerst einen auf einem anderen Gerät.',
     },
   },
+  emailLinkSignIn: {
+    email: 'E-Mail',
+    submit: 'Anmeldelink per E-Mail senden',
+    pending: 'Wird gesendet …',
+    sent: (email) =>
+      `Falls ${email} zu einem Konto gehört, ist ein Anmeldelink unterwegs. Er gilt 15 Minuten und nur einmal.`,
+    missing: 'Geben Sie Ihre E-Mail-Adresse ein.',
+    failed: 'Der Anmeldelink konnte nicht gesendet werden. Versuchen Sie es erneut.',
+    errors: {
+      INVALID_BODY: 'Das sieht nicht wie eine E-Mail-Adresse aus.',
+    },
+  },
+  emailLinkLanding: {
+    title: 'E-Mail-Link',
+    verifying: 'Ihr Link wird geprüft …',
+    missing: 'Diese Seite öffnet den Link aus Ihrer E-Mail; in dieser Adresse steckt kein Link.',
+    confirmPrompt:
+      'Dieser Anmeldelink wurde in einem anderen Browser angefordert. Melden Sie sich hier nur an, wenn Sie den Link selbst angefordert haben.',
+    confirm: 'In diesem Browser anmelden',
+    signedIn: 'Sie sind angemeldet. Fügen Sie zum Abschluss einen Passkey auf diesem Gerät hinzu.',
+    verified: 'Ihre E-Mail-Adresse ist bestätigt.',
+    failed: 'Dieser Link lässt sich nicht öffnen. Fordern Sie einen neuen an.',
+    errors: {
+      LINK_INVALID:
+        'Dieser Link ist abgelaufen oder wurde schon benutzt. Fordern Sie einen neuen an.',
+    },
+  },
 } satisfies LatchkeyLabels;

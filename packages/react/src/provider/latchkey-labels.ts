@@ -1,5 +1,7 @@
 'use client';
 import { createContext, useContext } from 'react';
+import type { EmailLinkLandingLabels } from '../email/email-link-landing.js';
+import type { EmailLinkSignInLabels } from '../email/email-link-sign-in.js';
 import { DEFAULT_ERROR_LABELS, type ErrorLabels } from '../internal/error-message.js';
 import type { PasskeyKeyUnlockLabels } from '../locked/passkey-key/passkey-key-unlock.js';
 import type { TierUpgradeLabels } from '../locked/tier/tier-upgrade.js';
@@ -20,6 +22,8 @@ export interface ComponentLabels {
   pendingApprovals: PendingApprovalsLabels;
   tierUpgrade: TierUpgradeLabels;
   passkeyKeyUnlock: PasskeyKeyUnlockLabels;
+  emailLinkSignIn: EmailLinkSignInLabels;
+  emailLinkLanding: EmailLinkLandingLabels;
 }
 
 /**

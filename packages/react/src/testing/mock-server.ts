@@ -57,6 +57,11 @@ export interface MockServerOptions {
   recoveryCodesRemaining?: number;
   /** The fixed clock (default 2025-06-01T12:00:00Z). */
   now?: Date;
+  /**
+   * Email links by token, for the account: `elsewhere` when asked for in another browser
+   * (`LINK_CONFIRM_REQUIRED` until `confirm: true`), `purpose` `verify` for an address check.
+   */
+  emailLinks?: Record<string, { elsewhere?: boolean; purpose?: 'sign-in' | 'verify' }>;
 }
 
 export interface MockCall {
@@ -80,6 +85,8 @@ interface MockState {
   >;
   pairing: { pairingId: string; code: string; polls: number; status: string } | null;
   recoveryCodesRemaining: number;
+  /** Addresses `POST /email/link-options` was asked to send a link to. */
+  emailLinksSent: string[];
 }
 
 interface MockSignUp {
@@ -175,7 +182,9 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     challenges: new Map(),
     pairing: null,
     recoveryCodesRemaining: options.recoveryCodesRemaining ?? 10,
+    emailLinksSent: [],
   };
+  const emailLinks = new Map(Object.entries(options.emailLinks ?? {}));
   if (options.signedIn && seededUser) {
     state.session = newSession(
       seededUser.id,
@@ -303,7 +312,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       };
     },
     signOut: () => {
-      requireSession(['full', 'recovery', 'enrol']);
+      requireSession(['full', 'recovery', 'enrol', 'email']);
       state.session = null;
       return { ok: true };
     },
@@ -467,6 +476,27 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     regenerateRecoveryCodes: () => {
       requireElevated();
       return { codes: recoveryCodes() };
+    },
+    emailLinkOptions: (_, body) => {
+      // Like the server: the same answer for every address.
+      state.emailLinksSent.push(body.email as string);
+      return { ok: true };
+    },
+    emailVerify: (_, body) => {
+      const link = emailLinks.get(body.token as string);
+      const owner = state.users[0];
+      if (!link || !owner) return fail('LINK_INVALID', 'This link is not valid');
+      if (link.elsewhere && body.confirm !== true)
+        return fail('LINK_CONFIRM_REQUIRED', 'Confirm to sign in on this browser');
+      emailLinks.delete(body.token as string);
+      owner.emailVerified = true;
+      const purpose = link.purpose ?? 'sign-in';
+      if (purpose === 'sign-in') state.session = newSession(owner.id, 'email');
+      return {
+        purpose,
+        user: publicUser(owner),
+        session: purpose === 'sign-in' && state.session ? publicSession(state.session) : null,
+      };
     },
     startPairing: () => {
       state.pairing = { pairingId: next('pair'), code: 'K7QM-4XT2', polls: 0, status: 'pending' };
