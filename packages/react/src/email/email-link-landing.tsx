@@ -91,7 +91,7 @@ export const EmailLinkLanding = /*#__PURE__*/ forwardRef(function EmailLinkLandi
           : link.status === 'verified'
             ? labels.verified
             : link.status === 'error' && link.error
-              ? errorMessage(link.error, labels.errors, labels.failed)
+              ? errorMessage(link.error, labels)
               : null;
   return (
     <section

@@ -87,7 +87,7 @@ export const EmailLinkSignIn = /*#__PURE__*/ forwardRef(function EmailLinkSignIn
     const result = await store.client.emailLinkOptions({ email: trimmed });
     if (result.error) {
       setState('error');
-      setMessage(errorMessage(result.error, labels.errors, labels.failed));
+      setMessage(errorMessage(result.error, labels));
       onError?.(result.error);
       return;
     }
