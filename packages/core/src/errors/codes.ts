@@ -55,6 +55,14 @@ export const ERROR_CODES = {
   /** A sign-in link opened in another browser than the one that asked: confirm, then send `confirm: true`. */
   LINK_CONFIRM_REQUIRED: 409,
 
+  // Passwords and fallback settings.
+  /** A password sign-in with an unknown address or a wrong password (the same answer for both). */
+  INVALID_CREDENTIALS: 401,
+  /** A new password breaks a rule (`details.reason`: `too-short`, `too-long`, `common`). */
+  PASSWORD_REJECTED: 400,
+  /** A fallback the deployment has off cannot be turned on for an account. */
+  FALLBACK_UNAVAILABLE: 400,
+
   // Tokens, the device flow, handoff, proof of possession.
   AUTHORIZATION_PENDING: 400,
   SLOW_DOWN: 400,
