@@ -58,8 +58,12 @@ export const ERROR_CODES = {
   // Passwords and fallback settings.
   /** A password sign-in with an unknown address or a wrong password (the same answer for both). */
   INVALID_CREDENTIALS: 401,
-  /** A new password breaks a rule (`details.reason`: `too-short`, `too-long`, `common`). */
-  PASSWORD_REJECTED: 400,
+  /** A new password under 8 characters (after NFKC; NIST SP 800-63B §3.1.1.2). */
+  PASSWORD_TOO_SHORT: 400,
+  /** A new password over 128 characters (after NFKC). */
+  PASSWORD_TOO_LONG: 400,
+  /** A new password on the bundled list of common passwords. */
+  PASSWORD_TOO_COMMON: 400,
   /** A fallback the deployment has off cannot be turned on for an account. */
   FALLBACK_UNAVAILABLE: 400,
 

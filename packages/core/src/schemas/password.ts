@@ -6,7 +6,7 @@ import { email } from './primitives.js';
  * A password as typed. The schema only bounds the body (4× the longest
  * password accepted, for characters that NFKC expands); the server applies
  * the rules (NIST SP 800-63B §3.1.1.2: 8 to 128 characters after NFKC, not a
- * common password) and answers `PASSWORD_REJECTED` with the reason.
+ * common password) and answers `PASSWORD_TOO_SHORT`, `PASSWORD_TOO_LONG` or `PASSWORD_TOO_COMMON`.
  */
 const password = z.string().check(z.minLength(1), z.maxLength(512));
 
