@@ -1,4 +1,8 @@
-import { argon2id, argon2Verify } from 'hash-wasm';
+/**
+ * `hash-wasm`, loaded on first use: only a deployment with `fallbacks.password`
+ * ever loads it (and its WebAssembly), so no other bundle pays for it.
+ */
+const argon2 = () => import('hash-wasm');
 
 /**
  * argon2id parameters of the OWASP Password Storage Cheat Sheet (its first
@@ -22,6 +26,7 @@ export const ARGON2_PARAMETERS = Object.freeze({
  */
 export async function hashPassword(password: string): Promise<string> {
   const { memorySize, iterations, parallelism, hashLength, saltLength } = ARGON2_PARAMETERS;
+  const { argon2id } = await argon2();
   return argon2id({
     password,
     salt: crypto.getRandomValues(new Uint8Array(saltLength)),
@@ -40,6 +45,7 @@ export async function hashPassword(password: string): Promise<string> {
  * if (!(await verifyPassword(record.hash, password))) throw invalidCredentials();
  */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  const { argon2Verify } = await argon2();
   try {
     return await argon2Verify({ password, hash });
   } catch {
