@@ -72,6 +72,12 @@ export {
 } from './schemas/pairing.js';
 export { PasskeyInfo, PasskeyResponse, PasskeysResponse } from './schemas/passkey.js';
 export {
+  FallbacksResponse,
+  PasswordSignInRequest,
+  SetPasswordRequest,
+  UpdateFallbacksRequest,
+} from './schemas/password.js';
+export {
   PopChallengeResponse,
   PopProveRequest,
   PopProveResponse,

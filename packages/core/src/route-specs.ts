@@ -51,6 +51,11 @@ export const routeSpecs = {
 
   emailLinkOptions: { method: 'POST', path: '/email/link-options' },
   emailVerify: { method: 'POST', path: '/email/verify' },
+  passwordSignIn: { method: 'POST', path: '/password/sign-in' },
+  setPassword: { method: 'PUT', path: '/password' },
+  removePassword: { method: 'DELETE', path: '/password' },
+  getFallbacks: { method: 'GET', path: '/fallbacks' },
+  updateFallbacks: { method: 'PUT', path: '/fallbacks' },
 
   startPairing: { method: 'POST', path: '/pairing', status: 201 },
   pairingStatus: { method: 'GET', path: '/pairing/:pairingId' },

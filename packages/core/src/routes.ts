@@ -30,6 +30,12 @@ import {
 } from './schemas/pairing.js';
 import { PasskeyResponse, PasskeysResponse } from './schemas/passkey.js';
 import {
+  FallbacksResponse,
+  PasswordSignInRequest,
+  SetPasswordRequest,
+  UpdateFallbacksRequest,
+} from './schemas/password.js';
+import {
   PopChallengeResponse,
   PopProveRequest,
   PopProveResponse,
@@ -215,6 +221,37 @@ export const routes = {
     auth: 'public',
     request: EmailVerifyRequest,
     response: EmailVerifyResponse,
+  }),
+
+  passwordSignIn: route({
+    ...routeSpecs.passwordSignIn,
+    auth: 'public',
+    request: PasswordSignInRequest,
+    response: SignedInResponse,
+  }),
+  setPassword: route({
+    ...routeSpecs.setPassword,
+    auth: 'elevated',
+    request: SetPasswordRequest,
+    response: Ok,
+  }),
+  removePassword: route({
+    ...routeSpecs.removePassword,
+    auth: 'elevated',
+    request: null,
+    response: Ok,
+  }),
+  getFallbacks: route({
+    ...routeSpecs.getFallbacks,
+    auth: 'session',
+    request: null,
+    response: FallbacksResponse,
+  }),
+  updateFallbacks: route({
+    ...routeSpecs.updateFallbacks,
+    auth: 'elevated',
+    request: UpdateFallbacksRequest,
+    response: FallbacksResponse,
   }),
 
   startPairing: route({

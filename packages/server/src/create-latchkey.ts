@@ -12,6 +12,7 @@ import { resolveConfig } from './config/resolve-config.js';
 import { deviceFlowRoutes } from './device-flow/device-flow-routes.js';
 import { Mailer } from './email/mailer.js';
 import { emailLinkOptionsRoutes, emailVerifyRoutes } from './email-links/email-link-routes.js';
+import { fallbackRoutes } from './fallbacks/fallback-routes.js';
 import { createGate, type Gate, type GateOptions } from './gate/create-gate.js';
 import { createHandler } from './handler.js';
 import { handoffRoutes } from './handoff/handoff-routes.js';
@@ -24,6 +25,7 @@ import { SigningKeys } from './jwt/signing-keys.js';
 import { openApiRoutes } from './openapi/openapi-routes.js';
 import { pairingRoutes } from './pairing/pairing-routes.js';
 import { passkeyRoutes } from './passkeys/passkey-routes.js';
+import { passwordRoutes } from './passwords/password-routes.js';
 import { createLockedStream, type LockedStreamOptions } from './pop/locked-stream.js';
 import { popRoutes } from './pop/pop-routes.js';
 import { prfRoutes } from './prf/prf-routes.js';
@@ -127,6 +129,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     ...stepUpRoutes,
     ...passkeyRoutes,
     ...recoveryRoutes,
+    ...fallbackRoutes,
     ...auditRoutes,
     ...pairingRoutes,
     ...approvalRoutes,
@@ -141,6 +144,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     // Off unless configured: the routes answer 404 ROUTE_NOT_FOUND.
     ...(resolved.email ? emailVerifyRoutes : {}),
     ...(resolved.fallbacks.magicLink ? emailLinkOptionsRoutes : {}),
+    ...(resolved.fallbacks.password ? passwordRoutes : {}),
   };
 
   return {

@@ -73,7 +73,7 @@ describe('createLatchkeyClient types', () => {
       expectTypeOf(result.data.user.id).toEqualTypeOf<string>();
       expectTypeOf(result.data.user.email).toEqualTypeOf<string | null>();
       expectTypeOf(result.data.session.kind).toEqualTypeOf<
-        'full' | 'recovery' | 'enrol' | 'email'
+        'full' | 'recovery' | 'enrol' | 'email' | 'password'
       >();
     } else {
       expectTypeOf(result.data).toBeNull();

@@ -55,6 +55,18 @@ export const ERROR_CODES = {
   /** A sign-in link opened in another browser than the one that asked: confirm, then send `confirm: true`. */
   LINK_CONFIRM_REQUIRED: 409,
 
+  // Passwords and fallback settings.
+  /** A password sign-in with an unknown address or a wrong password (the same answer for both). */
+  INVALID_CREDENTIALS: 401,
+  /** A new password under 8 characters (after NFKC; NIST SP 800-63B §3.1.1.2). */
+  PASSWORD_TOO_SHORT: 400,
+  /** A new password over 128 characters (after NFKC). */
+  PASSWORD_TOO_LONG: 400,
+  /** A new password on the bundled list of common passwords. */
+  PASSWORD_TOO_COMMON: 400,
+  /** A fallback the deployment has off cannot be turned on for an account. */
+  FALLBACK_UNAVAILABLE: 400,
+
   // Tokens, the device flow, handoff, proof of possession.
   AUTHORIZATION_PENDING: 400,
   SLOW_DOWN: 400,

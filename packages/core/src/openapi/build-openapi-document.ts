@@ -9,6 +9,7 @@ import * as errorSchemas from '../schemas/error.js';
 import * as openapi from '../schemas/openapi.js';
 import * as pairing from '../schemas/pairing.js';
 import * as passkey from '../schemas/passkey.js';
+import * as password from '../schemas/password.js';
 import * as pop from '../schemas/pop.js';
 import * as prf from '../schemas/prf.js';
 import * as primitives from '../schemas/primitives.js';
@@ -32,6 +33,7 @@ const SCHEMA_MODULES = [
   openapi,
   pairing,
   passkey,
+  password,
   pop,
   prf,
   primitives,

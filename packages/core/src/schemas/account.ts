@@ -30,9 +30,11 @@ export type ExternalId = z.infer<typeof ExternalId>;
 /**
  * What a session may do: `full`; `recovery` (signed in with a recovery code),
  * `email` (signed in by an email link) and `enrol` (a paired device) may only
- * enrol a passkey until they do.
+ * enrol a passkey until they do; `password` (signed in with a password) is a
+ * full session of lower assurance: it never passes a step-up, so it cannot
+ * reach `elevated` routes nor add a passkey to an account that has one.
  */
-export const SessionKind = z.enum(['full', 'recovery', 'enrol', 'email']);
+export const SessionKind = z.enum(['full', 'recovery', 'enrol', 'email', 'password']);
 export type SessionKind = z.infer<typeof SessionKind>;
 
 export const Session = z.object({

@@ -43,6 +43,10 @@ export const AUDIT_EVENT_TYPES = [
   'email.verified',
   /** A sign-up named an address that has an account: its owner was told by email. */
   'email.signup_attempt',
+  /** A password was set, changed or removed (`data.action`): tell the person. */
+  'password.changed',
+  /** The account's fallback settings changed (`data`: the new flags). */
+  'fallbacks.changed',
 ] as const;
 
 export const AuditEventType = z.enum(AUDIT_EVENT_TYPES);

@@ -81,14 +81,15 @@ export interface LatchkeyApi {
      * caller the handler would see, with the cookie name of the request's scheme
      * (`__Host-` on https only), refusing what the handler refuses (a foreign
      * `Origin`, a cross-site request that may change something). Only `full`
-     * sessions count unless `allowKinds` names others (`recovery`, `enrol`: a
-     * device that must add a passkey first). A locked session counts only with a
+     * and `password` sessions count (`FULL_SESSIONS`) unless `allowKinds` names
+     * others (`recovery`, `enrol`: a device that must add a passkey first; or
+     * `['full']` alone, to keep password sessions out of a sensitive page). A locked session counts only with a
      * valid `Latchkey-Proof` header (send the request with `signedFetch` from
      * `@latchkey/react/locked`).
      *
      * @example
      * const signedIn = await latchkey.api.sessions.fromRequest(request);
-     * const any = await latchkey.api.sessions.fromRequest(request, { allowKinds: ['full', 'recovery', 'enrol', 'email'] });
+     * const any = await latchkey.api.sessions.fromRequest(request, { allowKinds: ['full', 'password', 'recovery', 'enrol', 'email'] });
      */
     fromRequest(
       request: Request,

@@ -7,7 +7,8 @@ import type { EnrolmentTarget } from './enrolment-target.js';
 /**
  * Who may add a passkey to an existing account, asked by `register-options`
  * and again by `register`:
- * - a `full` session only after a recent step-up, which only one of the
+ * - a `full` or `password` session only after a recent step-up (which a
+ *   password session never passes), which only one of the
  *   account's existing passkeys can give: a stolen cookie alone must not add
  *   the thief's passkey, step up with it and take the account over; an
  *   account with no active passkey (a session the app opened with
@@ -33,7 +34,9 @@ export async function checkAddPasskey(ctx: RequestContext, services: Services): 
     if (ctx.appSession && ctx.user) return checkAppEnrolment(services, ctx.user);
     throw new LatchkeyError('FORBIDDEN', 'Use a browser session to add a passkey');
   }
-  if (session.kind !== 'full') return;
+  // A password session is a full one here: it never steps up, so it adds a
+  // passkey only to an account without one.
+  if (session.kind !== 'full' && session.kind !== 'password') return;
   // A full session of an account without a passkey (one the app opened with
   // `api.sessions.create`) cannot step up: it may enrol the first one.
   if (

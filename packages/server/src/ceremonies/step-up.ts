@@ -1,5 +1,6 @@
 import { base64urlDecode, LatchkeyError } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
+import { checkCanStepUp } from '../identity/policy.js';
 import type { RouteHandlers } from '../internal/services.js';
 import { issueChallenge } from './challenges.js';
 import { verifyAssertion } from './verify-assertion.js';
@@ -11,6 +12,7 @@ import { verifyAssertion } from './verify-assertion.js';
  */
 export const stepUpRoutes: RouteHandlers = {
   async verifyOptions(ctx, services) {
+    checkCanStepUp(ctx.session!);
     const user = ctx.user!;
     const credentials = (await services.store.listCredentials(user.id)).filter(
       (c) => c.status === 'active' && c.rpId === ctx.rpId,
@@ -33,6 +35,7 @@ export const stepUpRoutes: RouteHandlers = {
   },
 
   async verify(ctx, services) {
+    checkCanStepUp(ctx.session!);
     await verifyAssertion(services, ctx, ctx.body.response, 'step-up');
     const elevatedUntil = services.sessions.elevationEnd(ctx.now);
     await services.sessions.rotate(ctx, { elevatedUntil });

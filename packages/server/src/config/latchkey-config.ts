@@ -202,6 +202,12 @@ export interface FallbacksConfig {
    * a recovery session. Default `false`.
    */
   magicLink?: boolean;
+  /**
+   * An optional password (`PUT /password` after a step-up, `POST /password/sign-in`).
+   * Stored as an argon2id hash; a password session is a full session that never
+   * passes a step-up. Default `false`.
+   */
+  password?: boolean;
 }
 
 export interface PopConfig {

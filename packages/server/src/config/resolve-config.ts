@@ -59,7 +59,7 @@ export interface ResolvedConfig extends ResolvedTokenConfig {
     templates: EmailTemplates;
     linkUrl: string;
   } | null;
-  fallbacks: { magicLink: boolean };
+  fallbacks: { magicLink: boolean; password: boolean };
 }
 
 const DAY = 86_400;
@@ -249,9 +249,11 @@ function resolveEmail(
     fail('fallbacks', 'must be an object');
   const magicLink = fallbacks?.magicLink ?? false;
   if (typeof magicLink !== 'boolean') fail('fallbacks.magicLink', 'must be a boolean');
+  const password = fallbacks?.password ?? false;
+  if (typeof password !== 'boolean') fail('fallbacks.password', 'must be a boolean');
   if (email === undefined) {
     if (magicLink) fail('fallbacks.magicLink', 'needs `email` (a sender and a transport)');
-    return { email: null, fallbacks: { magicLink } };
+    return { email: null, fallbacks: { magicLink, password } };
   }
   if (typeof email !== 'object' || email === null) fail('email', 'must be an object');
   // One address, optionally named; no line breaks (header injection).
@@ -280,7 +282,7 @@ function resolveEmail(
   }
   return {
     email: { from: email.from, transport: email.transport, templates, linkUrl },
-    fallbacks: { magicLink },
+    fallbacks: { magicLink, password },
   };
 }
 

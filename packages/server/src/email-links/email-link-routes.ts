@@ -1,4 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
+import { acceptsFallback } from '../fallbacks/account-fallbacks.js';
 import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
@@ -36,6 +37,8 @@ export const emailLinkOptionsRoutes: RouteHandlers = {
     mailer.later(async () => {
       const user = await store.getUserByEmail(email);
       if (user?.email == null) return;
+      // An account that turned sign-in links off gets none (the answer is the same).
+      if (!(await acceptsFallback(services, user.id, 'magicLink'))) return;
       const url = await issueEmailLink(services, {
         purpose: 'sign-in',
         userId: user.id,
@@ -87,6 +90,8 @@ export const emailVerifyRoutes: RouteHandlers = {
       await store.consumeEmailLink(link.tokenHash, ctx.now);
       throw invalid();
     }
+    // A link sent before the account turned sign-in links off does not sign in.
+    if (signIn && !(await acceptsFallback(services, owner.id, 'magicLink'))) throw invalid();
     // A locked account's session needs its device key; asked before the link is used up.
     const popKey = signIn ? newSessionKey(owner, ctx.body.popKey) : null;
     // Single use: of two racing requests with one link, exactly one gets through.

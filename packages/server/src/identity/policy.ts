@@ -12,14 +12,34 @@ const APP_IDENTITY_ROUTES = new Set<RouteName>(['registerOptions', 'register']);
 const PROOF_FREE_ROUTES = new Set<RouteName>(['popChallenge', 'popProve', 'signOut']);
 
 /**
- * The session kinds a caller may use unless told otherwise: only `full`. A
- * recovery, email-link (`email`) or pairing (`enrol`) session may only add a
- * passkey: it was opened without one, so it cannot pass a step-up either.
+ * The session kinds a caller may use unless told otherwise: `full`, and
+ * `password` (signed in with a password: a full session of lower assurance
+ * that never passes a step-up, see `checkCanStepUp`). A recovery, email-link
+ * (`email`) or pairing (`enrol`) session may only add a passkey: it was opened
+ * without one, so it cannot pass a step-up either.
  *
  * @example
  * await latchkey.api.sessions.fromRequest(request, { allowKinds: FULL_SESSIONS });
  */
-export const FULL_SESSIONS: readonly SessionKind[] = Object.freeze(['full']);
+export const FULL_SESSIONS: readonly SessionKind[] = Object.freeze(['full', 'password']);
+
+/**
+ * Refuses a step-up from a session opened with a password (`FORBIDDEN`): a
+ * password is the weaker way in, so a password session never reaches
+ * `elevated` routes nor adds a passkey beside an existing one, however it
+ * answers a passkey challenge; the person signs in with the passkey instead.
+ * `SessionManager.isElevated` is false for such a session as well.
+ *
+ * @example
+ * checkCanStepUp(ctx.session!);
+ */
+export function checkCanStepUp(session: { kind: SessionKind }): void {
+  if (session.kind === 'password')
+    throw new LatchkeyError(
+      'FORBIDDEN',
+      'A session opened with a password cannot confirm with a passkey: sign in with the passkey',
+    );
+}
 
 /**
  * True for GET, HEAD and OPTIONS.

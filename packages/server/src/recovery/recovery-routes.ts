@@ -1,4 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
+import { acceptsFallback } from '../fallbacks/account-fallbacks.js';
 import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
@@ -34,7 +35,10 @@ export const recoveryRoutes: RouteHandlers = {
     for (let i = 0; !owner && i < hashes.length; i++)
       owner = await store.findRecoveryCodeOwner(hashes[i]!);
     if (owner && !email) await rateLimit.checkAccount(ctx, 'recovery', owner, RECOVERY_ATTEMPTS);
-    const user = owner && (!email || named?.id === owner) ? await store.getUser(owner) : null;
+    const found = owner && (!email || named?.id === owner) ? await store.getUser(owner) : null;
+    // An account that turned recovery codes off answers as a wrong code does.
+    const user =
+      found && (await acceptsFallback(services, found.id, 'recoveryCodes')) ? found : null;
     // A locked account's recovery session is bound to a device key like any other.
     // Asked only once the code is known good, and before it is used up, so the
     // page can send the key and try again, and a wrong code learns nothing.

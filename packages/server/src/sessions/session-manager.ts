@@ -188,6 +188,8 @@ export class SessionManager {
   }
 
   isElevated(session: SessionRecord, now: number): boolean {
+    // A password session never is (see `checkCanStepUp`), whatever it holds.
+    if (session.kind === 'password') return false;
     return session.elevatedUntil !== null && session.elevatedUntil > now;
   }
 

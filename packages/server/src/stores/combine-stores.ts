@@ -58,6 +58,11 @@ export function combineStores(
     rotateSession: (id, newSecretHash, patch) => durable.rotateSession(id, newSecretHash, patch),
     deleteSession: (id) => durable.deleteSession(id),
     deleteSessionsOfUser: (userId, filter) => durable.deleteSessionsOfUser(userId, filter),
+    getPassword: (userId) => durable.getPassword(userId),
+    setPassword: (userId, hash, at, event) => durable.setPassword(userId, hash, at, event),
+    getAccountFallbacks: (userId) => durable.getAccountFallbacks(userId),
+    setAccountFallbacks: (userId, fallbacks, event) =>
+      durable.setAccountFallbacks(userId, fallbacks, event),
     replaceRecoveryCodes: (userId, codeHashes) => durable.replaceRecoveryCodes(userId, codeHashes),
     consumeRecoveryCode: (userId, codeHash, at) =>
       durable.consumeRecoveryCode(userId, codeHash, at),

@@ -1008,6 +1008,92 @@ function defineDurableTests(get: () => LatchkeyStore, concurrency: number): void
     });
   });
 
+  describe('passwords and account fallbacks', () => {
+    it('sets, changes and removes a password, each with its audit event', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      const { user: other } = await seedUser(store);
+      expect(await store.getPassword(user.id)).toBeNull();
+      const set = makeAudit({ userId: user.id, type: 'password.changed' });
+      expect(await store.setPassword(user.id, '$argon2id$v=19$m=19456,t=2,p=1$a$b', 100, set)).toBe(
+        true,
+      );
+      expect(await store.getPassword(user.id)).toEqual({
+        userId: user.id,
+        hash: '$argon2id$v=19$m=19456,t=2,p=1$a$b',
+        updatedAt: 100,
+      });
+      expect(await store.setPassword(user.id, '$argon2id$second', 200)).toBe(true);
+      expect((await store.getPassword(user.id))?.hash).toBe('$argon2id$second');
+      expect(await store.getPassword(other.id)).toBeNull();
+      const removed = makeAudit({ userId: user.id, type: 'password.changed', at: set.at + 1 });
+      expect(await store.setPassword(user.id, null, 300, removed)).toBe(true);
+      expect(await store.getPassword(user.id)).toBeNull();
+      expect(await store.listAudit({ userId: user.id, limit: 10 })).toEqual([removed, set]);
+    });
+
+    it('writes neither the password nor its event when either fails', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      const taken = makeAudit({ userId: user.id });
+      await store.appendAudit(taken);
+      await expect(
+        store.setPassword(user.id, '$argon2id$x', 1, makeAudit({ id: taken.id })),
+      ).rejects.toThrow();
+      expect(await store.getPassword(user.id)).toBeNull();
+      const nobody = uid('nobody');
+      const event = makeAudit({ userId: nobody });
+      expect(await store.setPassword(nobody, '$argon2id$x', 1, event)).toBe(false);
+      expect(await store.getPassword(nobody)).toBeNull();
+      expect(await store.listAudit({ userId: nobody, limit: 10 })).toEqual([]);
+    });
+
+    it('stores the fallback settings of an account whole, with their event', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      const { user: other } = await seedUser(store);
+      expect(await store.getAccountFallbacks(user.id)).toBeNull();
+      const event = makeAudit({ userId: user.id, type: 'fallbacks.changed' });
+      const settings = { recoveryCodes: false, magicLink: true, password: false };
+      expect(await store.setAccountFallbacks(user.id, settings, event)).toBe(true);
+      expect(await store.getAccountFallbacks(user.id)).toEqual(settings);
+      expect(await store.getAccountFallbacks(other.id)).toBeNull();
+      expect(await store.listAudit({ userId: user.id, limit: 10 })).toEqual([event]);
+      await expect(
+        store.setAccountFallbacks(
+          user.id,
+          { recoveryCodes: true, magicLink: true, password: true },
+          makeAudit({ id: event.id }),
+        ),
+      ).rejects.toThrow();
+      expect(await store.getAccountFallbacks(user.id)).toEqual(settings);
+      expect(await store.setAccountFallbacks(uid('nobody'), settings)).toBe(false);
+      expect(await store.getAccountFallbacks(uid('nobody'))).toBeNull();
+    });
+
+    it('deletes the password and the settings with the user', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      await store.setPassword(user.id, '$argon2id$x', 1);
+      await store.setAccountFallbacks(user.id, {
+        recoveryCodes: false,
+        magicLink: false,
+        password: true,
+      });
+      expect(await store.deleteUser(user.id)).toBe(true);
+      expect(await store.getPassword(user.id)).toBeNull();
+      expect(await store.getAccountFallbacks(user.id)).toBeNull();
+    });
+
+    it('stores a session opened by a password (kind password)', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      const session = makeSession(user.id, { kind: 'password' });
+      await store.createSession(session);
+      expect((await store.getSessionBySecretHash(session.secretHash))?.kind).toBe('password');
+    });
+  });
+
   describe('recovery codes', () => {
     it('replaces the whole set', async () => {
       const store = get();

@@ -89,7 +89,8 @@ export interface SessionRecord {
   /** SHA-256 of the cookie secret: the lookup key. */
   secretHash: string;
   userId: string;
-  kind: 'full' | 'recovery' | 'enrol' | 'email';
+  /** `password`: signed in with a password, a full session that never passes a step-up. */
+  kind: 'full' | 'recovery' | 'enrol' | 'email' | 'password';
   /** The passkey that opened it, when one did (revoking that passkey may end it). */
   credentialId: string | null;
   createdAt: Millis;
@@ -203,6 +204,23 @@ export interface EmailLinkRecord {
   binding: string | null;
   createdAt: Millis;
   expiresAt: Millis;
+}
+
+/** A user's password: only its argon2id hash, as an encoded PHC string (`$argon2id$v=19$m=…`). */
+export interface PasswordRecord {
+  userId: string;
+  hash: string;
+  updatedAt: Millis;
+}
+
+/**
+ * Which ways in besides a passkey an account accepts (within what the
+ * deployment allows). An account that never chose has every one on.
+ */
+export interface AccountFallbacks {
+  recoveryCodes: boolean;
+  magicLink: boolean;
+  password: boolean;
 }
 
 export interface RateLimitHit {
@@ -326,6 +344,31 @@ export interface DurableStore {
     userId: string,
     filter?: { credentialId?: string; exceptId?: string },
   ): Promise<number>;
+
+  /** The user's password hash, or null when they have none. */
+  getPassword(userId: string): Promise<PasswordRecord | null>;
+  /**
+   * Sets (`hash`) or removes (`null`) the user's password, with `event` (the
+   * audit event that records it) in the same transaction. False, and nothing
+   * written, when there is no such user. Goes with the user on `deleteUser`.
+   */
+  setPassword(
+    userId: string,
+    hash: string | null,
+    at: Millis,
+    event?: AuditRecord,
+  ): Promise<boolean>;
+  /** The account's fallback settings, or null when it never chose (every one on). */
+  getAccountFallbacks(userId: string): Promise<AccountFallbacks | null>;
+  /**
+   * Stores the account's fallback settings whole, with `event` in the same
+   * transaction. False, and nothing written, when there is no such user.
+   */
+  setAccountFallbacks(
+    userId: string,
+    fallbacks: AccountFallbacks,
+    event?: AuditRecord,
+  ): Promise<boolean>;
 
   /** Replaces the user's whole set of recovery codes in one transaction. */
   replaceRecoveryCodes(userId: string, codeHashes: string[]): Promise<void>;

@@ -1,4 +1,5 @@
 import {
+  type AccountFallbacks,
   type AuditRecord,
   type ChallengeRecord,
   type CredentialRecord,
@@ -8,6 +9,7 @@ import {
   type LatchkeyStore,
   type Millis,
   type PairingRecord,
+  type PasswordRecord,
   type SessionRecord,
   type SigningKeyRecord,
   StoreConflictError,
@@ -29,6 +31,8 @@ interface MemoryState {
   sessions: Map<string, SessionRecord>;
   sessionIdBySecretHash: Map<string, string>;
   recoveryCodes: Map<string, Map<string, Millis | null>>;
+  passwords: Map<string, PasswordRecord>;
+  fallbacks: Map<string, AccountFallbacks>;
   tokens: Map<string, TokenRecord>;
   tokenIdByHash: Map<string, string>;
   audit: AuditRecord[];
@@ -68,6 +72,8 @@ export function memoryStore(): LatchkeyStore {
     sessions: new Map(),
     sessionIdBySecretHash: new Map(),
     recoveryCodes: new Map(),
+    passwords: new Map(),
+    fallbacks: new Map(),
     tokens: new Map(),
     tokenIdByHash: new Map(),
     audit: [],
@@ -272,6 +278,8 @@ export function memoryStore(): LatchkeyStore {
         s.tokenIdByHash.delete(t.tokenHash);
       }
       s.recoveryCodes.delete(id);
+      s.passwords.delete(id);
+      s.fallbacks.delete(id);
       if (user.email !== null) s.userIdByEmail.delete(user.email.toLowerCase());
       if (user.externalId !== null) s.userIdByExternalId.delete(user.externalId);
       s.userIdByHandle.delete(user.userHandle);
@@ -437,6 +445,47 @@ export function memoryStore(): LatchkeyStore {
         deleted += 1;
       }
       return deleted;
+    },
+
+    async getPassword(userId) {
+      const record = open().passwords.get(userId);
+      return record === undefined ? null : copy(record);
+    },
+
+    async setPassword(userId, hash, at, event) {
+      const s = open();
+      if (!s.users.has(userId)) return false;
+      if (event !== undefined && s.auditIds.has(event.id)) {
+        throw new StoreConflictError('other', `audit event ${event.id} already exists`);
+      }
+      // No await from here on: the password and its event in one step.
+      if (hash === null) s.passwords.delete(userId);
+      else s.passwords.set(userId, { userId, hash, updatedAt: at });
+      if (event !== undefined) {
+        s.audit.push(copy(event));
+        s.auditIds.add(event.id);
+      }
+      return true;
+    },
+
+    async getAccountFallbacks(userId) {
+      const record = open().fallbacks.get(userId);
+      return record === undefined ? null : copy(record);
+    },
+
+    async setAccountFallbacks(userId, fallbacks, event) {
+      const s = open();
+      if (!s.users.has(userId)) return false;
+      if (event !== undefined && s.auditIds.has(event.id)) {
+        throw new StoreConflictError('other', `audit event ${event.id} already exists`);
+      }
+      const { recoveryCodes, magicLink, password } = fallbacks;
+      s.fallbacks.set(userId, { recoveryCodes, magicLink, password });
+      if (event !== undefined) {
+        s.audit.push(copy(event));
+        s.auditIds.add(event.id);
+      }
+      return true;
     },
 
     async replaceRecoveryCodes(userId, codeHashes) {

@@ -231,4 +231,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE UNIQUE INDEX users_external_id_key ON ${s}.users (external_id)`,
     ],
   },
+  {
+    version: 5,
+    name: 'passwords and account fallbacks',
+    statements: (s) => [
+      // The argon2id hash (PHC string) of an optional password, and the account's
+      // choice of fallbacks (null: never chose, every one on); both go with the row.
+      `ALTER TABLE ${s}.users ADD COLUMN password_hash text`,
+      `ALTER TABLE ${s}.users ADD COLUMN password_updated_at bigint`,
+      `ALTER TABLE ${s}.users ADD COLUMN fallbacks jsonb`,
+      // A session opened by a password: full, of lower assurance (never elevated).
+      `ALTER TABLE ${s}.sessions DROP CONSTRAINT sessions_kind_check`,
+      `ALTER TABLE ${s}.sessions ADD CONSTRAINT sessions_kind_check
+        CHECK (kind IN ('full', 'recovery', 'enrol', 'email', 'password'))`,
+    ],
+  },
 ];

@@ -1,4 +1,5 @@
 import {
+  type AccountFallbacks,
   type AuditRecord,
   type CredentialRecord,
   type LatchkeyStore,
@@ -472,6 +473,63 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
       }
       const result = await db().query(`DELETE FROM ${t.sessions} WHERE ${where}`, params);
       return result.rowCount;
+    },
+
+    async getPassword(userId) {
+      const { rows } = await db().query<Row>(
+        `SELECT password_hash, password_updated_at FROM ${t.users}
+          WHERE id = $1 AND password_hash IS NOT NULL`,
+        [userId],
+      );
+      const row = rows[0];
+      if (row === undefined) return null;
+      return {
+        userId,
+        hash: String(row.password_hash),
+        updatedAt: millis(row.password_updated_at),
+      };
+    },
+
+    async setPassword(userId, hash, at, event) {
+      return db().transaction(async (tx) => {
+        const updated = await tx.query(
+          `UPDATE ${t.users} SET password_hash = $2, password_updated_at = $3 WHERE id = $1`,
+          [userId, hash, hash === null ? null : at],
+        );
+        if (updated.rowCount === 0) return false;
+        if (event !== undefined) await insertAudit(tx, event);
+        return true;
+      });
+    },
+
+    async getAccountFallbacks(userId) {
+      const { rows } = await db().query<Row>(
+        `SELECT fallbacks FROM ${t.users} WHERE id = $1 AND fallbacks IS NOT NULL`,
+        [userId],
+      );
+      const row = rows[0];
+      if (row === undefined) return null;
+      const value = (
+        typeof row.fallbacks === 'string' ? JSON.parse(row.fallbacks) : row.fallbacks
+      ) as AccountFallbacks;
+      return {
+        recoveryCodes: value.recoveryCodes === true,
+        magicLink: value.magicLink === true,
+        password: value.password === true,
+      };
+    },
+
+    async setAccountFallbacks(userId, fallbacks, event) {
+      return db().transaction(async (tx) => {
+        const { recoveryCodes, magicLink, password } = fallbacks;
+        const updated = await tx.query(
+          `UPDATE ${t.users} SET fallbacks = $2::jsonb WHERE id = $1`,
+          [userId, jsonParam({ recoveryCodes, magicLink, password })],
+        );
+        if (updated.rowCount === 0) return false;
+        if (event !== undefined) await insertAudit(tx, event);
+        return true;
+      });
     },
 
     async replaceRecoveryCodes(userId, codeHashes) {
