@@ -9,6 +9,7 @@ const KIND_NAMES: Record<SessionInfo['kind'], string> = {
   full: 'Signed in',
   recovery: 'Recovery (must add a passkey)',
   email: 'Email link (must add a passkey)',
+  password: 'Signed in with a password',
   enrol: 'Paired (must add a passkey)',
 };
 
