@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: Biome, then every package's typecheck, unit tests, store suites,
+// `npm test`: the changeset check (scripts/changeset-check.mjs), Biome, then every package's typecheck, unit tests, store suites,
 // package checks, the Storybook build and the browser end-to-end suite through
 // turbo; then a summary of what ran, read from each suite's JSON report.
 import { spawnSync } from 'node:child_process';
@@ -28,6 +28,9 @@ function run(title, command, args) {
 }
 
 const steps = [
+  run('a changeset for every changed package (changeset status)', 'node', [
+    'scripts/changeset-check.mjs',
+  ]),
   run('lint and format (Biome)', 'npx', ['biome', 'ci', '.']),
   run('build, typecheck, tests, package checks, Storybook, end-to-end (turbo)', 'npx', [
     'turbo',

@@ -15,6 +15,7 @@ describe('routeSpecs', () => {
       response: _response,
       auth,
       bearer: _bearer,
+      native: _native,
       ...facts
     }: RouteDefinition = routes[name];
     expect(routeSpecs[name]).toEqual(facts);

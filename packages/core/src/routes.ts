@@ -85,6 +85,14 @@ export interface RouteDefinition extends RouteSpec {
   readonly auth: RouteAuth;
   /** Accepts `Authorization: Bearer` in place of a session cookie. */
   readonly bearer?: boolean;
+  /**
+   * A native app's ceremony step, for a client with no cookie jar: `options`
+   * hands out a pre-session (`Latchkey-Pre-Session: new` asks; the answer's
+   * header of that name holds it), `finish` takes it back and, for a response
+   * signed by a native app's origin, answers a bearer session
+   * (`Latchkey-Session-Token`, and `session.token` where the answer has a session).
+   */
+  readonly native?: 'options' | 'finish';
   /** The JSON body schema; `null` for routes without a body. */
   readonly request: z.ZodMiniType | null;
   /** The answer's schema; for a `stream`, the shape of each event's data. */
@@ -138,24 +146,28 @@ export const routes = {
 
   registerOptions: route({
     ...routeSpecs.registerOptions,
+    native: 'options',
     auth: 'enrol',
     request: RegisterOptionsRequest,
     response: RegisterOptionsResponse,
   }),
   register: route({
     ...routeSpecs.register,
+    native: 'finish',
     auth: 'enrol',
     request: RegisterRequest,
     response: RegisterResponse,
   }),
   authOptions: route({
     ...routeSpecs.authOptions,
+    native: 'options',
     auth: 'public',
     request: AuthOptionsRequest,
     response: AuthOptionsResponse,
   }),
   authenticate: route({
     ...routeSpecs.authenticate,
+    native: 'finish',
     auth: 'public',
     request: AuthenticateRequest,
     response: SignedInResponse,

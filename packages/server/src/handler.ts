@@ -9,9 +9,12 @@ import { createRouter } from './http/router.js';
 import { identifyCaller } from './identity/identify-caller.js';
 import { asksApp, authorizeRoute, checkCsrf, proofModeFor } from './identity/policy.js';
 import type { RouteHandler, RouteHandlers, Services } from './internal/services.js';
+import { PRE_SESSION_HEADER, SESSION_TOKEN_HEADER } from './sessions/session-manager.js';
 
 const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 const CLEARS_COOKIE = /; Max-Age=0(;|$)/;
+/** Headers that hand out a secret: like a cookie, only on a successful answer. */
+const SECRET_HEADERS = new Set([PRE_SESSION_HEADER, SESSION_TOKEN_HEADER]);
 
 export interface HandlerParts {
   services: Services;
@@ -62,6 +65,7 @@ export function createHandler(parts: HandlerParts) {
       context.user = caller.user;
       context.token = caller.token;
       context.appSession = caller.via === 'app';
+      if (caller.via === 'session') context.sessionCarrier = caller.carrier;
 
       if (found.def.request) {
         const raw = await readJsonBody(request);
@@ -151,6 +155,8 @@ function finish(response: Response, ctx: RequestContext): Response {
   for (const cookie of ctx.setCookies) {
     if (!failed || CLEARS_COOKIE.test(cookie)) response.headers.append('set-cookie', cookie);
   }
-  for (const [k, v] of ctx.headers) response.headers.append(k, v);
+  for (const [k, v] of ctx.headers) {
+    if (!failed || !SECRET_HEADERS.has(k)) response.headers.append(k, v);
+  }
   return response;
 }

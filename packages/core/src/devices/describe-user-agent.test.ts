@@ -118,6 +118,23 @@ const TABLE: readonly Row[] = [
     'Edge on Windows Phone',
   ],
   [
+    // Microsoft's documented User-Agent of Windows Phone 8's browser in desktop mode.
+    'Internet Explorer on Windows Phone in desktop mode (it says "Windows NT")',
+    'Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.2; ARM; Trident/6.0; Touch; WPDesktop)',
+    'Internet Explorer',
+    'Windows Phone',
+    'mobile',
+    'Internet Explorer on Windows Phone',
+  ],
+  [
+    'Internet Explorer 11 on Windows (no "MSIE")',
+    'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko',
+    'Internet Explorer',
+    'Windows',
+    'desktop',
+    'Internet Explorer on Windows',
+  ],
+  [
     'Internet Explorer on Windows Phone (it also says "like iPhone OS")',
     'Mozilla/5.0 (Mobile; Windows Phone 8.1; Android 4.0; ARM; Trident/7.0; Touch; rv:11.0; IEMobile/11.0; NOKIA; Lumia 635) like iPhone OS 7_0_3 Mac OS X AppleWebKit/537 (KHTML, like Gecko) Mobile Safari/537',
     'Internet Explorer',

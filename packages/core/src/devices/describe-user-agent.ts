@@ -32,7 +32,7 @@ const BROWSERS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^Wget\//, 'Wget'],
   [/\bEdg(?:e|A|iOS)?\//, 'Edge'],
   [/\bOPR\/|\bOPT\/|\bOPiOS\/|\bOpera\b/, 'Opera'],
-  [/\bIEMobile\//, 'Internet Explorer'],
+  [/\bIEMobile\/|\bMSIE \d|\bTrident\//, 'Internet Explorer'],
   [/\bSamsungBrowser\//, 'Samsung Internet'],
   [/\bYaBrowser\//, 'Yandex Browser'],
   [/\bVivaldi\//, 'Vivaldi'],
@@ -49,14 +49,15 @@ const BROWSERS: ReadonlyArray<readonly [RegExp, string]> = [
 
 /**
  * First match wins: iOS and iPadOS say "like Mac OS X", Android says "Linux", and Windows
- * Phone says "Android" and "like iPhone OS", so it comes first. Apple devices may carry
+ * Phone says "Android" and "like iPhone OS", so it comes first; in its desktop mode it
+ * says "Windows NT" and only `WPDesktop` gives it away. Apple devices may carry
  * their model identifier (`iPad13,10`, `iPhone15,2` in apps' User-Agents), hence no word
  * boundary after the name, only no further letter.
  */
 const PLATFORMS: ReadonlyArray<
   readonly [pattern: RegExp, os: string, deviceType: DeviceType, label?: string]
 > = [
-  [/\bWindows Phone\b/, 'Windows Phone', 'mobile'],
+  [/\bWindows Phone\b|\bWPDesktop\b/, 'Windows Phone', 'mobile'],
   [/\biPad(?![A-Za-z])/, 'iPadOS', 'tablet', 'iPad'],
   [/\biPhone(?![A-Za-z])/, 'iOS', 'mobile', 'iPhone'],
   [/\biPod(?![A-Za-z])/, 'iOS', 'mobile', 'iPod touch'],

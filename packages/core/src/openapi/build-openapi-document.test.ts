@@ -47,12 +47,27 @@ describe('the OpenAPI document', () => {
   });
 
   it('asks for a session on session routes, a bearer token only where one is taken', () => {
-    expect(built.paths['/passkeys']?.get?.security).toEqual([{ sessionCookie: [] }]);
+    expect(built.paths['/passkeys']?.get?.security).toEqual([
+      { sessionCookie: [] },
+      { nativeSession: [] },
+    ]);
     expect(built.paths['/tokens']?.get?.security).toEqual([
       { sessionCookie: [] },
+      { nativeSession: [] },
       { bearerToken: [] },
     ]);
     expect(built.paths['/passkeys/auth-options']?.post?.security).toEqual([{}]);
     expect(built.paths['/pairing/{pairingId}']?.get?.security).toEqual([{ pairingCookie: [] }]);
+  });
+
+  it('documents the native path: the pre-session header in, the pre-session and session token out', () => {
+    const options = built.paths['/passkeys/auth-options']?.post as never as Record<string, any>;
+    const finish = built.paths['/passkeys/authenticate']?.post as never as Record<string, any>;
+    expect(options.parameters).toEqual([
+      expect.objectContaining({ name: 'Latchkey-Pre-Session', in: 'header' }),
+    ]);
+    expect(Object.keys(options.responses['200'].headers)).toEqual(['Latchkey-Pre-Session']);
+    expect(Object.keys(finish.responses['200'].headers)).toEqual(['Latchkey-Session-Token']);
+    expect(built.paths['/passkeys']?.get).not.toHaveProperty('parameters');
   });
 });

@@ -109,6 +109,16 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): JsonObjec
           description: 'Seconds to wait before trying again (RFC 9110 §10.2.3)',
           schema: { type: 'integer', minimum: 1 },
         },
+        'Latchkey-Pre-Session': {
+          description:
+            "A native app: the pre-session this answer handed out, to send back on the ceremony's second request",
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{32,128}$' },
+        },
+        'Latchkey-Session-Token': {
+          description:
+            'A native app: its new (or rotated) session token, for `Authorization: Bearer`; the one it held stops working',
+          schema: { type: 'string', pattern: '^lks_[A-Za-z0-9_-]+$' },
+        },
       },
       securitySchemes: {
         sessionCookie: {
@@ -117,6 +127,12 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): JsonObjec
           name: 'latchkey',
           description:
             'The session cookie: `latchkey` on http, `__Host-latchkey` on https (`session.cookieName` renames it). HttpOnly, SameSite=Lax.',
+        },
+        nativeSession: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "A native app's session (`lks_…`): opened by a ceremony whose challenge was asked for with `Latchkey-Pre-Session` and signed by a configured `android:apk-key-hash:` origin. Revocable like any session; read only without a session cookie.",
         },
         bearerToken: {
           type: 'http',
@@ -176,6 +192,23 @@ function operation(name: RouteName, route: RouteDefinition, names: Map<z.ZodMini
         ? { type: 'string', minLength: 1, maxLength: 1364, pattern: '^[A-Za-z0-9_-]+$' }
         : { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' },
   }));
+  if (route.native) {
+    params.push({
+      name: 'Latchkey-Pre-Session',
+      in: 'header',
+      required: false,
+      description:
+        route.native === 'options'
+          ? 'A native app with no cookie jar: `new` (or a pre-session it holds) instead of the pre-session cookie; the answer carries it in its `Latchkey-Pre-Session` header'
+          : 'A native app: the pre-session its options answer handed out. Only a response signed by a configured native origin (`android:apk-key-hash:…`) is accepted; the session comes back as a bearer token, never a cookie',
+      schema: {
+        type: 'string',
+        minLength: 3,
+        maxLength: 128,
+        pattern: '^(new|[A-Za-z0-9_-]{32,128})$',
+      },
+    } as never);
+  }
   const schemaOf = (schema: z.ZodMiniType) => {
     const named = names.get(schema);
     if (!named) throw new Error(`routes.${name}: its schema is not a named export of schemas/`);
@@ -193,6 +226,15 @@ function operation(name: RouteName, route: RouteDefinition, names: Map<z.ZodMini
       }
     : {
         description: 'Success',
+        ...(route.native
+          ? {
+              headers: {
+                [route.native === 'options' ? 'Latchkey-Pre-Session' : 'Latchkey-Session-Token']: {
+                  $ref: `#/components/headers/${route.native === 'options' ? 'Latchkey-Pre-Session' : 'Latchkey-Session-Token'}`,
+                },
+              },
+            }
+          : {}),
         content: { 'application/json': { schema: schemaOf(route.response) } },
       };
   const rateLimited = route.auth === 'public' && route.method !== 'GET';
@@ -223,6 +265,7 @@ function operation(name: RouteName, route: RouteDefinition, names: Map<z.ZodMini
 function security(route: RouteDefinition): Record<string, string[]>[] {
   const session: Record<string, string[]>[] = [
     { sessionCookie: [] },
+    { nativeSession: [] },
     ...(route.bearer ? [{ bearerToken: [] }] : []),
   ];
   switch (route.auth) {

@@ -47,6 +47,13 @@ export const Session = z.object({
   elevatedUntil: z.nullable(timestamp),
   /** True when the session is bound to a proof-of-possession key. */
   locked: z.boolean(),
+  /**
+   * Only for a native app (a sign-in whose challenge was asked for with
+   * `Latchkey-Pre-Session` and signed by an `android:apk-key-hash:` origin): the
+   * session token (`lks_…`), sent as `Authorization: Bearer` afterwards. A
+   * browser's session is an HttpOnly cookie and never has one.
+   */
+  token: z.optional(z.string().check(z.maxLength(128))),
 });
 export type Session = z.infer<typeof Session>;
 

@@ -71,6 +71,7 @@ export const authenticationRoutes: RouteHandlers = {
           event,
         ),
     );
-    return { user: toWireUser(user), session: toWireSession(session) };
+    const token = services.sessions.issuedToken(ctx);
+    return { user: toWireUser(user), session: toWireSession(session, token) };
   },
 };

@@ -2,6 +2,8 @@ import { LatchkeyError } from '@latchkey/core';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { sha256Bytes } from '../internal/crypto.js';
 import { bytesEqual, type ClientData, parseClientData } from '../internal/webauthn-data.js';
+import { isNativeBinding } from '../sessions/session-manager.js';
+import type { ChallengeRecord } from '../stores/contract.js';
 
 /**
  * WebAuthn L3 §7.1 steps 5-7 / §7.2 steps 10-11: parse `clientDataJSON` and
@@ -23,12 +25,29 @@ export function checkClientDataType(
   return clientData;
 }
 
-/** §7.1 step 9 / §7.2 steps 13-14: an expected origin, and no cross-origin iframe. */
-export function checkOrigin(clientData: ClientData, config: ResolvedConfig): void {
+/**
+ * §7.1 step 9 / §7.2 steps 13-14: an expected origin, and no cross-origin
+ * iframe. A challenge asked for with `Latchkey-Pre-Session` (a native app's
+ * path, which skips the pre-session cookie and ends in a bearer session) takes
+ * only a configured native origin (`android:apk-key-hash:…`): a browser signs
+ * the page's web origin into clientDataJSON and cannot sign another, so a
+ * browser page can never finish a ceremony on the header path.
+ */
+export function checkOrigin(
+  clientData: ClientData,
+  config: ResolvedConfig,
+  challenge: Pick<ChallengeRecord, 'binding'>,
+): void {
   if (!config.origins.includes(clientData.origin) || clientData.crossOrigin) {
     throw new LatchkeyError(
       'ORIGIN_MISMATCH',
       `Origin ${clientData.origin.slice(0, 100)} is not allowed`,
+    );
+  }
+  if (isNativeBinding(challenge.binding) && config.webOrigins.has(clientData.origin)) {
+    throw new LatchkeyError(
+      'ORIGIN_MISMATCH',
+      'Latchkey-Pre-Session is for native apps: a web page signs in with the pre-session cookie',
     );
   }
 }

@@ -131,7 +131,7 @@ export const registrationRoutes: RouteHandlers = {
       throw new LatchkeyError('CHALLENGE_MISMATCH', 'The challenge was issued to another account');
     }
     // §7.1 step 9: the origin.
-    checkOrigin(clientData, config);
+    checkOrigin(clientData, config, challenge);
     // §7.1 steps 12-15: rpIdHash, UP and UV from the attested authenticator data.
     let authData: ReturnType<typeof parseAuthenticatorData>;
     let attestation: ReturnType<typeof decodeAttestationObject>;

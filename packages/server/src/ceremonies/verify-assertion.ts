@@ -35,7 +35,7 @@ export async function verifyAssertion(
     const challenge = await consumeChallenge(services, ctx, clientData.challenge, kind);
     userId = challenge.userId;
     // §7.2 steps 13-14: the origin must be one we expect; no cross-origin iframes.
-    checkOrigin(clientData, config);
+    checkOrigin(clientData, config, challenge);
     // §7.2 step 5: the credential must be known (and, step 6, belong to the identified user).
     if (response.id !== response.rawId)
       throw new LatchkeyError('VERIFICATION_FAILED', 'id and rawId differ');

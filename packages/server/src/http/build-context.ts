@@ -54,6 +54,7 @@ export function buildContext(
     user: null,
     token: null,
     appSession: false,
+    sessionCarrier: 'cookie',
     setCookies: [],
     headers: new Headers(),
   };

@@ -28,6 +28,14 @@ export interface RequestContext<Body = unknown> {
    * hook answered; no Latchkey session): `user` is theirs, `session` is null.
    */
   appSession: boolean;
+  /**
+   * How the session travels: a cookie (browsers), or `Authorization: Bearer`
+   * (native apps: the session was opened by a ceremony whose challenge was bound
+   * with `Latchkey-Pre-Session` and whose signed origin is a native app's, or
+   * the caller presented such a session). Sessions made or rotated for a
+   * `bearer` request are answered as a token, never a cookie.
+   */
+  sessionCarrier: 'cookie' | 'bearer';
   /** `Set-Cookie` values to send with the answer. */
   readonly setCookies: string[];
   /** Extra response headers. */

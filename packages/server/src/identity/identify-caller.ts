@@ -3,6 +3,7 @@ import type { RequestContext } from '../http/request-context.js';
 import type { Services } from '../internal/services.js';
 import { checkRequestProof, PROOF_HEADER } from '../pop/check-request-proof.js';
 import { proofIsStale } from '../pop/verify-pop-signature.js';
+import { SESSION_TOKEN_PREFIX } from '../sessions/session-manager.js';
 import type { SessionRecord, TokenRecord, UserRecord } from '../stores/contract.js';
 import { findBearer } from '../tokens/find-bearer.js';
 import { appUser, askApp } from './app-identity.js';
@@ -17,10 +18,23 @@ export type SessionKind = SessionRecord['kind'];
  * that is unknown, revoked or expired (`token`).
  */
 export type Caller =
-  | { via: 'session'; user: UserRecord; session: SessionRecord; token: null; refused: null }
+  | SessionCaller
   | { via: 'token'; user: UserRecord; session: null; token: TokenRecord; refused: null }
   | AppCaller
   | NoCaller;
+
+/**
+ * A Latchkey session; `carrier` says how it came: a browser's cookie, or a
+ * native app's `Authorization: Bearer lks_…` (not ambient, so no CSRF rule).
+ */
+export interface SessionCaller {
+  via: 'session';
+  user: UserRecord;
+  session: SessionRecord;
+  carrier: 'cookie' | 'bearer';
+  token: null;
+  refused: null;
+}
 
 /**
  * The host app's signed-in person, as its `identify` hook answered, on a route
@@ -93,8 +107,10 @@ export function bearerOf(request: Request): string | null {
  * (its name chosen by the scheme: `__Host-` on https only), then, for a locked
  * session, the proof of its device key (docs/design.md, "Proof of possession"),
  * then (routes that enrol a passkey, with an `identify` hook) the host app's
- * signed-in person, then a bearer token. A cookie session, when present, is the credential in use; a
- * bearer is read only without one.
+ * signed-in person, then a bearer token. A native app's session token
+ * (`Bearer lks_…`, on every route, as a cookie would be) is a session like a
+ * cookie's, checked the same way. A cookie session, when present, is the
+ * credential in use; a bearer is read only without one.
  *
  * @example
  * const caller = await identifyCaller(services, ctx, { bearer: true, proof: 'request' });
@@ -105,7 +121,11 @@ export async function identifyCaller(
   ctx: RequestContext,
   options: IdentifyOptions,
 ): Promise<Caller> {
-  const found = await services.sessions.resolve(ctx);
+  const cookie = await services.sessions.resolve(ctx);
+  // A native app's session (`lks_…`) is read only without a cookie session, like an API token.
+  const presented = cookie ? null : bearerOf(ctx.request);
+  const native = presented ? await services.sessions.resolveBearer(presented, ctx.now) : null;
+  const found = cookie ?? native;
   if (found) {
     const { session, user } = found;
     const error =
@@ -123,7 +143,8 @@ export async function identifyCaller(
         return { ...NOBODY, refused: { reason: 'identity', error } };
       }
     }
-    return { via: 'session', user, session, token: null, refused: null };
+    const carrier = cookie ? 'cookie' : 'bearer';
+    return { via: 'session', user, session, carrier, token: null, refused: null };
   }
   if (options.app) {
     const identity = await askApp(services, ctx.request);
@@ -133,7 +154,8 @@ export async function identifyCaller(
     }
   }
   const bearer = options.bearer ? bearerOf(ctx.request) : null;
-  if (bearer === null) return NOBODY;
+  // A dead session token counts as signed out, as a dead cookie does.
+  if (bearer === null || bearer.startsWith(SESSION_TOKEN_PREFIX)) return NOBODY;
   const token = await findBearer(services, bearer, ctx.now);
   if (token.status === 'ok')
     return { via: 'token', user: token.user, session: null, token: token.token, refused: null };

@@ -58,8 +58,9 @@ export function isSafeMethod(method: string): boolean {
  * (Fetch Metadata, W3C). `Origin: null` (sandboxed frames, some redirects) and
  * `Sec-Fetch-Site: cross-site` are refused. A request with neither header is
  * not from a browser page and passes only without cookies, since then it holds
- * no ambient credential. A bearer token skips the rule only when it is the
- * credential in use: a junk `Authorization` next to a session cookie does not.
+ * no ambient credential. A bearer token (an API token, or a native app's
+ * session token) skips the rule only when it is the credential in use: a junk
+ * `Authorization` next to a session cookie does not.
  * Throws `ORIGIN_NOT_ALLOWED`.
  *
  * @example
@@ -72,6 +73,7 @@ export function checkCsrf(
   hasCookies: boolean,
 ): void {
   if (isSafeMethod(request.method) || caller.via === 'token') return;
+  if (caller.via === 'session' && caller.carrier === 'bearer') return;
   const origin = request.headers.get('origin');
   const site = request.headers.get('sec-fetch-site');
   const refuse = () => {

@@ -10,6 +10,32 @@ import type { AuditRecord, LatchkeyStore, SessionRecord, UserRecord } from '../s
 /** Sessions are touched (lastSeenAt) at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
 const PRE_SESSION_TTL_S = 600;
+const PRE_SESSION_RE = /^[A-Za-z0-9_-]{32,128}$/;
+
+/**
+ * The request header a native app carries its pre-session in (it keeps no
+ * cookie jar). `new` on an options request asks for one; the answer's header of
+ * the same name holds it. A browser page cannot send this header to another
+ * site without a CORS preflight, which Latchkey does not answer.
+ */
+export const PRE_SESSION_HEADER = 'latchkey-pre-session';
+/** The answer header that hands a native app its (new or rotated) session token. */
+export const SESSION_TOKEN_HEADER = 'latchkey-session-token';
+/** Session tokens start with this, so `Authorization: Bearer` tells them from API tokens (`lk_`). */
+export const SESSION_TOKEN_PREFIX = 'lks_';
+/** The binding of a challenge asked for with `Latchkey-Pre-Session`. */
+const NATIVE_BINDING = 'native:';
+
+/**
+ * Whether a challenge was asked for with `Latchkey-Pre-Session`: only a native
+ * app's signed origin may answer it (`checkOrigin`), and its session is a bearer.
+ *
+ * @example
+ * if (isNativeBinding(challenge.binding)) ctx.sessionCarrier = 'bearer';
+ */
+export function isNativeBinding(binding: string): boolean {
+  return binding.startsWith(NATIVE_BINDING);
+}
 
 export interface SessionStart {
   userId: string;
@@ -51,6 +77,18 @@ export class SessionManager {
   /** Finds the live session of the request's cookie; ends expired ones. */
   async resolve(ctx: RequestContext): Promise<{ session: SessionRecord; user: UserRecord } | null> {
     return this.lookup(ctx.cookies.get(this.cookieName(this.isSecure(ctx))), ctx.now);
+  }
+
+  /**
+   * The live session a native app's `Authorization: Bearer lks_…` opens (the
+   * same record, hash and expiry as a cookie's), or null for anything else.
+   */
+  async resolveBearer(
+    bearer: string,
+    now: number,
+  ): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+    if (!bearer.startsWith(SESSION_TOKEN_PREFIX)) return null;
+    return this.lookup(bearer.slice(SESSION_TOKEN_PREFIX.length), now);
   }
 
   /**
@@ -130,11 +168,19 @@ export class SessionManager {
     return { record, secret };
   }
 
-  /** Sets the cookie of a stored session and makes it the request's. */
+  /** Sets the cookie (or, for a native app, the token) of a stored session and makes it the request's. */
   commit(ctx: RequestContext, prepared: { record: SessionRecord; secret: string }): SessionRecord {
-    this.setCookie(ctx, prepared.secret, (prepared.record.expiresAt - ctx.now) / 1000);
+    this.hand(ctx, prepared.secret, (prepared.record.expiresAt - ctx.now) / 1000);
     ctx.session = prepared.record;
     return prepared.record;
+  }
+
+  /**
+   * The session token handed out on this request (`lks_…`), when the session
+   * travels as a bearer; null for a cookie session.
+   */
+  issuedToken(ctx: RequestContext): string | null {
+    return ctx.headers.get(SESSION_TOKEN_HEADER);
   }
 
   /**
@@ -151,7 +197,7 @@ export class SessionManager {
     const secretHash = await (await this.keys()).hash('session', secret);
     await this.store.rotateSession(session.id, secretHash, patch);
     Object.assign(session, patch, { secretHash });
-    this.setCookie(ctx, secret, (session.expiresAt - ctx.now) / 1000);
+    this.hand(ctx, secret, (session.expiresAt - ctx.now) / 1000);
     return session;
   }
 
@@ -170,10 +216,29 @@ export class SessionManager {
   /**
    * Who asked for a challenge: the session, or a pre-session (a random cookie set
    * on the first options request) so a challenge can only be answered by the
-   * browser that asked for it.
+   * browser that asked for it. A native app carries its pre-session in the
+   * `Latchkey-Pre-Session` header instead (`new` asks for one, handed back in
+   * the answer's header); such a binding never matches a cookie's, and only a
+   * native app's signed origin may answer its challenge.
    */
   async binding(ctx: RequestContext, create: boolean): Promise<string | null> {
     if (ctx.session) return `session:${ctx.session.id}`;
+    const header = ctx.request.headers.get(PRE_SESSION_HEADER);
+    if (header !== null) {
+      let pre = header.trim();
+      if (pre === 'new' && create) {
+        pre = randomToken(24);
+        ctx.headers.set(PRE_SESSION_HEADER, pre);
+      } else if (!PRE_SESSION_RE.test(pre)) {
+        throw new LatchkeyError(
+          'INVALID_PARAMS',
+          create
+            ? 'Latchkey-Pre-Session must be "new" or a pre-session this server handed out'
+            : 'Latchkey-Pre-Session must be the pre-session the options answer handed out',
+        );
+      }
+      return `${NATIVE_BINDING}${await sha256(pre)}`;
+    }
     const name = this.preCookieName(this.isSecure(ctx));
     let pre = ctx.cookies.get(name);
     if (!pre || pre.length > 128) {
@@ -197,15 +262,24 @@ export class SessionManager {
     return now + this.config.session.elevationTtl * 1000;
   }
 
-  private setCookie(ctx: RequestContext, secret: string, maxAge: number): void {
+  /** A cookie for a browser; for a native app's bearer session, the token in the answer's header. */
+  private hand(ctx: RequestContext, secret: string, maxAge: number): void {
+    if (ctx.sessionCarrier === 'bearer') {
+      ctx.headers.set(SESSION_TOKEN_HEADER, `${SESSION_TOKEN_PREFIX}${secret}`);
+      return;
+    }
     const secure = this.isSecure(ctx);
     ctx.setCookies.push(serializeCookie(this.cookieName(secure), secret, { maxAge, secure }));
   }
 }
 
-/** The wire shape of a session. */
-export function toWireSession(session: SessionRecord): Session {
+/**
+ * The wire shape of a session; `token` only when this answer hands a native
+ * app its bearer session (`SessionManager.issuedToken`).
+ */
+export function toWireSession(session: SessionRecord, token: string | null = null): Session {
   return {
+    ...(token ? { token } : {}),
     id: session.id,
     kind: session.kind,
     createdAt: new Date(session.createdAt).toISOString(),

@@ -40,7 +40,10 @@ export type TestAttestation = 'none' | 'packed-self' | 'packed';
 export interface TestAuthenticatorOptions {
   /**
    * The origin the "browser" runs on. When unset, each ceremony uses
-   * `https://<rpId>`.
+   * `https://<rpId>`. An Android app's origin (`android:apk-key-hash:<base64url
+   * SHA-256 of the signing certificate>`) plays a native app, as Android's
+   * Credential Manager signs it into clientDataJSON; the RP ID is then not
+   * checked against it (Android checks the site's Digital Asset Links instead).
    */
   origin?: string;
   /** The authenticator's AAGUID as a UUID; all zeros by default, as `none` attestation reports. */
@@ -275,8 +278,14 @@ export function createTestAuthenticator(options: TestAuthenticatorOptions = {}):
   const attestationCa = options.attestationCa;
   let leaf: ReturnType<TestAttestationCa['leaf']> | null = null;
   const configuredOrigin =
-    options.origin === undefined ? undefined : new URL(options.origin).origin;
+    options.origin === undefined || isNativeOrigin(options.origin)
+      ? options.origin
+      : new URL(options.origin).origin;
   const store: StoredCredential[] = [];
+
+  function isNativeOrigin(origin: string): boolean {
+    return origin.startsWith('android:apk-key-hash:');
+  }
 
   function originFor(rpId: string | undefined, method: string): string {
     if (configuredOrigin) return configuredOrigin;
@@ -289,6 +298,7 @@ export function createTestAuthenticator(options: TestAuthenticatorOptions = {}):
     // host or a registrable suffix of it. Overrides skip this so a test can play
     // a misbehaving client.
     if (overrides.origin !== undefined || overrides.rpId !== undefined) return;
+    if (isNativeOrigin(origin)) return;
     const host = new URL(origin).hostname;
     if (host !== rpId && !host.endsWith(`.${rpId}`)) {
       throw new DOMException(`The RP ID "${rpId}" is not valid for ${origin}`, 'SecurityError');
