@@ -41,7 +41,7 @@ describe('PasskeyEnrolButton', () => {
   it('enrols a passkey named after the browser, busy while the prompt is open', async () => {
     vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(CHROME_MAC);
     const onEnrolled = vi.fn();
-    const { container, webauthn, user, server } = renderWithLatchkey(
+    const { container, webauthn, user } = renderWithLatchkey(
       <PasskeyEnrolButton onEnrolled={onEnrolled} />,
       {
         server: signedIn,
