@@ -7,6 +7,8 @@ export default defineConfig({
     locked: 'src/locked/index.ts',
     // Sign-in by email link: a fallback many apps do not offer, so not in the main entry.
     email: 'src/email/index.ts',
+    // The account's fallback settings: a settings page, not every page, needs them.
+    fallbacks: 'src/fallbacks/index.ts',
     // A language is its own entry: an app that does not import it does not ship it.
     'locales/de': 'src/locales/de.ts',
   },

@@ -6,6 +6,7 @@ import {
   EmailLinkLanding,
   EmailLinkSignIn,
 } from '../email/index.js';
+import { DEFAULT_FALLBACK_SETTINGS_LABELS, FallbackSettings } from '../fallbacks/index.js';
 import { DEFAULT_ERROR_LABELS } from '../internal/error-message.js';
 import { DEFAULT_PASSKEY_KEY_LABELS, PasskeyKeyUnlock } from '../locked/passkey-key/index.js';
 import { credentialIdOf } from '../locked/testing/prf-authenticator.js';
@@ -43,6 +44,7 @@ const ENGLISH: { errors: typeof DEFAULT_ERROR_LABELS } & ComponentLabels = {
   passkeyKeyUnlock: DEFAULT_PASSKEY_KEY_LABELS,
   emailLinkSignIn: DEFAULT_EMAIL_LINK_SIGN_IN_LABELS,
   emailLinkLanding: DEFAULT_EMAIL_LINK_LANDING_LABELS,
+  fallbackSettings: DEFAULT_FALLBACK_SETTINGS_LABELS,
 };
 
 /** Paths of `english` with no value of the same kind in `other` ("pairPrompt.title"). */
@@ -163,6 +165,19 @@ describe('every component in German', () => {
     ).toBeInTheDocument();
     expect(within(region).getByRole('button', { name: 'Nicht jetzt' })).toBeInTheDocument();
     expectNoEnglish(container, 'pairPrompt');
+    await expectAccessible(container);
+  });
+
+  it('FallbackSettings', async () => {
+    const { container } = renderWithLatchkey(<FallbackSettings />, {
+      server: { signedIn: true },
+      labels: de,
+    });
+    const group = await screen.findByRole('group', { name: 'Weitere Wege zur Anmeldung' });
+    expect(
+      await within(group).findByRole('checkbox', { name: 'Anmeldelink per E-Mail' }),
+    ).toBeChecked();
+    expect(screen.getByRole('button', { name: 'Speichern' })).toBeVisible();
     await expectAccessible(container);
   });
 

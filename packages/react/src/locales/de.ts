@@ -214,4 +214,22 @@ export const de = {
         'Dieser Link ist abgelaufen oder wurde schon benutzt. Fordern Sie einen neuen an.',
     },
   },
+  fallbackSettings: {
+    legend: 'Weitere Wege zur Anmeldung',
+    recoveryCodes: 'Wiederherstellungscodes',
+    magicLink: 'Anmeldelink per E-Mail',
+    password: 'Passwort',
+    passwordNotSet: 'Sie haben noch kein Passwort festgelegt.',
+    none: 'Dieser Dienst bietet außer einem Passkey keinen Weg zur Anmeldung an.',
+    loading: 'Ihre Einstellungen werden geladen …',
+    save: 'Speichern',
+    saving: 'Wird gespeichert …',
+    saved: 'Ihre Auswahl ist gespeichert.',
+    loadFailed: 'Ihre Einstellungen konnten nicht geladen werden. Versuchen Sie es erneut.',
+    failed: 'Ihre Auswahl konnte nicht gespeichert werden. Versuchen Sie es erneut.',
+    errors: {
+      FALLBACK_UNAVAILABLE: 'Dieser Dienst bietet diesen Weg zur Anmeldung nicht an.',
+      STEP_UP_REQUIRED: 'Bestätigen Sie mit Ihrem Passkey, um diese Einstellungen zu ändern.',
+    },
+  },
 } satisfies LatchkeyLabels;

@@ -2,6 +2,7 @@
 import { createContext, useContext } from 'react';
 import type { EmailLinkLandingLabels } from '../email/email-link-landing.js';
 import type { EmailLinkSignInLabels } from '../email/email-link-sign-in.js';
+import type { FallbackSettingsLabels } from '../fallbacks/fallback-settings.js';
 import { DEFAULT_ERROR_LABELS, type ErrorLabels } from '../internal/error-message.js';
 import type { PasskeyKeyUnlockLabels } from '../locked/passkey-key/passkey-key-unlock.js';
 import type { TierUpgradeLabels } from '../locked/tier/tier-upgrade.js';
@@ -24,6 +25,7 @@ export interface ComponentLabels {
   passkeyKeyUnlock: PasskeyKeyUnlockLabels;
   emailLinkSignIn: EmailLinkSignInLabels;
   emailLinkLanding: EmailLinkLandingLabels;
+  fallbackSettings: FallbackSettingsLabels;
 }
 
 /**

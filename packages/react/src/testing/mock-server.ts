@@ -4,6 +4,7 @@ import {
   createLatchkeyClient,
   defaultPasskeyName,
   type ErrorCode,
+  type FallbacksResponse,
   type LatchkeyClient,
   type PasskeyInfo,
   type RouteDefinition,
@@ -62,7 +63,19 @@ export interface MockServerOptions {
    * (`LINK_CONFIRM_REQUIRED` until `confirm: true`), `purpose` `verify` for an address check.
    */
   emailLinks?: Record<string, { elsewhere?: boolean; purpose?: 'sign-in' | 'verify' }>;
+  /**
+   * `GET`/`PUT /fallbacks`: what the deployment allows and the account's choices
+   * (each default on), and whether the account has a password (default false).
+   */
+  fallbacks?: {
+    deployment?: Partial<FallbackFlags>;
+    account?: Partial<FallbackFlags>;
+    passwordSet?: boolean;
+  };
 }
+
+type FallbackFlags = FallbacksResponse['account'];
+const FALLBACK_METHODS = ['recoveryCodes', 'magicLink', 'password'] as const;
 
 export interface MockCall {
   route: RouteName;
@@ -87,6 +100,8 @@ interface MockState {
   recoveryCodesRemaining: number;
   /** Addresses `POST /email/link-options` was asked to send a link to. */
   emailLinksSent: string[];
+  /** The account's stored fallback choices (`PUT /fallbacks` changes them). */
+  fallbacks: FallbackFlags;
 }
 
 interface MockSignUp {
@@ -183,6 +198,18 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     pairing: null,
     recoveryCodesRemaining: options.recoveryCodesRemaining ?? 10,
     emailLinksSent: [],
+    fallbacks: {
+      recoveryCodes: true,
+      magicLink: true,
+      password: true,
+      ...options.fallbacks?.account,
+    },
+  };
+  const deploymentFallbacks: FallbackFlags = {
+    recoveryCodes: true,
+    magicLink: true,
+    password: true,
+    ...options.fallbacks?.deployment,
   };
   const emailLinks = new Map(Object.entries(options.emailLinks ?? {}));
   if (options.signedIn && seededUser) {
@@ -498,6 +525,22 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
         session: purpose === 'sign-in' && state.session ? publicSession(state.session) : null,
       };
     },
+    getFallbacks: () => {
+      requireSession();
+      return describeFallbacks();
+    },
+    updateFallbacks: (_, body) => {
+      requireElevated();
+      // As the server: turning on a method the deployment has off changes nothing.
+      for (const method of FALLBACK_METHODS) {
+        if (body[method] === true && !deploymentFallbacks[method])
+          fail('FALLBACK_UNAVAILABLE', `${method} is turned off for this service`);
+      }
+      for (const method of FALLBACK_METHODS) {
+        if (typeof body[method] === 'boolean') state.fallbacks[method] = body[method] as boolean;
+      }
+      return describeFallbacks();
+    },
     startPairing: () => {
       state.pairing = { pairingId: next('pair'), code: 'K7QM-4XT2', polls: 0, status: 'pending' };
       return {
@@ -539,6 +582,17 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       return { ok: true };
     },
   };
+
+  /** The account's choices within what the deployment allows, as `GET /fallbacks` answers. */
+  function describeFallbacks(): FallbacksResponse {
+    const account = { ...state.fallbacks };
+    for (const method of FALLBACK_METHODS) account[method] &&= deploymentFallbacks[method];
+    return {
+      deployment: { ...deploymentFallbacks },
+      account,
+      passwordSet: options.fallbacks?.passwordSet ?? false,
+    };
+  }
 
   function recoveryCodes() {
     state.recoveryCodesRemaining = 10;
