@@ -80,7 +80,7 @@ export async function findEmailLink(
   token: string,
   now: number,
 ): Promise<EmailLinkRecord | null> {
-  for (const hash of await (await services.keys()).candidates('link', token)) {
+  for await (const hash of (await services.keys()).forms('link', token)) {
     const link = await services.store.getEmailLink(hash, now);
     if (link) return link;
   }

@@ -99,17 +99,23 @@ export class ServerKeys {
   }
 
   /**
-   * Every stored form `value` may have, to look it up by: under the current
-   * secret first, then under older secrets, then the plain SHA-256 of rows
-   * written before the secret existed (so an upgrade signs no one out).
+   * Every stored form `value` may have, to look it up by, made one at a time so
+   * that a lookup that hits stops hashing: under the current secret first, then
+   * under older secrets, then the plain SHA-256 of rows written before the
+   * secret existed (so an upgrade signs no one out).
    */
-  async candidates(purpose: SecretPurpose, value: string): Promise<string[]> {
-    const peppered = await Promise.all(
-      this.sets.map(async (set) => base64urlEncode(await hmacSha256(set.pepper[purpose], value))),
-    );
+  async *forms(purpose: SecretPurpose, value: string): AsyncGenerator<string> {
+    for (const set of this.sets)
+      yield base64urlEncode(await hmacSha256(set.pepper[purpose], value));
     // Email links came after the pepper: they never had a plain-hash form.
-    if (purpose === 'link') return peppered;
-    return [...peppered, await legacyHash(purpose, value)];
+    if (purpose !== 'link') yield await legacyHash(purpose, value);
+  }
+
+  /** All of `forms`, for a caller that needs every one (recovery codes). */
+  async candidates(purpose: SecretPurpose, value: string): Promise<string[]> {
+    const all: string[] = [];
+    for await (const form of this.forms(purpose, value)) all.push(form);
+    return all;
   }
 
   /** A MAC under the current secret's key for `use`. */

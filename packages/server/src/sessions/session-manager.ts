@@ -103,14 +103,16 @@ export class SessionManager {
     const keys = await this.keys();
     // Under the current secret, then older ones and the plain SHA-256 of sessions
     // opened before the secret existed; a hit on an older form is re-hashed.
-    const [current, ...older] = await keys.candidates('session', secret);
-    let session = await this.store.getSessionBySecretHash(current!);
-    for (let i = 0; !session && i < older.length; i++) {
-      session = await this.store.getSessionBySecretHash(older[i]!);
-      if (session) {
-        await this.store.rotateSession(session.id, current!, {});
-        session.secretHash = current!;
+    let current: string | undefined;
+    let session: SessionRecord | null = null;
+    for await (const form of keys.forms('session', secret)) {
+      session = await this.store.getSessionBySecretHash(form);
+      if (current === undefined) current = form;
+      else if (session) {
+        await this.store.rotateSession(session.id, current, {});
+        session.secretHash = current;
       }
+      if (session) break;
     }
     if (!session) return null;
     const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;

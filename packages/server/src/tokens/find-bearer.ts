@@ -29,7 +29,7 @@ export async function findBearer(
   // Under the current secret, then older ones and the plain SHA-256 of tokens
   // made before the secret existed (they keep working until they expire).
   let token: TokenRecord | null = null;
-  for (const hash of await (await services.keys()).candidates('token', presented)) {
+  for await (const hash of (await services.keys()).forms('token', presented)) {
     const found = await store.getTokenByHash(hash);
     // The store finds by hash; comparing again in constant time keeps a store that
     // matches loosely (a case-insensitive collation, say) from letting a near miss in.
