@@ -243,6 +243,34 @@ describe('the demo, in a real browser', () => {
     });
     await expectSignedInAs(laptop, EMAIL);
     await screenshot(laptop.page, '05-signed-in-from-autofill');
+    await signOut(laptop);
+  });
+
+  test('an autofill sign-in that beats the page’s first session check still leads on', async () => {
+    // On a busy machine the passkey can answer before the page learns it was signed out:
+    // hold that first check until the sign-in is through, as a slow network would.
+    let signedIn!: () => void;
+    const through = new Promise<void>((resolve) => {
+      signedIn = resolve;
+    });
+    laptop.page.on('response', (r) => {
+      if (r.url().endsWith('/auth/passkeys/authenticate') && r.ok()) signedIn();
+    });
+    await laptop.page.route('**/auth/session', async (route) => {
+      if (route.request().method() === 'GET') await through;
+      await route.continue();
+    });
+    try {
+      await touch(laptop, async () => {
+        await laptop.page.goto(`${url}/sign-in`, { waitUntil: 'domcontentloaded', timeout: WAIT });
+        await laptop.page
+          .getByRole('heading', { level: 1, name: 'Account security' })
+          .waitFor({ timeout: WAIT });
+      });
+    } finally {
+      await laptop.page.unroute('**/auth/session');
+    }
+    await expectSignedInAs(laptop, EMAIL);
   });
 
   test('a signed-in page load never offers "Sign in" while the session loads', async () => {

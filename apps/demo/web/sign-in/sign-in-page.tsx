@@ -22,13 +22,20 @@ export function SignInPage() {
   const offerEmailLink = passkeyFailed || (support.status === 'ready' && !support.webauthn);
   // Signing in here, by the button, from autofill or in another tab, leads on to the account,
   // or back to the page that sent the person here (`?next=`, such as a device to approve).
-  // (The form itself unmounts the moment the session changes, so this page does it.)
+  // The form says so itself (even when the new session has already unmounted it): a sign-in
+  // can finish before this page has learnt it was signed out. Another tab's sign-in shows as
+  // the session turning from signed out to signed in.
+  const left = useRef(false);
+  const leave = () => {
+    if (left.current) return;
+    left.current = true;
+    navigate(returnPathFrom(window.location.search) ?? '/account');
+  };
   const signedOutHere = useRef(false);
   useEffect(() => {
     if (status === 'unauthenticated') signedOutHere.current = true;
-    else if (status === 'authenticated' && signedOutHere.current)
-      navigate(returnPathFrom(window.location.search) ?? '/account');
-  }, [status]);
+    else if (status === 'authenticated' && signedOutHere.current) leave();
+  });
 
   return (
     <Page
@@ -47,6 +54,7 @@ export function SignInPage() {
         <>
           <section className="panel">
             <PasskeySignIn
+              onSignedIn={leave}
               labels={{ errors: ERROR_SENTENCES, failed: 'Could not sign in. Try again.' }}
               onError={() => setPasskeyFailed(true)}
             />
