@@ -2,7 +2,7 @@
 /**
  * Refreshes `src/devices/aaguids.json`, the vendored copy of the community list of
  * passkey provider AAGUIDs (https://github.com/passkeydeveloper/passkey-authenticator-aaguids,
- * MIT; see THIRD_PARTY_NOTICES.md).
+ * no licence stated upstream; see THIRD_PARTY_NOTICES.md).
  *
  * The script never touches the network: download the upstream `aaguid.json` yourself
  * (https://raw.githubusercontent.com/passkeydeveloper/passkey-authenticator-aaguids/main/aaguid.json)

@@ -57,6 +57,14 @@ describe('passkeyProvider', () => {
     expect(passkeyProvider('ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4')?.iconDark).toBeUndefined();
   });
 
+  it.each([
+    ['65c97700-f5ef-4d5c-8a42-f30e45ac94b7', 'Royal Vault'],
+    ['5ca471bb-a56d-46ad-a496-67e70e9ed9fb', 'Parcel'],
+    ['45e3057e-b2f9-48ed-912f-9b901e153b16', 'Uniqkey'],
+  ])('knows %s, "%s", added to the list in 2026', (aaguid, name) => {
+    expect(passkeyProviderName(aaguid, SAFARI_IPHONE)).toBe(name);
+  });
+
   it('names providers whose icon was not kept, without an icon', () => {
     // Samsung Pass's upstream icon is an 18 kB wordmark, over the 10 000-character cap.
     expect(passkeyProvider('53414d53-554e-4700-0000-000000000000')).toStrictEqual({
