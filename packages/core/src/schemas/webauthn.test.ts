@@ -99,7 +99,7 @@ describe('RegistrationResponseJSON rejects', () => {
     ['response.clientDataJSON', 8192],
     ['response.attestationObject', 49152],
     ['response.authenticatorData', 16384],
-    ['response.publicKey', 2048],
+    ['response.publicKey', 3600],
   ])('%s one past its limit of %i characters', (path, max) => {
     const atLimit = regResponse();
     setAt(atLimit, path, b64(max));
@@ -197,7 +197,7 @@ describe('AuthenticationResponseJSON rejects', () => {
     ['id', 1364],
     ['response.clientDataJSON', 8192],
     ['response.authenticatorData', 16384],
-    ['response.signature', 1024],
+    ['response.signature', 6400],
     ['response.userHandle', 128],
   ])('%s one past its limit of %i characters', (path, max) => {
     const atLimit = authResponse();
@@ -206,6 +206,12 @@ describe('AuthenticationResponseJSON rejects', () => {
     const over = authResponse();
     setAt(over, path, b64(max + 1));
     expect(issuesOf(AuthenticationResponseJSON, over)).toContain(`${path}:too_big`);
+  });
+
+  it('takes an ML-DSA-87 signature (4,627 bytes), the largest FIPS 204 allows', () => {
+    const response = authResponse();
+    setAt(response, 'response.signature', Buffer.alloc(4627, 7).toString('base64url'));
+    expect(issuesOf(AuthenticationResponseJSON, response)).toEqual([]);
   });
 
   it.each(['MEYC=', 'ME+C', 'ME/C', 'MEYCI'])('a signature of %j', (signature) => {

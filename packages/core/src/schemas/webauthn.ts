@@ -127,7 +127,8 @@ export const RegistrationResponseJSON = z.object({
     authenticatorData: z.optional(base64url(16384)),
     transports: z.optional(z.array(transport).check(z.maxLength(8))),
     publicKeyAlgorithm: z.optional(z.number().check(z.int())),
-    publicKey: z.optional(base64url(2048)),
+    // Room for ML-DSA-87 (FIPS 204): a 2,592-byte key, 2,614 bytes as SPKI.
+    publicKey: z.optional(base64url(3600)),
   }),
   authenticatorAttachment: attachment,
   clientExtensionResults: AuthenticationExtensionsClientOutputsJSON,
@@ -141,7 +142,8 @@ export const AuthenticationResponseJSON = z.object({
   response: z.object({
     clientDataJSON: base64url(8192),
     authenticatorData: base64url(16384),
-    signature: base64url(1024),
+    // Room for an ML-DSA-87 signature (4,627 bytes, 6,170 characters); RSA-4096 needs 683.
+    signature: base64url(6400),
     userHandle: z.optional(base64url(128)),
   }),
   authenticatorAttachment: attachment,

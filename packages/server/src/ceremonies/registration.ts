@@ -10,6 +10,7 @@ import { newSessionKey } from '../pop/new-session-key.js';
 import { generateRecoveryCodes } from '../recovery/recovery-codes.js';
 import { type CredentialRecord, StoreConflictError, type UserRecord } from '../stores/contract.js';
 import { checkAddPasskey, checkConditionalCreate } from './add-passkey-rules.js';
+import { offeredAlgorithms } from './algorithms.js';
 import { checkAuthenticatorPolicy } from './authenticator-policy.js';
 import { checkAuthenticatorFlags, checkClientDataType, checkOrigin } from './ceremony-checks.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
@@ -17,8 +18,6 @@ import { type EnrolmentTarget, enrolmentTarget, OWNER_CLAIM } from './enrolment-
 import { appExtensionResults } from './extension-results.js';
 
 /** COSE algorithms we accept, most preferred first: Ed25519, ES256, RS256 (WebAuthn L3 §5.8.3). */
-const SUPPORTED_ALGORITHMS = [-8, -7, -257];
-
 /**
  * `POST /passkeys/register-options` and `POST /passkeys/register` (WebAuthn L3
  * §7.1): a signed-in user adds a passkey, or (when sign-up is open) a new user
@@ -92,7 +91,7 @@ export const registrationRoutes: RouteHandlers = {
         userVerification: config.userVerification,
         ...(authenticatorAttachment ? { authenticatorAttachment } : {}),
       },
-      supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+      supportedAlgorithmIDs: await offeredAlgorithms(webauthn.algorithms, config.logger),
       // The app's extensions first: Latchkey's own cannot be overridden (the config
       // refuses them too). §10.1.4: `prf: {}` asks whether the new passkey can give
       // PRF outputs (`clientExtensionResults.prf.enabled`), so keys can be derived
@@ -167,7 +166,7 @@ export const registrationRoutes: RouteHandlers = {
         expectedRPID: challenge.rpId,
         requireUserPresence: !conditional,
         requireUserVerification: config.userVerification === 'required',
-        supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+        supportedAlgorithmIDs: await offeredAlgorithms(config.webauthn.algorithms, config.logger),
       });
     } catch (cause) {
       throw new LatchkeyError('VERIFICATION_FAILED', 'The new passkey could not be verified', {

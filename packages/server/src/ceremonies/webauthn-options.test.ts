@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { type AuditEvent, base64urlDecode, base64urlEncode } from '@latchkey/core';
 import { decodeAttestationObject } from '@simplewebauthn/server/helpers';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +15,69 @@ function withEvents(config: Partial<LatchkeyConfig> = {}) {
   const server = createTestServer({ ...config, hooks: { onEvent: (e) => void events.push(e) } });
   return { server, events };
 }
+
+/** Whether this Node can make ML-DSA keys, asked through node:crypto rather than Web Crypto. */
+function nodeHasMlDsa(): boolean {
+  try {
+    generateKeyPairSync('ml-dsa-65' as never);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('signature algorithms (config.webauthn.algorithms)', () => {
+  const algs = (options: { pubKeyCredParams: { alg: number }[] }) =>
+    options.pubKeyCredParams.map((p) => p.alg);
+
+  it('offers Ed25519, ES256 and RS256 by default, in that order', async () => {
+    const { options } = await createTestServer().browser().registration();
+    expect(algs(options)).toEqual([-8, -7, -257]);
+  });
+
+  it('offers only the configured algorithms, and a passkey of one of them registers', async () => {
+    const browser = createTestServer({ webauthn: { algorithms: [-7] } }).browser();
+    const { options, response } = await browser.registration();
+    expect(algs(options)).toEqual([-7]);
+    expect((await browser.call('POST', '/auth/passkeys/register', { response })).status).toBe(201);
+  });
+
+  it('refuses a passkey of an algorithm it did not offer, with nothing written', async () => {
+    const server = createTestServer({ webauthn: { algorithms: [-8, -257] } });
+    const browser = server.browser();
+    const res = await browser.call('POST', '/auth/passkeys/register-options', {
+      email: 'ada@example.com',
+    });
+    const options = res.body.options as Parameters<typeof browser.authenticator.register>[0];
+    // The browser is made to offer ES256 anyway: the server still checks what it asked for.
+    const response = await browser.authenticator.register({
+      ...options,
+      pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+    });
+    const answer = await browser.call('POST', '/auth/passkeys/register', { response });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('VERIFICATION_FAILED');
+    expect(await server.store.getUserByEmail('ada@example.com')).toBeNull();
+  });
+
+  it('offers ML-DSA only where the runtime can verify it, and says so once where it cannot', async () => {
+    const logged: string[] = [];
+    const server = createTestServer({
+      webauthn: { algorithms: [-49, -7] },
+      logger: (message) => void logged.push(message),
+    });
+    const first = await server.browser().registration();
+    const second = await server.browser().registration();
+    if (nodeHasMlDsa()) {
+      expect(algs(first.options)).toEqual([-49, -7]);
+      expect(logged).toEqual([]);
+    } else {
+      expect(algs(first.options)).toEqual([-7]);
+      expect(logged.filter((m) => m.includes('ML-DSA-65'))).toHaveLength(1);
+    }
+    expect(algs(second.options)).toEqual(algs(first.options));
+  });
+});
 
 describe('WebAuthn options from the config', () => {
   it('asks by default for a discoverable passkey, no attestation and only Latchkey’s extensions', async () => {
@@ -269,6 +333,9 @@ describe('config.webauthn is checked at start', () => {
       { extensions: { authentication: { credProps: false } } },
     ],
     ['webauthn.extensions.registration', { extensions: { registration: [] as never } }],
+    ['webauthn.algorithms', { algorithms: [] }],
+    ['webauthn.algorithms[1]', { algorithms: [-7, -999] }],
+    ['webauthn.algorithms', { algorithms: [-7, -7] }],
   ];
   it.each(wrong)('names config.%s', (field, webauthn) => {
     expect(() => createTestServer({ webauthn })).toThrow(

@@ -306,4 +306,12 @@ export interface WebAuthnConfig {
     registration?: Record<string, unknown>;
     authentication?: Record<string, unknown>;
   };
+  /**
+   * The signature algorithms a new passkey may use, as COSE identifiers, most
+   * preferred first (§5.4 `pubKeyCredParams`). Default `[-8, -7, -257]` (Ed25519,
+   * ES256, RS256). ML-DSA (FIPS 204: `-48` ML-DSA-44, `-49` ML-DSA-65, `-50`
+   * ML-DSA-87) is offered only where the runtime's Web Crypto has it; elsewhere it
+   * is left out of the offer and the logger says so once.
+   */
+  algorithms?: number[];
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_ALGORITHMS, KNOWN_ALGORITHMS } from '../ceremonies/algorithms.js';
 import type { WebAuthnConfig, WebAuthnHint } from './latchkey-config.js';
 
 export interface ResolvedWebAuthnConfig {
@@ -11,6 +12,8 @@ export interface ResolvedWebAuthnConfig {
   /** PEM attestation roots an allow-listed chain must reach (non-empty with `allow`). */
   roots: string[];
   extensions: { registration: Record<string, unknown>; authentication: Record<string, unknown> };
+  /** COSE algorithm identifiers, most preferred first. */
+  algorithms: number[];
 }
 
 /** The extensions Latchkey sets itself and relies on (§10.1.3 credProps, §10.1.4 prf). */
@@ -83,6 +86,18 @@ function extensionInputs(value: unknown, field: string): Record<string, unknown>
   return value as Record<string, unknown>;
 }
 
+function algorithms(list: unknown): number[] {
+  if (list === undefined) return [...DEFAULT_ALGORITHMS];
+  if (!Array.isArray(list) || list.length === 0)
+    fail('algorithms', 'must be a non-empty array of COSE algorithm identifiers');
+  for (const [i, alg] of list.entries()) {
+    if (!KNOWN_ALGORITHMS.includes(alg))
+      fail(`algorithms[${i}]`, `must be one of ${KNOWN_ALGORITHMS.join(', ')}`);
+  }
+  if (new Set(list).size !== list.length) fail('algorithms', 'must not repeat an algorithm');
+  return [...list];
+}
+
 /**
  * Checks `config.webauthn` at start and fills in defaults; a wrong field throws
  * a `TypeError` that names it.
@@ -152,5 +167,6 @@ export function resolveWebAuthnConfig(config: WebAuthnConfig | undefined): Resol
       registration: extensionInputs(ext.registration, 'extensions.registration'),
       authentication: extensionInputs(ext.authentication, 'extensions.authentication'),
     },
+    algorithms: algorithms(c.algorithms),
   };
 }
