@@ -37,14 +37,27 @@ describe('resolveConfig', () => {
       ...base,
       origins: [
         'https://ACME.example:443/',
-        'android:apk-key-hash:abcdefghijklmnopqrstuvwxyz012345',
+        'android:apk-key-hash:kDs2W1hL0sFJ6Zl-HAdWPr0BG4s0w-8YUSfwJnHH6ms',
       ],
     });
     expect(c.origins).toEqual([
       'https://acme.example',
-      'android:apk-key-hash:abcdefghijklmnopqrstuvwxyz012345',
+      'android:apk-key-hash:kDs2W1hL0sFJ6Zl-HAdWPr0BG4s0w-8YUSfwJnHH6ms',
     ]);
     expect([...c.webOrigins]).toEqual(['https://acme.example']);
+  });
+
+  it('takes an apk-key-hash in standard base64 or keytool hex, as Android sends it', () => {
+    // One SHA-256 three ways: base64url (what Android writes into clientDataJSON),
+    // base64 with padding (many guides), and keytool's "SHA256:" fingerprint.
+    const hash = Buffer.from('kDs2W1hL0sFJ6Zl-HAdWPr0BG4s0w-8YUSfwJnHH6ms', 'base64url');
+    const android = `android:apk-key-hash:${hash.toString('base64url')}`;
+    const hex = [...hash].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+    for (const written of [hash.toString('base64'), hex]) {
+      expect(written).not.toBe(hash.toString('base64url'));
+      const c = resolveConfig({ ...base, origins: [`android:apk-key-hash:${written}`] });
+      expect(c.origins).toEqual([android]);
+    }
   });
 
   const wrong: [string, Partial<Record<keyof LatchkeyConfig, unknown>>][] = [
@@ -54,6 +67,12 @@ describe('resolveConfig', () => {
     ['origins[1]', { origins: ['https://acme.example', 'https://acme.example/path'] }],
     ['origins[0]', { origins: ['ftp://acme.example'] }],
     ['origins[0]', { origins: ['android:apk-key-hash:'] }],
+    // 24 bytes, not a SHA-256; and a SHA-256 whose last character carries stray bits.
+    ['origins[0]', { origins: ['android:apk-key-hash:abcdefghijklmnopqrstuvwxyz012345'] }],
+    [
+      'origins[0]',
+      { origins: ['android:apk-key-hash:kDs2W1hL0sFJ6Zl-HAdWPr0BG4s0w-8YUSfwJnHH6mt'] },
+    ],
     ['rpID', { rpID: 'https://acme.example' }],
     ['rpID', { rpID: 42 }],
     ['basePath', { basePath: 'auth' }],

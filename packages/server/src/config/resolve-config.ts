@@ -1,4 +1,4 @@
-import { OpenApiDocument } from '@latchkey/core';
+import { base64urlEncode, OpenApiDocument } from '@latchkey/core';
 import * as z from 'zod/mini';
 import type { EmailTemplates } from '../email/email-templates.js';
 import type { EmailTransport } from '../email/email-transport.js';
@@ -85,11 +85,29 @@ function resolveAuditRetention(audit: LatchkeyConfig['audit']): number | null {
   return positive(audit.retention, 'audit.retention', NINETY_DAYS);
 }
 
+const APK_KEY_HASH = 'android:apk-key-hash:';
+
+/**
+ * An Android app's signing-certificate SHA-256 as Android writes it into
+ * clientDataJSON (base64url, no padding), from that form, standard base64 (`+/=`,
+ * as many guides print it) or keytool's colon-separated hex; null if it is not 32 bytes.
+ */
+function apkKeyHash(value: string): string | null {
+  if (/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$/.test(value))
+    return base64urlEncode(Uint8Array.from(value.split(':'), (pair) => Number.parseInt(pair, 16)));
+  const url = value.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/.test(url) ? url : null;
+}
+
 function normaliseOrigin(origin: string, index: number): string {
-  if (origin.startsWith('android:apk-key-hash:')) {
-    if (!/^android:apk-key-hash:[A-Za-z0-9_-]{20,}$/.test(origin))
-      fail(`origins[${index}]`, 'is not a valid android:apk-key-hash origin');
-    return origin;
+  if (origin.startsWith(APK_KEY_HASH)) {
+    const hash = apkKeyHash(origin.slice(APK_KEY_HASH.length));
+    if (!hash)
+      fail(
+        `origins[${index}]`,
+        'must be android:apk-key-hash: and the SHA-256 of the signing certificate, in base64url (43 characters), base64 or keytool hex',
+      );
+    return APK_KEY_HASH + hash;
   }
   let url: URL;
   try {
