@@ -778,10 +778,21 @@ function byCreatedAtThen<T extends { createdAt: Millis }>(
   return (a, b) => a.createdAt - b.createdAt || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 }
 
+/**
+ * A deep copy, so no caller shares a stored record. Records are plain objects of
+ * primitives, arrays and bytes: copied by hand, several times faster than
+ * `structuredClone` (which every read paid); anything else goes to `structuredClone`.
+ */
 function copy<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  if (value instanceof Uint8Array) return new Uint8Array(value) as T;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = copy((value as Record<string, unknown>)[key]);
+  return out as T;
 }
 
 function copyOrNull<T>(value: T | undefined): T | null {
-  return value === undefined ? null : structuredClone(value);
+  return value === undefined ? null : copy(value);
 }
