@@ -4,7 +4,15 @@ import type { ResolvedConfig } from './config/resolve-config.js';
 import { buildContext } from './http/build-context.js';
 import { readJsonBody } from './http/read-body.js';
 import type { ConnectionInfo, RequestContext } from './http/request-context.js';
-import { errorResponse, json, toErrorResponse } from './http/responses.js';
+import { urlOf } from './http/request-url.js';
+import {
+  ANSWER,
+  type Answer,
+  errorResponse,
+  jsonAnswer,
+  toErrorResponse,
+  toResponse,
+} from './http/responses.js';
 import { createRouter } from './http/router.js';
 import { identifyCaller } from './identity/identify-caller.js';
 import { asksApp, authorizeRoute, checkCsrf, proofModeFor } from './identity/policy.js';
@@ -23,20 +31,26 @@ export interface HandlerParts {
   ready: () => Promise<void>;
 }
 
+/** The fetch-style handler, and (for the node adapters) the same answers before they are a `Response`. */
+export interface LatchkeyHandler {
+  (request: Request, connection?: ConnectionInfo): Promise<Response>;
+  readonly [ANSWER]: (request: Request, connection?: ConnectionInfo) => Promise<Answer>;
+}
+
 /**
  * Builds the fetch-style handler: `(request) => Promise<Response>`. Requests
  * outside the base path and the well-known routes get a 404 JSON answer, so a
  * host app can mount the handler wherever it likes and fall through on 404.
  */
-export function createHandler(parts: HandlerParts) {
+export function createHandler(parts: HandlerParts): LatchkeyHandler {
   const { services, handlers, ready } = parts;
   const { config } = services;
   const match = createRouter(config.basePath);
 
-  const handler = async (request: Request, connection?: ConnectionInfo): Promise<Response> => {
+  const handler = async (request: Request, connection?: ConnectionInfo): Promise<Answer> => {
     let ctx: RequestContext | undefined;
     try {
-      const url = new URL(request.url);
+      const url = urlOf(request);
       const found = match(request.method, url.pathname);
       if (found.kind === 'none')
         return errorResponse('ROUTE_NOT_FOUND', `No route ${request.method} ${url.pathname}`);
@@ -75,17 +89,20 @@ export function createHandler(parts: HandlerParts) {
       }
 
       const result = await implementation(context as never, services);
-      const response = result instanceof Response ? result : json(result, found.def.status ?? 200);
-      return finish(response, context);
+      const answer =
+        result instanceof Response ? result : jsonAnswer(result, found.def.status ?? 200);
+      return finish(answer, context);
     } catch (error) {
       const response = toErrorResponse(error, config.logger);
       return ctx ? finish(response, ctx) : response;
     }
   };
 
-  return function timedHandler(request: Request, connection?: ConnectionInfo): Promise<Response> {
-    return withinTimeout(handler(request, connection), request, config);
-  };
+  const answer = (request: Request, connection?: ConnectionInfo): Promise<Answer> =>
+    withinTimeout(handler(request, connection), request, config);
+  const fetchHandler = async (request: Request, connection?: ConnectionInfo) =>
+    toResponse(await answer(request, connection));
+  return Object.assign(fetchHandler, { [ANSWER]: answer });
 }
 
 /**
@@ -96,16 +113,18 @@ export function createHandler(parts: HandlerParts) {
  * secret it made reaches anyone.
  */
 function withinTimeout(
-  answer: Promise<Response>,
+  answer: Promise<Answer>,
   request: Request,
   config: ResolvedConfig,
-): Promise<Response> {
+): Promise<Answer> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<Response>((resolve) => {
+  const timedOut = new Promise<Answer>((resolve) => {
     timer = setTimeout(() => {
       // A late answer is never read: free what a streaming one holds open.
-      void answer.then((late) => late.body?.cancel()).catch(() => {});
-      const { pathname } = new URL(request.url);
+      void answer
+        .then((late) => (late instanceof Response ? late.body?.cancel() : undefined))
+        .catch(() => {});
+      const { pathname } = urlOf(request);
       config.logger(
         'request timed out',
         new Error(`${request.method} ${pathname} took over ${config.requestTimeout} ms`),
@@ -148,15 +167,19 @@ function describeIssue(error: z.core.$ZodError): string {
   return `${path}: ${issue.message}`.slice(0, 300);
 }
 
-function finish(response: Response, ctx: RequestContext): Response {
+function finish(answer: Answer, ctx: RequestContext): Answer {
   // An error answer only ever clears cookies: a session (or any other secret) made
   // before the request failed is never handed out, so nothing it left works.
-  const failed = response.status >= 400;
+  const failed = answer.status >= 400;
+  const add =
+    answer instanceof Response
+      ? (name: string, value: string) => answer.headers.append(name, value)
+      : (name: string, value: string) => void answer.headers.push([name, value]);
   for (const cookie of ctx.setCookies) {
-    if (!failed || CLEARS_COOKIE.test(cookie)) response.headers.append('set-cookie', cookie);
+    if (!failed || CLEARS_COOKIE.test(cookie)) add('set-cookie', cookie);
   }
   for (const [k, v] of ctx.headers) {
-    if (!failed || !SECRET_HEADERS.has(k)) response.headers.append(k, v);
+    if (!failed || !SECRET_HEADERS.has(k)) add(k, v);
   }
-  return response;
+  return answer;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { LatchkeyError } from '@latchkey/core';
+import { PARSED_URL } from '../http/request-url.js';
 
 /**
  * What Express (and Connect) add to a `node:http` request: the URL before a
@@ -55,6 +56,9 @@ const lazy = Symbol('latchkey.lazyRequest');
 interface LazyState {
   incoming: NodeRequestLike;
   withBody: boolean;
+  method: string;
+  url: URL;
+  href?: string;
   headers?: Headers;
   body?: ReadableStream<Uint8Array> | null;
   real?: Request;
@@ -71,11 +75,13 @@ type LightRequest = Request & { [lazy]: LazyState };
  */
 function lightRequest(req: NodeRequestLike, withBody: boolean): Request {
   const request = Object.create(lightPrototype()) as LightRequest;
-  Object.defineProperties(request, {
-    method: { value: req.method ?? 'GET', enumerable: true },
-    url: { value: new URL(requestUrl(req)).href, enumerable: true },
-    [lazy]: { value: { incoming: req, withBody } satisfies LazyState },
-  });
+  const state: LazyState = {
+    incoming: req,
+    withBody,
+    method: req.method ?? 'GET',
+    url: new URL(requestUrl(req)),
+  };
+  request[lazy] = state;
   return request;
 }
 
@@ -84,6 +90,25 @@ let prototype: object | undefined;
 function lightPrototype(): object {
   if (prototype) return prototype;
   const descriptors: PropertyDescriptorMap = {
+    [PARSED_URL]: {
+      get(this: LightRequest) {
+        return this[lazy].url;
+      },
+    },
+    method: {
+      get(this: LightRequest) {
+        return this[lazy].method;
+      },
+      enumerable: true,
+    },
+    url: {
+      get(this: LightRequest) {
+        const state = this[lazy];
+        state.href ??= state.url.href;
+        return state.href;
+      },
+      enumerable: true,
+    },
     headers: {
       get(this: LightRequest) {
         const state = this[lazy];
@@ -104,9 +129,7 @@ function lightPrototype(): object {
   for (const [name, descriptor] of Object.entries(
     Object.getOwnPropertyDescriptors(Request.prototype),
   )) {
-    if (name === 'constructor' || name in descriptors || name === 'method' || name === 'url') {
-      continue;
-    }
+    if (name === 'constructor' || name in descriptors) continue;
     if (typeof descriptor.value === 'function') {
       descriptors[name] = {
         value(this: LightRequest, ...args: unknown[]) {

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { settledBody } from '../http/responses.js';
+import { type Answer, JSON_ANSWER_HEADERS, settledBody } from '../http/responses.js';
 
 /**
  * Writes a `Response` to a `node:http` response, keeping every Set-Cookie.
@@ -57,4 +57,28 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
     res.off('close', onClose);
     res.end();
   }
+}
+
+/**
+ * Writes one of the handler's answers: JSON not yet made a `Response` goes to
+ * the socket as it is, in one `end()`; a `Response` goes through `writeResponse`.
+ */
+export function writeAnswer(answer: Answer, res: ServerResponse): Promise<void> {
+  if (answer instanceof Response) return writeResponse(answer, res);
+  const headers: OutgoingHttpHeaders = { ...JSON_ANSWER_HEADERS };
+  const cookies: string[] = [];
+  for (const [name, value] of answer.headers) {
+    const key = name.toLowerCase();
+    if (key === 'set-cookie') {
+      cookies.push(value);
+      continue;
+    }
+    const before = headers[key];
+    headers[key] = before === undefined ? value : `${before}, ${value}`;
+  }
+  if (cookies.length) headers['set-cookie'] = cookies;
+  headers['content-length'] = Buffer.byteLength(answer.text);
+  res.writeHead(answer.status, headers);
+  res.end(answer.text);
+  return Promise.resolve();
 }

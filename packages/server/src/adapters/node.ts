@@ -2,15 +2,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLatchkeyError } from '@latchkey/core';
 import type { Gate, GateAccess, GateDecision } from '../gate/create-gate.js';
 import type { ConnectionInfo } from '../http/request-context.js';
-import { errorResponse, settledBody } from '../http/responses.js';
+import { ANSWER, type Answer, errorResponse, settledBody } from '../http/responses.js';
 import { toLightRequest } from './node-request.js';
-import { writeResponse } from './node-response.js';
+import { writeAnswer, writeResponse } from './node-response.js';
 
 export type { NodeRequestLike } from './node-request.js';
 export { requestUrl, toRequest } from './node-request.js';
 export { writeResponse } from './node-response.js';
 
 type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
+type AnswerFunction = (request: Request, connection?: ConnectionInfo) => Promise<Answer>;
+
+/**
+ * Latchkey's own handler answers JSON without making a `Response` when asked
+ * through `ANSWER`; any other fetch handler is called as it is.
+ */
+function answerFunction(handler: FetchHandler): AnswerFunction {
+  const own = (handler as FetchHandler & { [ANSWER]?: AnswerFunction })[ANSWER];
+  return typeof own === 'function' ? own : handler;
+}
 
 declare global {
   // Express's own request type (`@types/express`), so `req.latchkey` type-checks in its routes.
@@ -41,12 +51,13 @@ async function answerError(error: unknown, res: ServerResponse): Promise<boolean
  * createServer(toNodeListener(latchkey.handler)).listen(3000);
  */
 export function toNodeListener(handler: FetchHandler) {
+  const answer = answerFunction(handler);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const response = await handler(toLightRequest(req), {
+      const result = await answer(toLightRequest(req), {
         remoteAddress: req.socket.remoteAddress ?? null,
       });
-      await writeResponse(response, res);
+      await writeAnswer(result, res);
     } catch (error) {
       if (await answerError(error, res).catch(() => false)) return;
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -65,6 +76,7 @@ export function toNodeListener(handler: FetchHandler) {
  * app.use(toNodeMiddleware(latchkey.handler));
  */
 export function toNodeMiddleware(handler: FetchHandler) {
+  const answer = answerFunction(handler);
   return async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -78,17 +90,17 @@ export function toNodeMiddleware(handler: FetchHandler) {
       return next();
     }
     try {
-      const response = await handler(request, {
+      const result = await answer(request, {
         remoteAddress: req.socket.remoteAddress ?? null,
       });
-      if (response.status === 404) {
-        const text = settledBody(response);
-        const body = (text === undefined ? await response.clone().json() : JSON.parse(text)) as {
-          error?: { code?: string };
-        };
+      if (result.status === 404) {
+        const text = result instanceof Response ? settledBody(result) : result.text;
+        const body = (
+          text === undefined ? await (result as Response).clone().json() : JSON.parse(text)
+        ) as { error?: { code?: string } };
         if (body.error?.code === 'ROUTE_NOT_FOUND') return next();
       }
-      await writeResponse(response, res);
+      await writeAnswer(result, res);
     } catch (error) {
       next(error);
     }

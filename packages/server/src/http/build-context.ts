@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { clientAddress, requestOrigin } from './client-address.js';
 import { parseCookies } from './cookies.js';
 import type { ConnectionInfo, RequestContext } from './request-context.js';
+import { urlOf } from './request-url.js';
 
 /**
  * The caller's web origin: the `Origin` header when a browser sent one (it must
@@ -33,7 +34,7 @@ export function buildContext(
   route: RouteName | null,
   params: Record<string, string> = {},
 ): RequestContext {
-  const url = new URL(request.url);
+  const url = urlOf(request);
   const origin = callerOrigin(request, url, config);
   const peer = connection?.remoteAddress ?? null;
   return {
@@ -48,7 +49,7 @@ export function buildContext(
     userAgent: request.headers.get('user-agent'),
     peer,
     cookies: parseCookies(request.headers.get('cookie')),
-    secure: new URL(origin).protocol === 'https:',
+    secure: origin.startsWith('https:'),
     now: config.now(),
     session: null,
     user: null,

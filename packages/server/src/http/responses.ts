@@ -17,13 +17,55 @@ export function json(
   status = 200,
   headers?: ConstructorParameters<typeof Headers>[0],
 ): Response {
+  return jsonText(JSON.stringify(body), status, headers);
+}
+
+function jsonText(
+  text: string,
+  status: number,
+  headers?: ConstructorParameters<typeof Headers>[0],
+): Response {
   const h = new Headers(JSON_HEADERS);
   if (headers) for (const [k, v] of new Headers(headers)) h.append(k, v);
-  const text = JSON.stringify(body);
   const response = new Response(text, { status, headers: h });
   (response as Response & { [SETTLED_BODY]?: string })[SETTLED_BODY] = text;
   return response;
 }
+
+/**
+ * A route's JSON answer before it is a `Response`: the node adapters write it
+ * to the socket as it is (a `Response` and its body stream cost more than the
+ * rest of a session check); everyone else gets `toResponse(answer)`.
+ */
+export interface JsonAnswer {
+  readonly status: number;
+  readonly text: string;
+  /** Headers besides the JSON ones (`JSON_HEADERS`), Set-Cookie included. */
+  readonly headers: [string, string][];
+}
+
+/** What the handler answers inside: a `Response`, or JSON not yet made one. */
+export type Answer = Response | JsonAnswer;
+
+/** A JSON answer's headers, for an adapter that writes it itself. */
+export const JSON_ANSWER_HEADERS: Readonly<Record<string, string>> = JSON_HEADERS;
+
+/** A route's result as a JSON answer. */
+export function jsonAnswer(body: unknown, status = 200): JsonAnswer {
+  return { status, text: JSON.stringify(body), headers: [] };
+}
+
+/** The `Response` of an answer. */
+export function toResponse(answer: Answer): Response {
+  return answer instanceof Response ? answer : jsonText(answer.text, answer.status, answer.headers);
+}
+
+/**
+ * The handler's answer function, behind `latchkey.handler[ANSWER]`: what the node
+ * adapters call instead of the handler, to skip making a `Response` (a
+ * registered symbol, as the adapters may sit in another bundle).
+ */
+export const ANSWER = Symbol.for('latchkey.answer');
 
 /**
  * A public document (the JWKS, related origins, the OpenAPI document): anyone may
