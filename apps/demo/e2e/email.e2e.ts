@@ -5,61 +5,34 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserDevice, launchDevice, touch } from '@latchkey/browser-device';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
+import { type BrowserDevice, touch } from '@latchkey/browser-device';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createDemoServer } from '../server/create-demo-server.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
+import { demoSuite } from './harness/demo-suite.js';
 import { linkFromMailbox } from './harness/mailbox.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 import { signOut } from './harness/sign-out.js';
 
 const EMAIL = 'grace@example.com';
 
-let dataDir: string;
-let demo: DemoServer | null = null;
+const suite = demoSuite('email');
 let url: string;
 /** Grace's laptop: a browser with passkeys. */
 let laptop: BrowserDevice;
 /** A borrowed browser whose WebAuthn is switched off. */
 let kiosk: BrowserDevice;
-const devices: BrowserDevice[] = [];
-const serverLog: string[] = [];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-email-'));
-  demo = await createDemoServer({
-    port: 0,
-    host: 'localhost',
-    dataDir,
-    // Both devices reach the server from 127.0.0.1.
-    rateLimit: { perIp: 500 },
-    logger: (message, error) =>
-      serverLog.push(`${message}: ${error instanceof Error ? error.stack : String(error)}`),
-  });
-  url = demo.url;
-  laptop = await launchDevice('email-laptop');
-  devices.push(laptop);
-  await laptop.setPresence(false);
-  kiosk = await launchDevice('email-kiosk');
-  devices.push(kiosk);
+  url = suite.url;
+  laptop = await suite.device('laptop', { presence: false });
+  kiosk = await suite.device('kiosk');
   // WebAuthn switched off, as in a browser without it: no PublicKeyCredential, no navigator.credentials.
   await kiosk.context.addInitScript(() => {
     delete (globalThis as { PublicKeyCredential?: unknown }).PublicKeyCredential;
     Object.defineProperty(Navigator.prototype, 'credentials', { get: () => undefined });
   });
-});
-
-afterAll(async () => {
-  await Promise.all(devices.map((d) => d.close()));
-  await demo?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-afterEach((context) => {
-  if (context.task.result?.state !== 'fail') return;
-  if (serverLog.length) console.error(`server log:\n  ${serverLog.join('\n  ')}`);
-  for (const d of devices) if (d.log.length) console.error(`[${d.name}]\n  ${d.log.join('\n  ')}`);
 });
 
 /** The newest of `count` emails of `template` to Grace. */

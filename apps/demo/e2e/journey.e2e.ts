@@ -1,21 +1,13 @@
 // The demo, end to end: the real server (Hono + Latchkey + PGlite in a fresh folder),
 // the built web app, and Debian Chromium with a CDP virtual authenticator per device.
 // The steps run in order and share one account, as one person would use it.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  type BrowserDevice,
-  launchDevice,
-  touch,
-  type VirtualCredential,
-} from '@latchkey/browser-device';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
+import { type BrowserDevice, touch, type VirtualCredential } from '@latchkey/browser-device';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { STARTING_PAGE } from '../server/starting-answer.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
 import { startDemoProcess } from './harness/demo-process.js';
+import { demoSuite } from './harness/demo-suite.js';
 import { verifyAddress } from './harness/mailbox.js';
 import { fetchFromPage, openPage, toBase64url, WAIT, waitForText } from './harness/page-checks.js';
 import { expectSignedOut, signOut } from './harness/sign-out.js';
@@ -26,77 +18,24 @@ interface Passkey {
 }
 
 const EMAIL = 'ada@example.com';
-// Every simulated device reaches the server from 127.0.0.1, so one person's journey on
-// four devices counts as one address; the default (30 a minute per route) is for one person.
+// The suite's own limit (every device is 127.0.0.1), given again to the restarted server.
 const RATE_LIMIT_PER_IP = 500;
 const DISPLAY_NAME = 'Ada Lovelace';
 
-let dataDir: string;
-let demo: DemoServer | null = null;
-let port: number;
+const suite = demoSuite('journey', { rateLimit: { perIp: RATE_LIMIT_PER_IP } });
 let url: string;
 /** Ada's laptop: signs up, and stays her trusted device. */
 let laptop: BrowserDevice;
-const devices: BrowserDevice[] = [];
 let recoveryCodes: string[] = [];
-/** What the server logged (errors that were not the caller's fault), for a failing step's report. */
-const serverLog: string[] = [];
-let serverLogMark = 0;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-data-'));
-  demo = await createDemoServer({
-    port: 0,
-    host: 'localhost',
-    dataDir,
-    rateLimit: { perIp: RATE_LIMIT_PER_IP },
-    logger: (message, error) =>
-      serverLog.push(`${message}: ${error instanceof Error ? error.stack : String(error)}`),
-  });
-  port = demo.port;
-  url = demo.url;
+  url = suite.url;
   laptop = await device('laptop');
 });
 
-/** Where each device's browser log stood when the step began. */
-const logMarks = new Map<BrowserDevice, number>();
-beforeEach(() => {
-  for (const d of devices) logMarks.set(d, d.log.length);
-  serverLogMark = serverLog.length;
-});
-
-afterAll(async () => {
-  await Promise.all(devices.map((d) => d.close()));
-  await demo?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-afterEach((context) => {
-  if (context.task.result?.state !== 'fail') return;
-  const server = serverLog.slice(serverLogMark);
-  if (server.length) console.error(`server log:\n  ${server.join('\n  ')}`);
-  for (const d of devices) {
-    const lines = d.log.slice(logMarks.get(d) ?? 0);
-    if (lines.length) console.error(`[${d.name}] browser log:\n  ${lines.join('\n  ')}`);
-  }
-});
-
-/**
- * A new device. Its authenticator answers only inside `touch()`: a person touches
- * it on purpose, so an autofill request waits instead of signing in by itself.
- */
-async function device(name: string): Promise<BrowserDevice> {
-  const launched = await launchDevice(name);
-  devices.push(launched);
-  logMarks.set(launched, 0);
-  await launched.setPresence(false);
-  return launched;
-}
-
-function deviceNamed(name: string): BrowserDevice {
-  const found = devices.find((d) => d.name === name);
-  if (!found) throw new Error(`No device named ${name}: an earlier step did not run`);
-  return found;
+/** A new device whose authenticator answers only inside `touch()`. */
+function device(name: string): Promise<BrowserDevice> {
+  return suite.device(name, { presence: false });
 }
 
 function passkeyListStatus(d: BrowserDevice) {
@@ -406,7 +345,7 @@ describe('the demo, in a real browser', () => {
   });
 
   test('renames a passkey', async () => {
-    const tablet = deviceNamed('tablet');
+    const tablet = suite.deviceNamed('tablet');
     const tabletCredential = await onlyCredentialId(tablet);
     await openPage(laptop.page, `${url}/account`, 'Account security');
     const item = await passkeyItem(laptop, tabletCredential);
@@ -424,7 +363,7 @@ describe('the demo, in a real browser', () => {
   });
 
   test('revokes a passkey, which stops working at once', async () => {
-    const tablet = deviceNamed('tablet');
+    const tablet = suite.deviceNamed('tablet');
     const tabletCredential = await onlyCredentialId(tablet);
     await openPage(laptop.page, `${url}/account`, 'Account security');
     const item = await passkeyItem(laptop, tabletCredential);
@@ -574,11 +513,10 @@ describe('the demo, in a real browser', () => {
   });
 
   test('a restarted server keeps the account (npm run serve on the same data folder)', async () => {
-    await demo?.close();
-    demo = null;
+    await suite.closeServer();
     const restarted = await startDemoProcess({
-      port,
-      dataDir,
+      port: suite.port,
+      dataDir: suite.dataDir,
       env: { LATCHKEY_RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP) },
     });
     try {

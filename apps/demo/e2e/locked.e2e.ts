@@ -4,59 +4,24 @@
 //     while its copied cookie, in another browser without the key, is refused at once;
 // (b) with PRF on the virtual authenticators, the same data key comes back across sign-ins
 //     and from a second passkey once the key is wrapped for it.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserDevice, launchDevice } from '@latchkey/browser-device';
+import type { BrowserDevice } from '@latchkey/browser-device';
 import type { Page, Request } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
+import { demoSuite } from './harness/demo-suite.js';
 import { verifyAddress } from './harness/mailbox.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 
 /** Seconds a periodic proof lasts: short, so the page proves several times within the test. */
 const POP_MAX_AGE = 4;
 
-let dataDir: string;
-let demo: DemoServer | null = null;
+const suite = demoSuite('locked', { pop: { maxAge: POP_MAX_AGE } });
 let url: string;
-const devices: BrowserDevice[] = [];
-const serverLog: string[] = [];
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-locked-'));
-  demo = await createDemoServer({
-    port: 0,
-    host: 'localhost',
-    dataDir,
-    pop: { maxAge: POP_MAX_AGE },
-    // Every device reaches the server from 127.0.0.1.
-    rateLimit: { perIp: 500 },
-    logger: (message, error) =>
-      serverLog.push(`${message}: ${error instanceof Error ? error.stack : String(error)}`),
-  });
-  url = demo.url;
+beforeAll(() => {
+  url = suite.url;
 });
-
-afterAll(async () => {
-  await Promise.all(devices.map((d) => d.close()));
-  await demo?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-afterEach((context) => {
-  if (context.task.result?.state !== 'fail') return;
-  if (serverLog.length) console.error(`server log:\n  ${serverLog.join('\n  ')}`);
-  for (const d of devices) if (d.log.length) console.error(`[${d.name}]\n  ${d.log.join('\n  ')}`);
-});
-
-async function device(name: string): Promise<BrowserDevice> {
-  const launched = await launchDevice(name);
-  devices.push(launched);
-  return launched;
-}
 
 /** Runs `work` in the page, failing after `ms` instead of hanging (a WebAuthn or IndexedDB wait). */
 function evaluateWithin<T>(page: Page, ms: number, work: () => Promise<T>) {
@@ -78,7 +43,7 @@ async function storedSessionOf(page: Page) {
     page,
     '/auth/session',
   );
-  const sessions = await demo!.latchkey.store.listSessions(body.user.id);
+  const sessions = await suite.demo.latchkey.store.listSessions(body.user.id);
   const session = sessions.find((s) => s.id === body.session.id);
   expect(session).toBeDefined();
   return session!;
@@ -103,7 +68,7 @@ describe('locked sessions in a real browser', () => {
   let lee: BrowserDevice;
 
   test('a sign-in binds the session to a non-extractable key kept in IndexedDB', async () => {
-    lee = await device('lee');
+    lee = await suite.device('lee');
     await signUp(lee, 'lee@example.com');
     const me = await fetchFromPage<{ session: { locked: boolean } }>(lee.page, '/auth/session');
     expect(me.body.session.locked).toBe(true);
@@ -195,7 +160,7 @@ describe('locked sessions in a real browser', () => {
 
     // Another browser (its own profile, so its own IndexedDB) with Lee's cookie, while
     // Lee's tab stays open and keeps proving: refused at once, on every API call.
-    const thief = await device('thief');
+    const thief = await suite.device('thief');
     await thief.context.addCookies(await lee.context.cookies(url));
     await thief.page.goto(`${url}/`, { waitUntil: 'domcontentloaded', timeout: WAIT });
     const provenBefore = proofs.at(-1)!;
@@ -223,7 +188,7 @@ describe('locked sessions in a real browser', () => {
     // The thief's own key does not prove Lee's session; Lee's key, from IndexedDB, does.
     const forged = await proveFromPage(thief.page, 'fresh-key');
     expect([forged.status, forged.code]).toEqual([401, 'POP_INVALID']);
-    expect((await demo!.latchkey.api.audit.list({ limit: 20 })).map((e) => e.type)).toContain(
+    expect((await suite.demo.latchkey.api.audit.list({ limit: 20 })).map((e) => e.type)).toContain(
       'pop.failed',
     );
     const proven = await proveFromPage(lee.page, 'stored-key');
@@ -331,7 +296,7 @@ describe('a key derived from passkeys (PRF) in a real browser', () => {
   }
 
   test('sets up the key with a PRF passkey and encrypts a note', async () => {
-    ada = await device('ada');
+    ada = await suite.device('ada');
     // Chromium allows one built-in authenticator: swap the harness's for one with PRF.
     await ada.cdp.send('WebAuthn.removeVirtualAuthenticator', {
       authenticatorId: ada.authenticatorId,
@@ -394,7 +359,7 @@ describe('a key derived from passkeys (PRF) in a real browser', () => {
       ada.page.locator('[data-latchkey-enrol-button] ~ [role="status"]'),
       'Passkey created.',
     );
-    const trail = (await demo!.latchkey.api.audit.list({ limit: 50 })).map((e) => e.type);
+    const trail = (await suite.demo.latchkey.api.audit.list({ limit: 50 })).map((e) => e.type);
     expect(trail.indexOf('session.elevated')).toBeGreaterThan(trail.indexOf('passkey.added'));
     expect(trail.filter((t) => t === 'passkey.added')).toHaveLength(1);
     const listed = await fetchFromPage<{ passkeys: { prf: boolean }[] }>(
@@ -425,7 +390,7 @@ describe('a key derived from passkeys (PRF) in a real browser', () => {
     await unlockNote(NOTE);
     expect(await uses(builtIn)).toBe(builtInBefore);
     expect(await uses(securityKey)).toBeGreaterThan(keyBefore);
-    const audit = await demo!.latchkey.api.audit.list({ limit: 50 });
+    const audit = await suite.demo.latchkey.api.audit.list({ limit: 50 });
     expect(audit.filter((e) => e.type === 'prf.key_wrapped')).toHaveLength(2);
     await screenshot(ada.page, 'locked-03-note-from-second-passkey');
   });

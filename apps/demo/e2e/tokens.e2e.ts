@@ -5,81 +5,54 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserDevice, launchDevice, touch } from '@latchkey/browser-device';
+import { type BrowserDevice, touch } from '@latchkey/browser-device';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
 import { normaliseUserCode } from '../web/device/normalise-user-code.js';
 import { returnPathFrom, signInPathReturningTo } from '../web/navigation/return-path.js';
 import { screenshot } from './harness/artifacts.js';
 import { axeViolations } from './harness/axe-check.js';
 import { type CliProcess, startCli } from './harness/cli-process.js';
+import { demoSuite } from './harness/demo-suite.js';
 import { verifyAddress } from './harness/mailbox.js';
 import { fetchFromPage, openPage, WAIT, waitForText } from './harness/page-checks.js';
 import { signOut } from './harness/sign-out.js';
 
 const EMAIL = 'grace@example.com';
-// The CLI, the browser and the server all meet on 127.0.0.1: one address for the rate limits.
-const RATE_LIMIT_PER_IP = 500;
 const TOKEN_TEXT = /^lk_[A-Za-z0-9_-]{16}_[A-Za-z0-9_-]{43}$/;
 /** `latchkey login` polls every 5 s (the server's RFC 8628 interval), so allow a few polls. */
 const CLI_WAIT = 30_000;
 
-let dataDir: string;
+const suite = demoSuite('tokens', { handoffPort: 0 });
 /** `HOME` of every `latchkey` run: its token file lands in `<home>/.config/latchkey/token`. */
 let home: string;
-let demo: DemoServer;
 let url: string;
 let handoffUrl: string;
 let laptop: BrowserDevice;
 /** The token made on the account page; the CLI's own login comes later. */
 let pageToken = '';
 let cliTokenId = '';
-const serverLog: string[] = [];
-let serverLogMark = 0;
-let logMark = 0;
 /** CLI runs of the current step, for a failing step's report. */
 const cliRuns: CliProcess[] = [];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-tokens-data-'));
   home = await mkdtemp(join(tmpdir(), 'latchkey-e2e-cli-home-'));
-  demo = await createDemoServer({
-    port: 0,
-    handoffPort: 0,
-    host: 'localhost',
-    dataDir,
-    rateLimit: { perIp: RATE_LIMIT_PER_IP },
-    logger: (message, error) =>
-      serverLog.push(`${message}: ${error instanceof Error ? error.stack : String(error)}`),
-  });
-  url = demo.url;
-  handoffUrl = demo.handoffUrl!;
-  laptop = await launchDevice('tokens-laptop');
-  // The authenticator answers only inside `touch()`, as a person touching it would.
-  await laptop.setPresence(false);
+  url = suite.url;
+  handoffUrl = suite.demo.handoffUrl!;
+  laptop = await suite.device('laptop', { presence: false });
 });
 
 afterAll(async () => {
   for (const run of cliRuns) run.child.kill('SIGKILL');
-  await laptop?.close();
-  await demo?.close();
-  await rm(dataDir, { recursive: true, force: true });
   await rm(home, { recursive: true, force: true });
 });
 
 beforeEach(() => {
-  serverLogMark = serverLog.length;
-  logMark = laptop.log.length;
   cliRuns.length = 0;
 });
 
 afterEach((context) => {
   if (context.task.result?.state !== 'fail') return;
-  const server = serverLog.slice(serverLogMark);
-  if (server.length) console.error(`server log:\n  ${server.join('\n  ')}`);
-  const browser = laptop.log.slice(logMark);
-  if (browser.length) console.error(`browser log:\n  ${browser.join('\n  ')}`);
   for (const run of cliRuns)
     console.error(`latchkey printed:\n${run.stdout()}\n(stderr)\n${run.stderr()}`);
 });
