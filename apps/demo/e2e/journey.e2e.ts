@@ -296,6 +296,23 @@ describe('the demo, in a real browser', () => {
     await expectSignedInAs(phone, EMAIL);
   });
 
+  test('signs the paired phone out from the laptop’s list of sessions', async () => {
+    const phone = suite.deviceNamed('phone');
+    await openPage(laptop.page, `${url}/account`, 'Account security');
+    const sessions = laptop.page.getByRole('region', { name: 'Where you are signed in' });
+    const other = sessions.getByRole('button', { name: /^Sign out (?!.*this device)/ });
+    await sessions.getByRole('button', { name: /\(this device\)$/ }).waitFor({ timeout: WAIT });
+    await expect.poll(() => other.count(), { timeout: WAIT }).toBe(1);
+    await other.click();
+    await waitForText(sessions.getByRole('status'), /^Signed out .* on Linux\.$/);
+    await expect.poll(() => other.count(), { timeout: WAIT }).toBe(0);
+    await screenshot(laptop.page, '06d-paired-phone-signed-out');
+    // The phone's cookie stopped working at once; the laptop's did not.
+    await phone.page.reload({ waitUntil: 'domcontentloaded', timeout: WAIT });
+    await expectSignedOut(phone);
+    await expectSignedInAs(laptop, EMAIL);
+  });
+
   test('signs in with a recovery code on a new device, which must then create a passkey', async () => {
     const tablet = await device('tablet');
     await openPage(tablet.page, `${url}/recover`, 'Recover your account');

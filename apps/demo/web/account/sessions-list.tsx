@@ -1,8 +1,7 @@
 import type { SessionInfo } from '@latchkey/core';
 import { useLatchkeyClient, useSession } from '@latchkey/react';
-import { useCallback, useEffect, useState } from 'react';
-import { describeError } from '../errors/describe-error.js';
 import { formatDateTime } from '../formatting/format-date-time.js';
+import { useRevocableList } from '../lists/use-revocable-list.js';
 import { navigate } from '../navigation/use-location.js';
 
 const KIND_NAMES: Record<SessionInfo['kind'], string> = {
@@ -23,38 +22,24 @@ const KIND_NAMES: Record<SessionInfo['kind'], string> = {
 export function SessionsList() {
   const client = useLatchkeyClient();
   const { refresh: refreshSession } = useSession();
-  const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ text: string; tone: 'error' | 'success' } | null>(null);
+  const {
+    items: sessions,
+    busy,
+    message,
+    revoke: revokeItem,
+  } = useRevocableList(
+    () => client.listSessions(),
+    (data) => data.sessions,
+    (session) => client.revokeSession({ id: session.id }),
+  );
 
-  const load = useCallback(async () => {
-    const result = await client.listSessions();
-    if (result.error) setMessage({ text: describeError(result.error), tone: 'error' });
-    else setSessions(result.data.sessions);
-  }, [client]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const revoke = async (session: SessionInfo) => {
-    if (busy) return;
-    setBusy(session.id);
-    setMessage(null);
-    const result = await client.revokeSession({ id: session.id });
-    setBusy(null);
-    if (result.error) {
-      setMessage({ text: describeError(result.error), tone: 'error' });
-      return;
-    }
-    if (session.current) {
+  const revoke = (session: SessionInfo) =>
+    revokeItem(session, async () => {
+      if (!session.current) return `Signed out ${describeDevice(session)}.`;
       await refreshSession();
       navigate('/sign-in');
-      return;
-    }
-    setMessage({ text: `Signed out ${describeDevice(session)}.`, tone: 'success' });
-    await load();
-  };
+      return null;
+    });
 
   return (
     <div aria-busy={sessions === null || busy !== null}>

@@ -1,8 +1,8 @@
 import type { CreateTokenResponse, TokenInfo } from '@latchkey/core';
 import { useLatchkeyClient } from '@latchkey/react';
-import { useCallback, useEffect, useState } from 'react';
-import { describeError } from '../errors/describe-error.js';
+import { useState } from 'react';
 import { formatDateTime } from '../formatting/format-date-time.js';
+import { useRevocableList } from '../lists/use-revocable-list.js';
 import { Link } from '../navigation/link.js';
 import { CreateTokenForm } from './create-token-form.js';
 import { NewTokenSecret } from './new-token-secret.js';
@@ -17,37 +17,25 @@ import { NewTokenSecret } from './new-token-secret.js';
  */
 export function PersonalTokens() {
   const client = useLatchkeyClient();
-  const [tokens, setTokens] = useState<TokenInfo[] | null>(null);
   const [created, setCreated] = useState<CreateTokenResponse | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ text: string; tone: 'error' | 'success' } | null>(null);
+  const {
+    items: tokens,
+    busy,
+    message,
+    setMessage,
+    load,
+    revoke: revokeItem,
+  } = useRevocableList(
+    () => client.listTokens(),
+    (data) => data.tokens,
+    (token) => client.revokeToken({ id: token.id }),
+  );
 
-  const load = useCallback(async () => {
-    const result = await client.listTokens();
-    if (result.error) setMessage({ text: describeError(result.error), tone: 'error' });
-    else setTokens(result.data.tokens);
-  }, [client]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const revoke = async (token: TokenInfo) => {
-    if (busy) return;
-    setBusy(token.id);
-    setMessage(null);
-    const result = await client.revokeToken({ id: token.id });
-    setBusy(null);
-    if (result.error) {
-      setMessage({ text: describeError(result.error), tone: 'error' });
-      return;
-    }
-    setMessage({
-      text: `Revoked “${token.name}”: anything still using it is refused from now on.`,
-      tone: 'success',
-    });
-    await load();
-  };
+  const revoke = (token: TokenInfo) =>
+    revokeItem(
+      token,
+      () => `Revoked “${token.name}”: anything still using it is refused from now on.`,
+    );
 
   return (
     <div aria-busy={tokens === null || busy !== null}>
