@@ -59,6 +59,24 @@ describe('internal crypto', () => {
     expect(randomCode(12)).toMatch(/^[ABCDEFGHJKMNPQRSTVWXYZ23456789]{12}$/);
   });
 
+  it('draws fresh bytes for every call, small or large, across pages of the pool', () => {
+    const seen = new Set<string>();
+    let total = 0;
+    // Lengths that straddle the pool's 4,096-byte pages and its 256-byte limit.
+    for (let i = 0; i < 3000; i++) {
+      const length = [1, 7, 16, 32, 255, 256, 257, 1000][i % 8]!;
+      const bytes = randomBytes(length);
+      expect(bytes).toHaveLength(length);
+      expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
+      total += length;
+      if (length >= 16) seen.add(Buffer.from(bytes).toString('hex'));
+    }
+    expect(total).toBeGreaterThan(4 * 4096);
+    // No 16-byte-or-longer draw ever repeats, and no draw is all zeros (a wiped page).
+    expect(seen.size).toBe((3000 / 8) * 6);
+    expect([...seen].some((h) => /^0+$/.test(h))).toBe(false);
+  });
+
   it('falls back to Web Crypto where process.getBuiltinModule is missing, with the same answers', async () => {
     const original = process.getBuiltinModule;
     vi.resetModules();

@@ -62,10 +62,28 @@ const encoder = new TextEncoder();
 /** Which implementation this process uses: `node` or `web`. For tests and the bench. */
 export const cryptoBackend: 'node' | 'web' = nodeCrypto ? 'node' : 'web';
 
+/**
+ * Random bytes drawn from node's CSPRNG a page at a time: each call into it costs
+ * more than the bytes a token needs (a ceremony draws several), so small draws
+ * are cut from one page and the bytes handed out are wiped from it at once.
+ */
+const POOL_SIZE = 4096;
+const POOLED_MAX = 256;
+let pool: Uint8Array | undefined;
+let poolOffset = 0;
+
 /** `length` bytes from the platform's CSPRNG. */
 export function randomBytes(length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  return nodeCrypto ? nodeCrypto.randomFillSync(bytes) : globalThis.crypto.getRandomValues(bytes);
+  if (!nodeCrypto) return globalThis.crypto.getRandomValues(new Uint8Array(length));
+  if (length > POOLED_MAX) return nodeCrypto.randomFillSync(new Uint8Array(length));
+  if (!pool || poolOffset + length > POOL_SIZE) {
+    pool = nodeCrypto.randomFillSync(pool ?? new Uint8Array(POOL_SIZE));
+    poolOffset = 0;
+  }
+  const bytes = pool.slice(poolOffset, poolOffset + length);
+  pool.fill(0, poolOffset, poolOffset + length);
+  poolOffset += length;
+  return bytes;
 }
 
 /** `bytes` random bytes as base64url. */
