@@ -1,6 +1,7 @@
 import type { DeviceLookupResponse, LatchkeyError } from '@latchkey/core';
 import { useLatchkeyClient, useStepUp } from '@latchkey/react';
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { DecisionButtons } from '../approvals/decision-buttons.js';
 import { describeError } from '../errors/describe-error.js';
 import { formatDateTime } from '../formatting/format-date-time.js';
 import { Link } from '../navigation/link.js';
@@ -203,29 +204,16 @@ export function DeviceApproval({ initialCode }: DeviceApprovalProps) {
               token that acts as you.
             </p>
           )}
-          <div className="actions">
-            <button
-              type="button"
-              className="button-primary"
-              aria-disabled={pending !== null || expired || undefined}
-              onClick={() => {
-                if (!expired) void decide('approve');
-              }}
-            >
-              {pending === 'approve' ? 'Approving…' : 'Approve with your passkey'}
-            </button>
-            <button
-              type="button"
-              className="button-danger"
-              aria-disabled={pending !== null || undefined}
-              onClick={() => void decide('deny')}
-            >
-              {pending === 'deny' ? 'Denying…' : 'Deny'}
-            </button>
+          <DecisionButtons
+            pending={pending}
+            approveLabel="Approve with your passkey"
+            approveDisabled={expired}
+            onDecide={(decision) => void decide(decision)}
+          >
             <button type="button" className="button-quiet" onClick={startOver}>
               Use another code
             </button>
-          </div>
+          </DecisionButtons>
         </>
       ) : (
         <>

@@ -1,6 +1,7 @@
 import type { PairingLookupResponse } from '@latchkey/core';
 import { useLatchkeyClient, useStepUp } from '@latchkey/react';
 import { type FormEvent, useId, useState } from 'react';
+import { DecisionButtons } from '../approvals/decision-buttons.js';
 import { describeError } from '../errors/describe-error.js';
 import { formatDateTime } from '../formatting/format-date-time.js';
 
@@ -104,24 +105,11 @@ export function ApprovePairing() {
             The new device chose its name and browser itself. Approve only a device you are holding
             right now and whose screen shows this code.
           </p>
-          <div className="actions">
-            <button
-              type="button"
-              className="button-primary"
-              aria-disabled={pending !== null || undefined}
-              onClick={() => void decide('approve')}
-            >
-              {pending === 'approve' ? 'Approving…' : 'Approve this device'}
-            </button>
-            <button
-              type="button"
-              className="button-danger"
-              aria-disabled={pending !== null || undefined}
-              onClick={() => void decide('deny')}
-            >
-              Deny
-            </button>
-          </div>
+          <DecisionButtons
+            pending={pending}
+            approveLabel="Approve this device"
+            onDecide={(decision) => void decide(decision)}
+          />
         </section>
       ) : (
         <form className="form" onSubmit={lookUp} noValidate>
