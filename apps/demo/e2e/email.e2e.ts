@@ -2,6 +2,8 @@
 // folder) with its in-memory development mailbox, the built web app, and Debian Chromium.
 // A sign-up's address is verified by its link; a browser with WebAuthn switched off signs in
 // by an email link and is told to add a passkey; a link opened in another browser asks first.
+// A password set on the account page signs the same browser in while the password fallback
+// is on, and is refused while it is off.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +51,18 @@ async function openLinkFromMailboxPage(d: BrowserDevice, link: string) {
 
 function landing(d: BrowserDevice) {
   return d.page.locator('[data-latchkey-email-landing]');
+}
+
+/** The laptop, signed in by an email link, creates its passkey and lands on the account page. */
+async function addPasskeyOnLaptop() {
+  await touch(laptop, async () => {
+    await laptop.page
+      .getByRole('button', { name: 'Create a passkey on this device' })
+      .click({ timeout: WAIT });
+    await laptop.page
+      .getByRole('heading', { level: 1, name: 'Account security' })
+      .waitFor({ timeout: WAIT });
+  });
 }
 
 /** Asks for a sign-in link on the kiosk's sign-in page, offered there because it has no WebAuthn. */
@@ -138,14 +152,7 @@ describe('email links in the demo', () => {
     await confirm.click({ timeout: WAIT });
     await waitForText(landing(laptop).getByRole('status'), 'You are signed in.');
 
-    await touch(laptop, async () => {
-      await laptop.page
-        .getByRole('button', { name: 'Create a passkey on this device' })
-        .click({ timeout: WAIT });
-      await laptop.page
-        .getByRole('heading', { level: 1, name: 'Account security' })
-        .waitFor({ timeout: WAIT });
-    });
+    await addPasskeyOnLaptop();
     await waitForText(laptop.page.getByTestId('signed-in-as'), EMAIL);
     const me = await fetchFromPage<{ session: { kind: string } }>(laptop.page, '/api/me');
     expect(me.status).toBe(200);
@@ -183,6 +190,86 @@ describe('email links in the demo', () => {
     );
     const me = await fetchFromPage<{ error: { code: string } }>(laptop.page, '/api/me');
     expect(me.body.error.code).toBe('ENROLMENT_REQUIRED');
+  });
+});
+
+describe('the password fallback in the demo', () => {
+  const PASSWORD = 'violet-harbour-1947-kite';
+
+  function fallbacks(d: BrowserDevice) {
+    return d.page.locator('[data-latchkey-fallback-settings]');
+  }
+
+  /** Signs in on the kiosk (no WebAuthn) with Grace's password; answers the form. */
+  async function passwordSignInOnKiosk() {
+    await openPage(kiosk.page, `${url}/sign-in`, 'Sign in');
+    const form = kiosk.page.getByTestId('password-sign-in');
+    await form.getByLabel('Email').fill(EMAIL, { timeout: WAIT });
+    await form.getByLabel('Password').fill(PASSWORD, { timeout: WAIT });
+    await form.getByRole('button', { name: 'Sign in with a password' }).click({ timeout: WAIT });
+    return form;
+  }
+
+  /** Ticks or clears the password box on the laptop's account page and saves, confirming with the passkey. */
+  async function setPasswordFallback(on: boolean) {
+    const settings = fallbacks(laptop);
+    const box = settings.getByRole('checkbox', { name: 'Password' });
+    await box.setChecked(on, { timeout: WAIT });
+    await touch(laptop, async () => {
+      await settings.getByRole('button', { name: 'Save' }).click({ timeout: WAIT });
+      await waitForText(settings.getByRole('status'), 'Your choices are saved.');
+    });
+    expect(await box.isChecked()).toBe(on);
+  }
+
+  test('a password set after adding a passkey signs in while on, and is refused while off', async () => {
+    // The laptop is signed in by an email link: it adds its passkey first.
+    await addPasskeyOnLaptop();
+    const settings = fallbacks(laptop);
+    await waitForText(settings, 'You have not set a password yet.');
+    // Setting a password asks to confirm with the passkey.
+    await laptop.page.getByLabel('New password').fill(PASSWORD, { timeout: WAIT });
+    await touch(laptop, async () => {
+      await laptop.page.getByRole('button', { name: 'Set password' }).click({ timeout: WAIT });
+      await laptop.page.getByText('Your password is set.').waitFor({ timeout: WAIT });
+    });
+    // The settings read again: the account has a password now.
+    await settings
+      .getByText('You have not set a password yet.')
+      .waitFor({ state: 'detached', timeout: WAIT });
+    await setPasswordFallback(false);
+    expect(await axeViolations(laptop.page)).toEqual([]);
+    await screenshot(laptop.page, 'email-04-fallback-settings');
+
+    // Off: the right password is refused like a wrong one.
+    const refused = await passwordSignInOnKiosk();
+    await waitForText(refused.getByRole('status'), 'That email and password do not match');
+    expect((await fetchFromPage(kiosk.page, '/api/me')).status).toBe(401);
+
+    // On: the same password signs in, to a full session of kind `password`, not "add a passkey".
+    await setPasswordFallback(true);
+    await passwordSignInOnKiosk();
+    await kiosk.page
+      .getByRole('heading', { level: 1, name: 'Account security' })
+      .waitFor({ timeout: WAIT });
+    await kiosk.page
+      .getByRole('heading', { level: 2, name: 'You signed in with a password' })
+      .waitFor({ timeout: WAIT });
+    expect(
+      await kiosk.page.getByRole('heading', { name: 'Add a passkey on this device' }).count(),
+    ).toBe(0);
+    await waitForText(kiosk.page.getByTestId('account-email'), `${EMAIL} · verified`);
+    const me = await fetchFromPage<{ session: { kind: string } }>(kiosk.page, '/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body.session.kind).toBe('password');
+    expect(await axeViolations(kiosk.page)).toEqual([]);
+    await screenshot(kiosk.page, 'email-05-password-session');
+    await signOut(kiosk);
+
+    // Off again: refused once more.
+    await setPasswordFallback(false);
+    const again = await passwordSignInOnKiosk();
+    await waitForText(again.getByRole('status'), 'That email and password do not match');
   });
 });
 

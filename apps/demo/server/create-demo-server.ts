@@ -14,6 +14,7 @@ import {
 import { latchkeyHono } from '@latchkey/server/hono';
 import { Hono } from 'hono';
 import type { ViteDevServer } from 'vite';
+import { mustAddPasskey, SESSION_KINDS } from '../shared/session-kinds.js';
 import { type DemoMail, demoMail } from './demo-mail.js';
 import { demoOrigins } from './demo-origins.js';
 import { demoStore } from './demo-store.js';
@@ -157,12 +158,13 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     origins: [...origins],
     store: demoStore(options),
     // Sign-in by email link when no passkey is at hand; the link opens the web app's `/email-link`.
+    // A password is a fallback an account may set and switch on (`/account`).
     email: {
       from: 'Latchkey demo <no-reply@latchkey.localhost>',
       transport: mail.transport,
       linkUrl: '/email-link',
     },
-    fallbacks: { magicLink: true },
+    fallbacks: { magicLink: true, password: true },
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.pop === undefined ? {} : { pop: options.pop }),
     ...(options.now === undefined ? {} : { now: options.now }),
@@ -271,9 +273,10 @@ function demoApp({
   // A protected API call of the host app: who is calling, read from the session cookie.
   app.get('/api/me', async (c) => {
     c.header('cache-control', 'no-store');
-    // Every kind, so a recovery, pairing or email-link session is told to enrol rather than to sign in.
+    // Every kind, so a recovery, pairing or email-link session is told to enrol rather than to
+    // sign in. One look: a locked session's request proof is good for one.
     const signedIn = await latchkey.api.sessions.fromRequest(c.req.raw, {
-      allowKinds: ['full', 'recovery', 'enrol', 'email'],
+      allowKinds: SESSION_KINDS,
     });
     if (!signedIn) {
       return c.json(
@@ -281,8 +284,8 @@ function demoApp({
         401,
       );
     }
-    // A recovery or pairing session may only add a passkey (docs/design.md, "Recovery, pairing, approvals": "must enrol a new passkey").
-    if (signedIn.session.kind !== 'full') {
+    // A recovery, pairing or email-link session may only add a passkey (docs/design.md, "Recovery, pairing, approvals": "must enrol a new passkey").
+    if (mustAddPasskey(signedIn.session.kind)) {
       return c.json(
         { error: { code: 'ENROLMENT_REQUIRED', message: 'Add a passkey on this device first' } },
         403,

@@ -72,6 +72,7 @@ export type {
 } from './passkey-list/index.js';
 export { DEFAULT_PASSKEY_LIST_LABELS, PasskeyList } from './passkey-list/index.js';
 export type {
+  PasskeySignInFallbackContext,
   PasskeySignInLabels,
   PasskeySignInProps,
   PasskeySignInState,

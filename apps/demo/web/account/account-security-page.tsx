@@ -5,11 +5,14 @@ import {
   RecoveryCodes,
   useSession,
 } from '@latchkey/react';
+import { FallbackSettings } from '@latchkey/react/fallbacks';
 import { TierUpgrade } from '@latchkey/react/locked';
+import { useState } from 'react';
 import { ERROR_SENTENCES } from '../errors/describe-error.js';
 import { Page } from '../layout/page.js';
 import { RequireSession } from '../layout/require-session.js';
 import { PersonalTokens } from '../tokens/personal-tokens.js';
+import { PasswordSettings } from './password-settings.js';
 import { SessionsList } from './sessions-list.js';
 
 /**
@@ -27,6 +30,7 @@ export function AccountSecurityPage() {
       intro="Everything that can get into your account: your passkeys, where you are signed in, your recovery codes, new devices waiting for your approval, and tokens for scripts and agents."
     >
       <RequireSession>
+        <PasswordSessionNote />
         <EmailAddress />
         <section className="panel" aria-labelledby="passkeys-title">
           <h2 id="passkeys-title">Passkeys</h2>
@@ -62,6 +66,7 @@ export function AccountSecurityPage() {
           </p>
           <RecoveryCodes labels={{ title: 'Your recovery codes', errors: ERROR_SENTENCES }} />
         </section>
+        <OtherWaysIn />
         <section className="panel" aria-labelledby="approvals-title">
           <h2 id="approvals-title">New devices</h2>
           <PendingApprovals labels={{ errors: ERROR_SENTENCES }} />
@@ -72,6 +77,43 @@ export function AccountSecurityPage() {
         </section>
       </RequireSession>
     </Page>
+  );
+}
+
+/**
+ * Signed in with a password: everyday pages work, but nothing that asks to confirm
+ * with a passkey (the server refuses a step-up from a password session).
+ */
+function PasswordSessionNote() {
+  const { session } = useSession();
+  if (session?.kind !== 'password') return null;
+  return (
+    <section className="panel panel-attention" aria-labelledby="password-session-title">
+      <h2 id="password-session-title">You signed in with a password</h2>
+      <p>
+        You can look around, but changes that ask you to confirm with a passkey (removing a passkey,
+        new recovery codes, these sign-in settings) need a passkey sign-in. If this account has no
+        passkey yet, add one on this device.
+      </p>
+    </section>
+  );
+}
+
+/** The ways in besides a passkey: which ones the account accepts, and its password. */
+function OtherWaysIn() {
+  // Setting or removing the password changes what the settings say about it: read them again.
+  const [version, setVersion] = useState(0);
+  return (
+    <section className="panel" aria-labelledby="fallbacks-title">
+      <h2 id="fallbacks-title">Other ways to sign in</h2>
+      <p className="muted">
+        When no passkey is at hand, you may sign in with a link sent to your email, a recovery code,
+        or a password you set here. A way you turn off stops working at once. Changes ask you to
+        confirm with a passkey.
+      </p>
+      <FallbackSettings key={version} labels={{ errors: ERROR_SENTENCES }} />
+      <PasswordSettings onChanged={() => setVersion((n) => n + 1)} />
+    </section>
   );
 }
 

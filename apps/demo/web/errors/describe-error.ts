@@ -28,6 +28,12 @@ export const ERROR_SENTENCES: Partial<Record<ErrorCode, string>> = {
   ENROLMENT_REQUIRED: 'Add a passkey on this device before doing anything else.',
   FORBIDDEN: 'You are not allowed to do that.',
   NOT_FOUND: 'That no longer exists. Reload the page to see what is there now.',
+  INVALID_CREDENTIALS:
+    'That email and password do not match, or password sign-in is off for this account. Try again, or use a passkey or an email link.',
+  PASSWORD_TOO_SHORT: 'Choose a password of at least 8 characters.',
+  PASSWORD_TOO_LONG: 'Choose a password of at most 128 characters.',
+  PASSWORD_TOO_COMMON: 'That password is one of the most common ones. Choose another.',
+  FALLBACK_UNAVAILABLE: 'This service does not offer that way to sign in.',
   INVALID_CODE: 'That code is not valid. Check it and try again; each recovery code works once.',
   CHALLENGE_EXPIRED: 'That took too long. Try again.',
   CHALLENGE_MISMATCH: 'The request went stale. Try again.',

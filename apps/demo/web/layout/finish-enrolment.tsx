@@ -13,7 +13,7 @@ export interface FinishEnrolmentProps {
  * Until then the server refuses everything else (`ENROLMENT_REQUIRED`).
  *
  * @example
- * if (session.kind !== 'full') return <FinishEnrolment kind={session.kind} />;
+ * if (mustAddPasskey(session.kind)) return <FinishEnrolment kind={session.kind} />;
  */
 export function FinishEnrolment({ kind, onEnrolled }: FinishEnrolmentProps) {
   return (

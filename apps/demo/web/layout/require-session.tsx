@@ -1,5 +1,6 @@
 import { useSession } from '@latchkey/react';
 import type { ReactNode } from 'react';
+import { mustAddPasskey } from '../../shared/session-kinds.js';
 import { Link } from '../navigation/link.js';
 import { signInPathReturningTo } from '../navigation/return-path.js';
 import { FinishEnrolment } from './finish-enrolment.js';
@@ -7,7 +8,8 @@ import { FinishEnrolment } from './finish-enrolment.js';
 /**
  * Shows `children` only to a fully signed-in session: a signed-out visitor is
  * offered sign-in (which comes back to this page, query included), and a recovery
- * or paired session must first enrol a passkey.
+ * email-link or paired session must first enrol a passkey (a password session
+ * is a full one).
  *
  * @example
  * <RequireSession><AuditLog /></RequireSession>
@@ -34,6 +36,6 @@ export function RequireSession({ children }: { children: ReactNode }) {
       </section>
     );
   }
-  if (session.kind !== 'full') return <FinishEnrolment kind={session.kind} />;
+  if (mustAddPasskey(session.kind)) return <FinishEnrolment kind={session.kind} />;
   return <>{children}</>;
 }

@@ -1,5 +1,6 @@
 import { useSession, useSessionStore } from '@latchkey/react';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { mustAddPasskey } from '../../shared/session-kinds.js';
 import { describeError } from '../errors/describe-error.js';
 import { FinishEnrolment } from '../layout/finish-enrolment.js';
 import { Page } from '../layout/page.js';
@@ -49,7 +50,7 @@ export function RecoverPage() {
   };
 
   let body: ReactNode;
-  if (status === 'authenticated' && session && session.kind !== 'full') {
+  if (status === 'authenticated' && session && mustAddPasskey(session.kind)) {
     body = <FinishEnrolment kind={session.kind} onEnrolled={() => navigate('/account')} />;
   } else if (status === 'authenticated' && user) {
     body = (

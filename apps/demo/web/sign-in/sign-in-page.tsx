@@ -1,25 +1,24 @@
-import { PasskeySignIn, useSession, useWebAuthnSupport } from '@latchkey/react';
+import { PasskeySignIn, useSession } from '@latchkey/react';
 import { EmailLinkSignIn } from '@latchkey/react/email';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { ERROR_SENTENCES } from '../errors/describe-error.js';
 import { Page } from '../layout/page.js';
 import { Link } from '../navigation/link.js';
 import { returnPathFrom } from '../navigation/return-path.js';
 import { navigate } from '../navigation/use-location.js';
+import { PasswordSignIn } from './password-sign-in.js';
 
 /**
  * Sign in with a passkey: with an email (that account's passkeys), without one
  * (any passkey this device holds for the site), or from the email field's autofill.
+ * Without a passkey at hand (no WebAuthn here, or an attempt failed), the form
+ * offers a sign-in link by email and the account's password, if it set one.
  *
  * @example
  * <SignInPage />
  */
 export function SignInPage() {
   const { status, user } = useSession();
-  const support = useWebAuthnSupport();
-  // No passkey at hand: this browser has no WebAuthn, or a passkey attempt failed.
-  const [passkeyFailed, setPasskeyFailed] = useState(false);
-  const offerEmailLink = passkeyFailed || (support.status === 'ready' && !support.webauthn);
   // Signing in here, by the button, from autofill or in another tab, leads on to the account,
   // or back to the page that sent the person here (`?next=`, such as a device to approve).
   // The form says so itself (even when the new session has already unmounted it): a sign-in
@@ -51,25 +50,24 @@ export function SignInPage() {
           </p>
         </section>
       ) : (
-        <>
-          <section className="panel">
-            <PasskeySignIn
-              onSignedIn={leave}
-              labels={{ errors: ERROR_SENTENCES, failed: 'Could not sign in. Try again.' }}
-              onError={() => setPasskeyFailed(true)}
-            />
-          </section>
-          {offerEmailLink && (
-            <section className="panel" aria-labelledby="email-link-title">
-              <h2 id="email-link-title">Email me a link</h2>
-              <p className="muted">
-                No passkey at hand? We email you a link that signs you in on this browser once. Then
-                you add a passkey here.
-              </p>
-              <EmailLinkSignIn labels={{ errors: ERROR_SENTENCES }} />
-            </section>
-          )}
-        </>
+        <section className="panel">
+          <PasskeySignIn
+            onSignedIn={leave}
+            labels={{ errors: ERROR_SENTENCES, failed: 'Could not sign in. Try again.' }}
+            // No passkey at hand: this browser has no WebAuthn, or a passkey attempt failed.
+            fallback={({ email }) => (
+              <>
+                <h2 id="email-link-title">Email me a link</h2>
+                <p className="muted">
+                  No passkey at hand? We email you a link that signs you in on this browser once.
+                  Then you add a passkey here.
+                </p>
+                <EmailLinkSignIn defaultEmail={email} labels={{ errors: ERROR_SENTENCES }} />
+                <PasswordSignIn defaultEmail={email} onSignedIn={leave} />
+              </>
+            )}
+          />
+        </section>
       )}
       <ul className="aside-links">
         <li>

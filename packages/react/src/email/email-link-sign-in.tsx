@@ -2,16 +2,14 @@
 import type { LatchkeyError } from '@latchkey/core';
 import {
   type ComponentPropsWithoutRef,
-  type FormEvent,
   type ForwardedRef,
   forwardRef,
   useId,
   useState,
 } from 'react';
 import { useSessionStore } from '../hooks/use-latchkey-client.js';
-import { composeEventHandlers } from '../internal/compose-event-handlers.js';
-import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
-import { StatusMessage } from '../internal/status-message.js';
+import type { ErrorLabels } from '../internal/error-message.js';
+import { FormShell, outcomeMessage, useFormOutcome } from '../internal/form-shell.js';
 import { useLabels } from '../provider/latchkey-labels.js';
 
 export interface EmailLinkSignInLabels {
@@ -70,41 +68,40 @@ export const EmailLinkSignIn = /*#__PURE__*/ forwardRef(function EmailLinkSignIn
   const store = useSessionStore();
   const id = useId();
   const [email, setEmail] = useState(defaultEmail);
-  const [state, setState] = useState<EmailLinkSignInState>('idle');
-  const [message, setMessage] = useState<string | null>(null);
+  // The address the link went to, for the sentence after sending.
+  const [sentTo, setSentTo] = useState('');
+  const outcome = useFormOutcome<'sent'>();
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (state === 'pending') return;
+  const send = async () => {
     const trimmed = email.trim();
     if (!trimmed) {
-      setState('error');
-      setMessage(labels.missing);
+      outcome.fail(labels.missing);
       return;
     }
-    setState('pending');
-    setMessage(null);
+    outcome.start();
     const result = await store.client.emailLinkOptions({ email: trimmed });
     if (result.error) {
-      setState('error');
-      setMessage(errorMessage(result.error, labels));
+      outcome.fail(result.error);
       onError?.(result.error);
       return;
     }
-    setState('sent');
-    setMessage(labels.sent(trimmed));
+    setSentTo(trimmed);
+    outcome.finish('sent');
     onSent?.(trimmed);
   };
 
+  const { state } = outcome;
   const pending = state === 'pending';
   return (
-    <form
+    <FormShell
       ref={ref}
-      data-latchkey-email-link=""
-      data-state={state}
-      aria-busy={pending}
-      noValidate
-      onSubmit={composeEventHandlers(onSubmit, handleSubmit)}
+      part="email-link"
+      state={state}
+      busy={pending}
+      message={outcomeMessage(outcome, labels, labels.sent(sentTo))}
+      tone={state === 'sent' ? 'success' : 'error'}
+      onSubmit={onSubmit}
+      onSend={send}
       {...rest}
     >
       <div data-latchkey-field="">
@@ -123,7 +120,6 @@ export const EmailLinkSignIn = /*#__PURE__*/ forwardRef(function EmailLinkSignIn
       <button type="submit" data-latchkey-button="secondary" aria-disabled={pending || undefined}>
         {pending ? labels.pending : labels.submit}
       </button>
-      <StatusMessage message={message} tone={state === 'sent' ? 'success' : 'error'} />
-    </form>
+    </FormShell>
   );
 });

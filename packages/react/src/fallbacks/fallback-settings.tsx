@@ -2,7 +2,6 @@
 import type { FallbacksResponse, LatchkeyError, UpdateFallbacksRequest } from '@latchkey/core';
 import {
   type ComponentPropsWithoutRef,
-  type FormEvent,
   type ForwardedRef,
   forwardRef,
   useId,
@@ -10,9 +9,8 @@ import {
 } from 'react';
 import { useSessionStore } from '../hooks/use-latchkey-client.js';
 import { useStepUp } from '../hooks/use-step-up.js';
-import { composeEventHandlers } from '../internal/compose-event-handlers.js';
 import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
-import { StatusMessage } from '../internal/status-message.js';
+import { FormShell, outcomeMessage, useFormOutcome } from '../internal/form-shell.js';
 import { useResource } from '../internal/use-resource.js';
 import { useLabels } from '../provider/latchkey-labels.js';
 
@@ -105,46 +103,41 @@ export const FallbackSettings = /*#__PURE__*/ forwardRef(function FallbackSettin
   const draft = settings
     ? { ...settings.account, ...(edits.base === settings ? edits.flags : {}) }
     : null;
-  const [saving, setSaving] = useState<'idle' | 'saving' | 'saved' | 'error'>('idle');
-  const [message, setMessage] = useState<string | null>(null);
+  const saving = useFormOutcome<'saved'>();
 
   const offered = settings ? METHODS.filter((method) => settings.deployment[method]) : [];
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (saving === 'saving' || !settings || !draft) return;
+  const save = async () => {
+    if (!settings || !draft) return;
     // Only what changed, and only what the deployment offers: the others stay as they are.
     const change: UpdateFallbacksRequest = {};
     for (const method of offered) {
       if (draft[method] !== settings.account[method]) change[method] = draft[method];
     }
-    setSaving('saving');
-    setMessage(null);
+    saving.start();
     const result = await withStepUp(() => store.client.updateFallbacks(change));
     if (result.error) {
-      setSaving('error');
-      setMessage(errorMessage(result.error, labels));
+      saving.fail(result.error);
       onError?.(result.error);
       return;
     }
     setData(result.data);
-    setSaving('saved');
-    setMessage(labels.saved);
+    saving.finish('saved');
     onSaved?.(result.data);
   };
 
   const state: FallbackSettingsState =
-    saving === 'saving'
+    saving.state === 'pending'
       ? 'saving'
       : resource.status === 'loading' && !settings
         ? 'loading'
-        : saving !== 'idle'
-          ? saving
+        : saving.state !== 'idle'
+          ? saving.state
           : resource.status === 'error'
             ? 'error'
             : 'idle';
   const status =
-    message ??
+    outcomeMessage(saving, labels, labels.saved) ??
     (state === 'loading'
       ? labels.loading
       : resource.status === 'error'
@@ -153,13 +146,15 @@ export const FallbackSettings = /*#__PURE__*/ forwardRef(function FallbackSettin
   const busy = state === 'loading' || state === 'saving';
 
   return (
-    <form
+    <FormShell
       ref={ref}
-      data-latchkey-fallback-settings=""
-      data-state={state}
-      aria-busy={busy}
-      noValidate
-      onSubmit={composeEventHandlers(onSubmit, handleSubmit)}
+      part="fallback-settings"
+      state={state}
+      busy={busy}
+      message={status}
+      tone={state === 'saved' ? 'success' : state === 'error' ? 'error' : undefined}
+      onSubmit={onSubmit}
+      onSend={save}
       {...rest}
     >
       <fieldset disabled={!settings || undefined}>
@@ -184,8 +179,7 @@ export const FallbackSettings = /*#__PURE__*/ forwardRef(function FallbackSettin
                       [method]: checked,
                     },
                   }));
-                  if (saving !== 'saving') setSaving('idle');
-                  setMessage(null);
+                  if (saving.state !== 'pending') saving.reset();
                 }}
               />
               <label htmlFor={`${id}-${method}`}>{labels[method]}</label>
@@ -199,10 +193,6 @@ export const FallbackSettings = /*#__PURE__*/ forwardRef(function FallbackSettin
           {state === 'saving' ? labels.saving : labels.save}
         </button>
       ) : null}
-      <StatusMessage
-        message={status}
-        tone={state === 'saved' ? 'success' : state === 'error' ? 'error' : undefined}
-      />
-    </form>
+    </FormShell>
   );
 });

@@ -107,6 +107,22 @@ describe('every component in German', () => {
     await expectAccessible(container);
   });
 
+  it('PasskeySignIn on a browser without passkeys, with a fallback', async () => {
+    const { container } = renderWithLatchkey(<PasskeySignIn fallback={<EmailLinkSignIn />} />, {
+      server: { user: null },
+      webauthn: { supported: false },
+      labels: de,
+    });
+    expect(await screen.findByRole('note')).toHaveTextContent(
+      'Dieser Browser kann keine Passkeys verwenden. Melden Sie sich auf anderem Weg an.',
+    );
+    const group = screen.getByRole('group', { name: 'Weitere Wege zur Anmeldung' });
+    expect(
+      within(group).getByRole('button', { name: 'Anmeldelink per E-Mail senden' }),
+    ).toBeInTheDocument();
+    await expectAccessible(container);
+  });
+
   it('PasskeyEnrolButton', async () => {
     const { container } = renderWithLatchkey(<PasskeyEnrolButton />, {
       server: { signedIn: true, elevated: true, passkeys: [{ name: 'MacBook' }] },

@@ -44,6 +44,9 @@ export const de = {
     failed: 'Die Anmeldung ist fehlgeschlagen.',
     unsupported:
       'Dieser Browser kann keine Passkeys verwenden. Versuchen Sie es mit einem aktuellen Browser oder einem anderen Gerät.',
+    unsupportedFallback:
+      'Dieser Browser kann keine Passkeys verwenden. Melden Sie sich auf anderem Weg an.',
+    fallback: 'Weitere Wege zur Anmeldung',
     errors: {},
   },
   passkeyEnrolButton: {

@@ -1,5 +1,6 @@
 'use client';
 export type {
+  PasskeySignInFallbackContext,
   PasskeySignInLabels,
   PasskeySignInProps,
   PasskeySignInState,

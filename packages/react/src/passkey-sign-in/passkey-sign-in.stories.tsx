@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { EmailLinkSignIn } from '../email/email-link-sign-in.js';
 import type { LatchkeyStoryParameters } from '../testing/latchkey-story.js';
 import { PasskeySignIn } from './passkey-sign-in.js';
 
@@ -80,6 +81,37 @@ export const RateLimited: Story = {
 
 export const UnsupportedBrowser: Story = {
   parameters: { latchkey: { ...account, webauthn: { supported: false } } },
+};
+
+/** No WebAuthn here: the form gives way to the sign-in link by email. */
+export const UnsupportedWithEmailLink: Story = {
+  parameters: { latchkey: { ...account, webauthn: { supported: false } } },
+  args: { fallback: <EmailLinkSignIn /> },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const group = await canvas.findByRole('group', { name: 'Other ways to sign in' });
+    await expect(
+      within(group).getByRole('button', { name: 'Email me a sign-in link' }),
+    ).toBeInTheDocument();
+    await expect(canvas.queryByRole('button', { name: 'Sign in with a passkey' })).toBeNull();
+  },
+};
+
+/** The passkey was not recognised: the form stays, and a sign-in link is offered for the email typed. */
+export const FailedThenEmailLink: Story = {
+  parameters: {
+    latchkey: {
+      ...account,
+      webauthn: { credentials: [{ id: 'c3RyYW5nZXI', userHandle: 'aGFuZGxl', rpId: 'localhost' }] },
+    },
+  },
+  args: { withEmail: false, fallback: ({ email }) => <EmailLinkSignIn defaultEmail={email} /> },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(await canvas.findByRole('button', { name: 'Sign in with a passkey' }));
+    await canvas.findByText('This passkey is not recognised here.', {}, { timeout: 3000 });
+    await canvas.findByRole('button', { name: 'Email me a sign-in link' });
+  },
 };
 
 export const French: Story = {

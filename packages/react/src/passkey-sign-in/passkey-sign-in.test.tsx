@@ -1,10 +1,10 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useSession } from '../hooks/use-session.js';
 import { expectAccessible } from '../testing/expect-accessible.js';
 import { installFakeClock } from '../testing/fake-clock.js';
 import { cleanupLatchkey, renderWithLatchkey } from '../testing/render-with-latchkey.js';
-import { PasskeySignIn } from './passkey-sign-in.js';
+import { PasskeySignIn, type PasskeySignInFallbackContext } from './passkey-sign-in.js';
 
 afterEach(cleanupLatchkey);
 
@@ -238,5 +238,80 @@ describe('PasskeySignIn autofill failures', () => {
     await act(() => clock.leap(600_000));
     expect(asked()).toBe(before);
     expect(form()).toHaveAttribute('data-state', 'error');
+  });
+});
+
+describe('PasskeySignIn with a fallback', () => {
+  const other = <p>Email me a link instead</p>;
+
+  it('offers the fallback in place of the form on a browser without WebAuthn', async () => {
+    const { container } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" fallback={other} />,
+      { webauthn: { supported: false } },
+    );
+    expect(await screen.findByRole('note')).toHaveTextContent(
+      'This browser cannot use passkeys. Sign in another way.',
+    );
+    const group = screen.getByRole('group', { name: 'Other ways to sign in' });
+    expect(group).toHaveAttribute('data-reason', 'unsupported');
+    expect(within(group).getByText('Email me a link instead')).toBeInTheDocument();
+    expect(screen.queryByRole('button')).toBeNull();
+    await expectAccessible(container);
+  });
+
+  it('keeps the fallback hidden while a passkey may still work', async () => {
+    const { webauthn, user } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" fallback={other} />,
+      { server: account },
+    );
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    expect(screen.queryByRole('group')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    await waitFor(() => expect(form()).toHaveAttribute('data-state', 'success'));
+    expect(screen.queryByText('Email me a link instead')).toBeNull();
+  });
+
+  it('offers the fallback after a failed attempt, with the email typed', async () => {
+    const fallback = vi.fn(({ reason, email }: PasskeySignInFallbackContext) => (
+      <p>
+        {reason}: a link to {email}
+      </p>
+    ));
+    const { container, user } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" fallback={fallback} />,
+      {
+        server: { ...account, fail: { authOptions: 'RATE_LIMITED' } },
+        webauthn: { conditionalMediation: false },
+      },
+    );
+    expect(await screen.findByRole('button')).toBeInTheDocument();
+    expect(fallback).not.toHaveBeenCalled();
+    await user.type(screen.getByLabelText('Email'), ' ada@example.com ');
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    const group = await screen.findByRole('group', { name: 'Other ways to sign in' });
+    expect(group).toHaveAttribute('data-reason', 'failed');
+    expect(group).toHaveTextContent('failed: a link to ada@example.com');
+    // The form stays: a passkey may still be tried.
+    expect(screen.getByRole('status')).toHaveTextContent('Too many attempts.');
+    expect(group.previousElementSibling).toBe(form());
+    await expectAccessible(container);
+  });
+
+  it('offers the fallback after a cancelled prompt: there may be no passkey here', async () => {
+    const { webauthn, user } = renderWithLatchkey(
+      <PasskeySignIn aria-label="Sign in" fallback={other} />,
+      { server: account, webauthn: { outcome: 'cancel' } },
+    );
+    await waitFor(() => expect(webauthn.conditionalPending).toBe(true));
+    await user.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    expect(await screen.findByText('Email me a link instead')).toBeInTheDocument();
+    expect(form()).toHaveAttribute('data-state', 'idle');
+  });
+
+  it('offers the fallback when autofill fails', async () => {
+    renderWithLatchkey(<PasskeySignIn aria-label="Sign in" fallback={other} />, {
+      server: { ...account, fail: { authOptions: 'RATE_LIMITED' } },
+    });
+    expect(await screen.findByText('Email me a link instead')).toBeInTheDocument();
   });
 });

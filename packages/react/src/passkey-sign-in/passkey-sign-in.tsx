@@ -2,9 +2,9 @@
 import type { LatchkeyError } from '@latchkey/core';
 import {
   type ComponentPropsWithoutRef,
-  type FormEvent,
   type ForwardedRef,
   forwardRef,
+  type ReactNode,
   useEffect,
   useId,
   useRef,
@@ -13,9 +13,8 @@ import {
 import type { SignedIn } from '../client/sign-in-with-passkey.js';
 import { useSessionStore } from '../hooks/use-latchkey-client.js';
 import { useWebAuthnSupport } from '../hooks/use-webauthn-support.js';
-import { composeEventHandlers } from '../internal/compose-event-handlers.js';
-import { type ErrorLabels, errorMessage } from '../internal/error-message.js';
-import { StatusMessage } from '../internal/status-message.js';
+import type { ErrorLabels } from '../internal/error-message.js';
+import { FormShell, outcomeMessage, useFormOutcome } from '../internal/form-shell.js';
 import { useLabels } from '../provider/latchkey-labels.js';
 
 export interface PasskeySignInLabels {
@@ -26,6 +25,10 @@ export interface PasskeySignInLabels {
   success: string;
   failed: string;
   unsupported: string;
+  /** Instead of `unsupported` when the form has a `fallback` to offer. */
+  unsupportedFallback: string;
+  /** The name of the group that holds the `fallback`. */
+  fallback: string;
   errors: ErrorLabels;
 }
 
@@ -37,10 +40,23 @@ export const DEFAULT_PASSKEY_SIGN_IN_LABELS: PasskeySignInLabels = {
   success: 'Signed in.',
   failed: 'Could not sign in.',
   unsupported: 'This browser cannot use passkeys. Try an up-to-date browser or another device.',
+  unsupportedFallback: 'This browser cannot use passkeys. Sign in another way.',
+  fallback: 'Other ways to sign in',
   errors: {},
 };
 
 export type PasskeySignInState = 'idle' | 'pending' | 'success' | 'error';
+
+/**
+ * Why the `fallback` shows: the browser has no WebAuthn (`unsupported`), or an
+ * attempt with a passkey did not sign in (`failed`, a cancelled prompt included:
+ * often there is no passkey on this device).
+ */
+export interface PasskeySignInFallbackContext {
+  reason: 'unsupported' | 'failed';
+  /** What the email field holds, trimmed (empty without one). */
+  email: string;
+}
 
 export interface PasskeySignInProps
   extends Omit<ComponentPropsWithoutRef<'form'>, 'onError' | 'children'> {
@@ -48,6 +64,13 @@ export interface PasskeySignInProps
   withEmail?: boolean;
   /** Offer passkeys in the email field's autofill where the browser can (default true). */
   autofill?: boolean;
+  /**
+   * Another way in, shown after the form when the browser has no WebAuthn (in
+   * place of the form) or once a passkey attempt has not signed in: an element
+   * such as `<EmailLinkSignIn />` from `@latchkey/react/email`, or a function of
+   * the reason and the email typed so far.
+   */
+  fallback?: ReactNode | ((context: PasskeySignInFallbackContext) => ReactNode);
   onSignedIn?: (result: SignedIn) => void;
   onError?: (error: LatchkeyError) => void;
   labels?: Partial<PasskeySignInLabels>;
@@ -57,15 +80,22 @@ export interface PasskeySignInProps
  * Passkey sign-in: an optional email field (`autocomplete="username webauthn"`,
  * so passkeys appear in its autofill) and a button. An empty email means a
  * discoverable sign-in: the browser lists this site's passkeys. A cancelled
- * prompt is reported, never thrown.
+ * prompt is reported, never thrown. With a `fallback`, a browser without
+ * WebAuthn, or a passkey that did not work, is offered another way in.
  *
  * @example
- * <PasskeySignIn onSignedIn={() => navigate('/')} />
+ * import { EmailLinkSignIn } from '@latchkey/react/email';
+ *
+ * <PasskeySignIn
+ *   onSignedIn={() => navigate('/')}
+ *   fallback={({ email }) => <EmailLinkSignIn defaultEmail={email} />}
+ * />
  */
 export const PasskeySignIn = /*#__PURE__*/ forwardRef(function PasskeySignIn(
   {
     withEmail = true,
     autofill = true,
+    fallback,
     onSignedIn,
     onError,
     labels: custom,
@@ -79,12 +109,13 @@ export const PasskeySignIn = /*#__PURE__*/ forwardRef(function PasskeySignIn(
   const support = useWebAuthnSupport();
   const id = useId();
   const [email, setEmail] = useState('');
-  const [state, setState] = useState<PasskeySignInState>('idle');
-  const [outcome, setOutcome] = useState<LatchkeyError | 'success' | null>(null);
+  const outcome = useFormOutcome<'success'>();
+  // A passkey attempt has not signed in: the fallback stays from then on.
+  const [failed, setFailed] = useState(false);
   // Bumped after a modal attempt so the autofill request starts again.
   const [round, setRound] = useState(0);
-  const callbacks = useRef({ onSignedIn, onError });
-  callbacks.current = { onSignedIn, onError };
+  const callbacks = useRef({ onSignedIn, onError, outcome });
+  callbacks.current = { onSignedIn, onError, outcome };
 
   const conditional = withEmail && autofill && support.conditionalMediation;
   useEffect(() => {
@@ -95,14 +126,10 @@ export const PasskeySignIn = /*#__PURE__*/ forwardRef(function PasskeySignIn(
       if (result.data) {
         // Told even after an unmount: the new session may itself have replaced the form.
         callbacks.current.onSignedIn?.(result.data);
-        if (!live) return;
-        setState('success');
-        setOutcome('success');
-      } else if (!live) {
-        return;
-      } else if (result.error.code !== 'CEREMONY_CANCELLED') {
-        setState('error');
-        setOutcome(result.error);
+        if (live) callbacks.current.outcome.finish('success');
+      } else if (live && result.error.code !== 'CEREMONY_CANCELLED') {
+        callbacks.current.outcome.fail(result.error);
+        setFailed(true);
         // No automatic retry: a failing server would be asked again and again. The next press
         // of the button starts autofill afresh.
         callbacks.current.onError?.(result.error);
@@ -115,71 +142,83 @@ export const PasskeySignIn = /*#__PURE__*/ forwardRef(function PasskeySignIn(
     };
   }, [conditional, round, store]);
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (state === 'pending') return;
-    setState('pending');
-    setOutcome(null);
+  const send = async () => {
+    outcome.start();
     const trimmed = email.trim();
     const result = await store.signIn(trimmed ? { email: trimmed } : {});
     if (result.data) {
-      setState('success');
-      setOutcome('success');
+      outcome.finish('success');
       onSignedIn?.(result.data);
       return;
     }
-    setState(result.error.code === 'CEREMONY_CANCELLED' ? 'idle' : 'error');
-    setOutcome(result.error);
+    outcome.fail(result.error);
+    setFailed(true);
     onError?.(result.error);
     setRound((n) => n + 1);
   };
 
-  if (support.status === 'ready' && !support.webauthn) {
+  const unsupported = support.status === 'ready' && !support.webauthn;
+  const other =
+    fallback != null && (unsupported || failed) ? (
+      <fieldset
+        data-latchkey-sign-in-fallback=""
+        data-reason={unsupported ? 'unsupported' : 'failed'}
+        aria-label={labels.fallback}
+      >
+        {typeof fallback === 'function'
+          ? fallback({ reason: unsupported ? 'unsupported' : 'failed', email: email.trim() })
+          : fallback}
+      </fieldset>
+    ) : null;
+
+  if (unsupported) {
     return (
-      <p data-latchkey-sign-in="" data-state="unsupported" role="note">
-        {labels.unsupported}
-      </p>
+      <>
+        <p data-latchkey-sign-in="" data-state="unsupported" role="note">
+          {other ? labels.unsupportedFallback : labels.unsupported}
+        </p>
+        {other}
+      </>
     );
   }
 
-  const pending = state === 'pending';
+  const pending = outcome.state === 'pending';
   return (
-    <form
-      ref={ref}
-      data-latchkey-sign-in=""
-      data-state={state}
-      aria-busy={pending}
-      noValidate
-      onSubmit={composeEventHandlers(onSubmit, handleSubmit)}
-      {...rest}
-    >
-      {withEmail && (
-        <div data-latchkey-field="">
-          <label htmlFor={`${id}-email`}>{labels.email}</label>
-          <input
-            id={`${id}-email`}
-            name="email"
-            type="email"
-            inputMode="email"
-            autoComplete="username webauthn"
-            aria-describedby={`${id}-hint`}
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-          <span id={`${id}-hint`} data-latchkey-hint="">
-            {labels.emailHint}
-          </span>
-        </div>
-      )}
-      <button type="submit" data-latchkey-button="primary" aria-disabled={pending || undefined}>
-        {pending ? labels.pending : labels.submit}
-      </button>
-      <StatusMessage
-        message={
-          outcome === 'success' ? labels.success : outcome ? errorMessage(outcome, labels) : null
-        }
-        tone={outcome === 'success' ? 'success' : 'error'}
-      />
-    </form>
+    <>
+      <FormShell
+        ref={ref}
+        part="sign-in"
+        state={outcome.state}
+        busy={pending}
+        message={outcomeMessage(outcome, labels, labels.success)}
+        tone={outcome.state === 'success' ? 'success' : 'error'}
+        onSubmit={onSubmit}
+        onSend={send}
+        {...rest}
+      >
+        {withEmail && (
+          <div data-latchkey-field="">
+            <label htmlFor={`${id}-email`}>{labels.email}</label>
+            <input
+              id={`${id}-email`}
+              name="email"
+              type="email"
+              inputMode="email"
+              autoComplete="username webauthn"
+              aria-describedby={`${id}-hint`}
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+            <span id={`${id}-hint`} data-latchkey-hint="">
+              {labels.emailHint}
+            </span>
+          </div>
+        )}
+        <button type="submit" data-latchkey-button="primary" aria-disabled={pending || undefined}>
+          {pending ? labels.pending : labels.submit}
+        </button>
+      </FormShell>
+      {other}
+    </>
   );
 });
