@@ -16,6 +16,7 @@ const suites = [
   'apps/demo',
   'examples/next',
   'examples/express-existing-users',
+  'examples/better-auth',
 ];
 const reports = suites.map((s) => join(root, s, '.reports', 'vitest.json'));
 for (const r of reports) rmSync(r, { force: true });

@@ -9,7 +9,12 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const READMES = ['README.md', 'packages/react/README.md', 'packages/server/README.md'];
+const READMES = [
+  'README.md',
+  'packages/react/README.md',
+  'packages/server/README.md',
+  'examples/better-auth/README.md',
+];
 const PARTIAL = /^<!--\s*snippet:\s*partial\b/;
 
 /**
