@@ -76,7 +76,8 @@ import {
  * - `elevated`: a session that stepped up with a passkey in the last few minutes;
  * - `enrol`: a session of any kind, including `recovery`, `email` and `enrol` sessions, or
  *   nobody when sign-up is open;
- * - `pairing`: the device that asked to pair (it holds the pairing cookie).
+ * - `pairing`: the device that asked to pair (it holds the pairing cookie, or a native app
+ *   the pre-session it started the pairing with).
  */
 export type RouteAuth = 'public' | 'session' | 'elevated' | 'enrol' | 'pairing';
 
@@ -86,13 +87,17 @@ export interface RouteDefinition extends RouteSpec {
   /** Accepts `Authorization: Bearer` in place of a session cookie. */
   readonly bearer?: boolean;
   /**
-   * A native app's ceremony step, for a client with no cookie jar: `options`
-   * hands out a pre-session (`Latchkey-Pre-Session: new` asks; the answer's
-   * header of that name holds it), `finish` takes it back and, for a response
-   * signed by a native app's origin, answers a bearer session
-   * (`Latchkey-Session-Token`, and `session.token` where the answer has a session).
+   * A native app's step, for a client with no cookie jar (`Latchkey-Pre-Session`
+   * and no `Origin` or `Sec-Fetch-Site`): `options` hands out a pre-session
+   * (`Latchkey-Pre-Session: new` asks; the answer's header of that name holds
+   * it) where a browser would get a cookie that binds (a ceremony's challenge, a
+   * sign-in link, a pairing); `finish` takes it back and, for a response signed
+   * by a native app's origin, answers a bearer session; `session` (a recovery
+   * code, an email link, a password, a pairing's collection, a handoff) answers
+   * its session as a bearer. The bearer is `Latchkey-Session-Token`, and
+   * `session.token` where the answer has a session.
    */
-  readonly native?: 'options' | 'finish';
+  readonly native?: 'options' | 'finish' | 'session';
   /** The JSON body schema; `null` for routes without a body. */
   readonly request: z.ZodMiniType | null;
   /** The answer's schema; for a `stream`, the shape of each event's data. */
@@ -217,6 +222,7 @@ export const routes = {
   }),
   recover: route({
     ...routeSpecs.recover,
+    native: 'session',
     auth: 'public',
     request: RecoveryRequest,
     response: SignedInResponse,
@@ -224,12 +230,14 @@ export const routes = {
 
   emailLinkOptions: route({
     ...routeSpecs.emailLinkOptions,
+    native: 'options',
     auth: 'public',
     request: EmailLinkOptionsRequest,
     response: Ok,
   }),
   emailVerify: route({
     ...routeSpecs.emailVerify,
+    native: 'session',
     auth: 'public',
     request: EmailVerifyRequest,
     response: EmailVerifyResponse,
@@ -237,6 +245,7 @@ export const routes = {
 
   passwordSignIn: route({
     ...routeSpecs.passwordSignIn,
+    native: 'session',
     auth: 'public',
     request: PasswordSignInRequest,
     response: SignedInResponse,
@@ -268,12 +277,14 @@ export const routes = {
 
   startPairing: route({
     ...routeSpecs.startPairing,
+    native: 'options',
     auth: 'public',
     request: PairingRequest,
     response: PairingResponse,
   }),
   pairingStatus: route({
     ...routeSpecs.pairingStatus,
+    native: 'session',
     auth: 'pairing',
     request: null,
     response: PairingStatusResponse,
@@ -385,6 +396,7 @@ export const routes = {
   }),
   exchangeHandoff: route({
     ...routeSpecs.exchangeHandoff,
+    native: 'session',
     auth: 'public',
     request: HandoffExchangeRequest,
     response: SignedInResponse,

@@ -17,7 +17,11 @@ import { createRouter } from './http/router.js';
 import { identifyCaller } from './identity/identify-caller.js';
 import { asksApp, authorizeRoute, checkCsrf, proofModeFor } from './identity/policy.js';
 import type { RouteHandler, RouteHandlers, Services } from './internal/services.js';
-import { PRE_SESSION_HEADER, SESSION_TOKEN_HEADER } from './sessions/session-manager.js';
+import {
+  PRE_SESSION_HEADER,
+  SESSION_TOKEN_HEADER,
+  sessionCarrier,
+} from './sessions/session-manager.js';
 
 const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 const CLEARS_COOKIE = /; Max-Age=0(;|$)/;
@@ -79,7 +83,10 @@ export function createHandler(parts: HandlerParts): LatchkeyHandler {
       context.user = caller.user;
       context.token = caller.token;
       context.appSession = caller.via === 'app';
-      if (caller.via === 'session') context.sessionCarrier = caller.carrier;
+      context.sessionCarrier = sessionCarrier(
+        request,
+        caller.via === 'session' ? caller.carrier : null,
+      );
 
       if (found.def.request) {
         const raw = await readJsonBody(request);

@@ -132,7 +132,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): JsonObjec
           type: 'http',
           scheme: 'bearer',
           description:
-            "A native app's session (`lks_…`): opened by a ceremony whose challenge was asked for with `Latchkey-Pre-Session` and signed by a configured `android:apk-key-hash:` origin. Revocable like any session; read only without a session cookie.",
+            "A native app's session (`lks_…`): opened for a native request (`Latchkey-Pre-Session`, no `Origin` or `Sec-Fetch-Site`): a passkey ceremony signed by a configured `android:apk-key-hash:` origin, a recovery code, an email link, a password, a pairing the app started, or a handoff token. Revocable like any session; read only without a session cookie; a locked one signs every request (`Latchkey-Proof`).",
         },
         bearerToken: {
           type: 'http',
@@ -145,7 +145,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): JsonObjec
           in: 'cookie',
           name: 'latchkey-pair',
           description:
-            'Held by the device that asked to pair (`POST /pairing`); named after the session cookie',
+            'Held by the device that asked to pair (`POST /pairing`); named after the session cookie. A native app sends the `Latchkey-Pre-Session` it started the pairing with instead',
         },
       },
     },
@@ -182,6 +182,16 @@ function componentSchemas(): ComponentSchemas {
   return { json, names };
 }
 
+/** What `Latchkey-Pre-Session` means on each kind of native step (`RouteDefinition.native`). */
+const NATIVE_PARAMETER = {
+  options:
+    'A native app with no cookie jar (no `Origin` or `Sec-Fetch-Site`; a browser page sending this header is refused): `new` (or a pre-session it holds) instead of the cookie this route would set; the answer carries it in its `Latchkey-Pre-Session` header',
+  finish:
+    'A native app: the pre-session its options answer handed out. Only a response signed by a configured native origin (`android:apk-key-hash:…`) is accepted; the session comes back as a bearer token, never a cookie',
+  session:
+    'A native app (no `Origin` or `Sec-Fetch-Site`; a browser page sending this header is refused): `new` or a pre-session it holds (to open an email link or collect a pairing without confirming: the one its link request or pairing start used). The session comes back as a bearer token, never a cookie',
+} as const;
+
 function operation(name: RouteName, route: RouteDefinition, names: Map<z.ZodMiniType, string>) {
   const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map(([, param]) => ({
     name: param,
@@ -197,10 +207,7 @@ function operation(name: RouteName, route: RouteDefinition, names: Map<z.ZodMini
       name: 'Latchkey-Pre-Session',
       in: 'header',
       required: false,
-      description:
-        route.native === 'options'
-          ? 'A native app with no cookie jar: `new` (or a pre-session it holds) instead of the pre-session cookie; the answer carries it in its `Latchkey-Pre-Session` header'
-          : 'A native app: the pre-session its options answer handed out. Only a response signed by a configured native origin (`android:apk-key-hash:…`) is accepted; the session comes back as a bearer token, never a cookie',
+      description: NATIVE_PARAMETER[route.native],
       schema: {
         type: 'string',
         minLength: 3,

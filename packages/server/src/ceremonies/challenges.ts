@@ -2,7 +2,6 @@ import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken } from '../internal/crypto.js';
 import type { Services } from '../internal/services.js';
-import { isNativeBinding } from '../sessions/session-manager.js';
 import type { ChallengeRecord } from '../stores/contract.js';
 
 /** WebAuthn challenges live five minutes (docs/design.md, "Security invariants"; WebAuthn L3 §13.4.3 asks for at least 16 random bytes). */
@@ -59,8 +58,8 @@ export async function consumeChallenge(
   if (binding !== record.binding) {
     throw new LatchkeyError('CHALLENGE_MISMATCH', 'The challenge was issued to another session');
   }
-  // Asked for with `Latchkey-Pre-Session`: a session it opens is a native app's
-  // bearer, once `checkOrigin` saw a native app's signed origin.
-  if (isNativeBinding(record.binding)) ctx.sessionCarrier = 'bearer';
+  // Asked for with `Latchkey-Pre-Session`: the handler made the request's
+  // session a bearer (`sessionCarrier`), and `checkOrigin` takes only a native
+  // app's signed origin for it.
   return record;
 }

@@ -122,6 +122,10 @@ export const emailVerifyRoutes: RouteHandlers = {
       (event) =>
         sessions.start(ctx, { userId: user.id, kind: 'email', credentialId: null, popKey }, event),
     );
-    return { purpose: 'sign-in', user: toWireUser(user), session: toWireSession(session) };
+    return {
+      purpose: 'sign-in',
+      user: toWireUser(user),
+      session: toWireSession(session, sessions.issuedToken(ctx)),
+    };
   },
 };

@@ -15,13 +15,16 @@ export const EMAILS_PER_ADDRESS_HOURLY = 10;
 /**
  * The link cookie of this browser, as stored in a sign-in link (`binding`), or
  * null when the browser has none. With `create`, a browser without one gets a
- * fresh random cookie (and every ask renews it for the link's lifetime).
+ * fresh random cookie (and every ask renews it for the link's lifetime). A
+ * native app is bound by its `Latchkey-Pre-Session` instead (`nativeBinding`).
  */
 export async function linkBinding(
   ctx: RequestContext,
   services: Services,
   create: boolean,
 ): Promise<string | null> {
+  const native = await services.sessions.nativeBinding(ctx, create);
+  if (native !== null) return native;
   const secure = cookieSecure(services.config, ctx);
   const name = `${services.sessions.cookieName(secure)}-link`;
   let value = ctx.cookies.get(name);

@@ -124,7 +124,7 @@ export function handoffRoutes(keys: SigningKeys): RouteHandlers {
             event,
           ),
       );
-      return { user: toWireUser(user), session: toWireSession(session) };
+      return { user: toWireUser(user), session: toWireSession(session, sessions.issuedToken(ctx)) };
     },
   };
 }

@@ -128,8 +128,9 @@ export async function identifyCaller(
   const found = cookie ?? native;
   if (found) {
     const { session, user } = found;
+    const carrier = cookie ? 'cookie' : 'bearer';
     const error =
-      options.proof === 'skip' ? null : await proofError(services, ctx, session, options);
+      options.proof === 'skip' ? null : await proofError(services, ctx, session, options, carrier);
     if (error) return { ...NOBODY, refused: { reason: 'proof', error } };
     if (options.app) {
       // Two people at one browser (the app's sign-in changed, Latchkey's did not):
@@ -143,7 +144,6 @@ export async function identifyCaller(
         return { ...NOBODY, refused: { reason: 'identity', error } };
       }
     }
-    const carrier = cookie ? 'cookie' : 'bearer';
     return { via: 'session', user, session, carrier, token: null, refused: null };
   }
   if (options.app) {
@@ -168,15 +168,25 @@ export async function identifyCaller(
   return { ...NOBODY, refused: { reason: 'token', error } };
 }
 
-/** Why a locked session's request is not proven, or null when it is (or nothing is locked). */
+/**
+ * Why a locked session's request is not proven, or null when it is (or nothing
+ * is locked). The periodic proof stands in for the header only for a cookie: a
+ * navigation cannot send headers, but whoever sends `Authorization: Bearer`
+ * can send `Latchkey-Proof` too, so a copied bearer token never rides it.
+ */
 async function proofError(
   services: Services,
   ctx: RequestContext,
   session: SessionRecord,
   options: IdentifyOptions,
+  carrier: SessionCaller['carrier'],
 ): Promise<LatchkeyError | null> {
   if (!session.popKey) return null;
-  if (options.proof === 'page-load' && !ctx.request.headers.has(PROOF_HEADER)) {
+  if (
+    options.proof === 'page-load' &&
+    carrier === 'cookie' &&
+    !ctx.request.headers.has(PROOF_HEADER)
+  ) {
     return proofIsStale(session, ctx.now, services.config.pop.maxAge)
       ? new LatchkeyError('POP_REQUIRED', 'Prove this device’s key first')
       : null;

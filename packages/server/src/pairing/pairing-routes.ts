@@ -54,6 +54,8 @@ export const pairingRoutes: RouteHandlers = {
     await services.rateLimit.checkIp(ctx);
     const code = randomCode(8);
     const requester = randomToken(32);
+    // A native app is the requester by its `Latchkey-Pre-Session`, not a cookie.
+    const native = await services.sessions.nativeBinding(ctx, true);
     const record: PairingRecord = {
       id: randomToken(16),
       codeHash: await hashCode(code),
@@ -65,7 +67,7 @@ export const pairingRoutes: RouteHandlers = {
       createdAt: ctx.now,
       expiresAt: ctx.now + PAIRING_TTL_MS,
       userId: null,
-      requesterHash: await sha256(requester),
+      requesterHash: native ?? (await sha256(requester)),
     };
     await services.store.putPairing(record);
     await services.audit.record(ctx, 'pairing.requested', null, {
@@ -74,12 +76,14 @@ export const pairingRoutes: RouteHandlers = {
     });
     // Only the browser that asked can collect the session: it holds this cookie.
     const cookie = pairCookie(services, ctx);
-    ctx.setCookies.push(
-      serializeCookie(cookie.name, requester, {
-        maxAge: PAIRING_TTL_MS / 1000,
-        secure: cookie.secure,
-      }),
-    );
+    if (!native) {
+      ctx.setCookies.push(
+        serializeCookie(cookie.name, requester, {
+          maxAge: PAIRING_TTL_MS / 1000,
+          secure: cookie.secure,
+        }),
+      );
+    }
     return {
       pairingId: record.id,
       code: `${code.slice(0, 4)}-${code.slice(4)}`,
@@ -90,18 +94,22 @@ export const pairingRoutes: RouteHandlers = {
   async pairingStatus(ctx, services) {
     const { store, sessions } = services;
     const cookie = pairCookie(services, ctx);
+    // A native app's pre-session collects only what it started (never a cookie's pairing).
+    const native = await sessions.nativeBinding(ctx, false);
     const requester = ctx.cookies.get(cookie.name);
-    if (!requester)
+    if (!native && !requester)
       throw new LatchkeyError('NOT_FOUND', 'No such pairing request from this browser');
     const record = await store.getPairing(ctx.params.pairingId!, ctx.now);
     // Gone (expired, or collected) for the browser that asked: it may start again.
     if (!record || record.expiresAt <= ctx.now) return { status: 'expired' as const };
-    if (!constantTimeEqual(await sha256(requester), record.requesterHash)) {
+    if (!constantTimeEqual(native ?? (await sha256(requester!)), record.requesterHash)) {
       throw new LatchkeyError('NOT_FOUND', 'No such pairing request from this browser');
     }
     if (record.status === 'pending') return { status: 'pending' as const };
-    const clear = () =>
-      ctx.setCookies.push(serializeCookie(cookie.name, '', { maxAge: 0, secure: cookie.secure }));
+    const clear = () => {
+      if (!native)
+        ctx.setCookies.push(serializeCookie(cookie.name, '', { maxAge: 0, secure: cookie.secure }));
+    };
     if (record.status === 'denied') {
       await store.takePairing(record.id);
       clear();

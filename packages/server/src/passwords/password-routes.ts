@@ -86,7 +86,7 @@ export const passwordRoutes: RouteHandlers = {
           event,
         ),
     );
-    return { user: toWireUser(user), session: toWireSession(session) };
+    return { user: toWireUser(user), session: toWireSession(session, sessions.issuedToken(ctx)) };
   },
 };
 

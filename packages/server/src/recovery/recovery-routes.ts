@@ -56,6 +56,6 @@ export const recoveryRoutes: RouteHandlers = {
     const session = await audit.recordWith(ctx, 'recovery.used', user.id, { remaining }, (event) =>
       sessions.start(ctx, { userId: user.id, kind: 'recovery', credentialId: null, popKey }, event),
     );
-    return { user: toWireUser(user), session: toWireSession(session) };
+    return { user: toWireUser(user), session: toWireSession(session, sessions.issuedToken(ctx)) };
   },
 };

@@ -1,80 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Answer, createTestServer, ORIGIN, type TestServer } from '../../test/harness.js';
-import { createTestAuthenticator, type TestAuthenticator } from '../testing/index.js';
-
-/** An Android app's origin: the base64url SHA-256 of its signing certificate. */
-const ANDROID = 'android:apk-key-hash:kDs2W1hL0sFJ6Zl-HAdWPr0BG4s0w-8YUSfwJnHH6ms';
-
-/**
- * A native app as the server sees it: no `Origin`, no `Sec-Fetch-*`, no cookie
- * jar; it carries its pre-session and its session token in headers itself.
- */
-class NativeApp {
-  pre: string | null = null;
-  token: string | null = null;
-  constructor(
-    readonly server: TestServer,
-    readonly authenticator: TestAuthenticator = createTestAuthenticator({ origin: ANDROID }),
-  ) {}
-
-  async call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer> {
-    const h = new Headers({ 'user-agent': 'okhttp/4.12.0', ...headers });
-    if (this.token && !h.has('authorization')) h.set('authorization', `Bearer ${this.token}`);
-    if (body !== undefined) h.set('content-type', 'application/json');
-    const response = await this.server.latchkey.handler(
-      new Request(`${ORIGIN}${path}`, {
-        method,
-        headers: h,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-      { remoteAddress: '203.0.113.9' },
-    );
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text ? JSON.parse(text) : null,
-      headers: response.headers,
-    };
-  }
-
-  /** Options with `Latchkey-Pre-Session: new`; keeps the pre-session the answer hands out. */
-  async options(path: string, body: unknown = {}) {
-    const res = await this.call('POST', path, body, { 'latchkey-pre-session': this.pre ?? 'new' });
-    expect(res.status).toBe(200);
-    expect(res.headers.getSetCookie()).toEqual([]);
-    this.pre = res.headers.get('latchkey-pre-session') ?? this.pre;
-    return res.body.options;
-  }
-
-  /** A ceremony's second request, with the pre-session; keeps the session token it hands out. */
-  async finish(path: string, body: unknown): Promise<Answer> {
-    const res = await this.call('POST', path, body, { 'latchkey-pre-session': this.pre! });
-    this.token = res.headers.get('latchkey-session-token') ?? this.token;
-    return res;
-  }
-
-  async signUp(email = 'ada@example.com'): Promise<Answer> {
-    const options = await this.options('/auth/passkeys/register-options', { email });
-    const response = await this.authenticator.register(options);
-    return this.finish('/auth/passkeys/register', { response });
-  }
-
-  async signIn(overrides?: Parameters<TestAuthenticator['authenticate']>[1]): Promise<Answer> {
-    const options = await this.options('/auth/passkeys/auth-options');
-    const response = await this.authenticator.authenticate(options, overrides);
-    return this.finish('/auth/passkeys/authenticate', { response });
-  }
-}
-
-function nativeServer() {
-  const server = createTestServer({ origins: [ORIGIN, ANDROID], rpID: 'localhost' });
-  return { server, app: new NativeApp(server) };
-}
+import { ORIGIN } from '../../test/harness.js';
+import { ANDROID, NativeApp, nativeServer } from '../../test/native-app.js';
+import { createTestAuthenticator } from '../testing/index.js';
 
 describe('native apps: pre-session header and bearer session', () => {
   it('signs up and signs in from an Android app, with no cookie and no Origin', async () => {
@@ -140,14 +67,22 @@ describe('native apps: pre-session header and bearer session', () => {
     const browser = server.browser();
     const asked = await browser.call('POST', '/auth/passkeys/register-options', {});
     const response = await app.authenticator.register(asked.body.options);
-    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const pre = [...browser.cookies.values()][0]!;
     const withHeader = await app.call(
       'POST',
       '/auth/passkeys/register',
       { response },
-      { 'latchkey-pre-session': cookie.split('=')[1]!, cookie, origin: ORIGIN },
+      { 'latchkey-pre-session': pre },
     );
     expect(withHeader.body.error.code).toBe('CHALLENGE_MISMATCH');
+    // A browser page cannot take the header path at all: its `Origin` gives it away.
+    const fromPage = await browser.call(
+      'POST',
+      '/auth/passkeys/register',
+      { response },
+      { 'latchkey-pre-session': pre },
+    );
+    expect([fromPage.status, fromPage.body.error.code]).toEqual([400, 'INVALID_PARAMS']);
     // …and a header's challenge is not answered with the cookie path.
     const options = await app.options('/auth/passkeys/register-options', {});
     const native = await app.authenticator.register(options);

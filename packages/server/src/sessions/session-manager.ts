@@ -27,14 +27,66 @@ export const SESSION_TOKEN_PREFIX = 'lks_';
 const NATIVE_BINDING = 'native:';
 
 /**
- * Whether a challenge was asked for with `Latchkey-Pre-Session`: only a native
- * app's signed origin may answer it (`checkOrigin`), and its session is a bearer.
+ * Whether a binding (a challenge's, a sign-in link's, a pairing's requester)
+ * was made from `Latchkey-Pre-Session`: only a native app's signed origin may
+ * answer such a challenge (`checkOrigin`), and only that pre-session collects
+ * such a pairing.
  *
  * @example
- * if (isNativeBinding(challenge.binding)) ctx.sessionCarrier = 'bearer';
+ * isNativeBinding(challenge.binding) // true for a challenge asked for with the header
  */
 export function isNativeBinding(binding: string): boolean {
   return binding.startsWith(NATIVE_BINDING);
+}
+
+/**
+ * Whether a request is a native app's: it carries `Latchkey-Pre-Session`
+ * (`new`, or a pre-session it holds) and neither header a browser adds to a
+ * page's requests, which no script can set or remove: `Origin` (on every
+ * POST) and `Sec-Fetch-Site` (on every request of current browsers). A browser
+ * page that sends the header is refused (`INVALID_PARAMS`), so the header alone
+ * never makes a page's request native. Each way in adds its own proof on top
+ * (docs/design.md, "Native apps"): a signed native origin for passkeys, the
+ * secret presented for a recovery code, an email link, a password or a
+ * handoff token, the pre-session that started it for a pairing.
+ *
+ * @example
+ * isNativeRequest(new Request(url, { headers: { 'latchkey-pre-session': 'new' } })) // true
+ */
+export function isNativeRequest(request: Request): boolean {
+  const header = request.headers.get(PRE_SESSION_HEADER);
+  if (header === null) return false;
+  if (request.headers.has('origin') || request.headers.has('sec-fetch-site')) {
+    throw new LatchkeyError(
+      'INVALID_PARAMS',
+      'Latchkey-Pre-Session is for native apps: a web page keeps its session in the cookie',
+    );
+  }
+  const pre = header.trim();
+  if (pre !== 'new' && !PRE_SESSION_RE.test(pre)) {
+    throw new LatchkeyError(
+      'INVALID_PARAMS',
+      'Latchkey-Pre-Session must be "new" or a pre-session this server handed out',
+    );
+  }
+  return true;
+}
+
+/**
+ * How a session opened or rotated on this request travels, decided in this one
+ * place for every route: a caller's own session keeps its carrier; otherwise a
+ * native app's request (`isNativeRequest`) gets a bearer token, anything else
+ * (a browser) the HttpOnly cookie.
+ *
+ * @example
+ * ctx.sessionCarrier = sessionCarrier(request, caller.via === 'session' ? caller.carrier : null);
+ */
+export function sessionCarrier(
+  request: Request,
+  current: 'cookie' | 'bearer' | null,
+): 'cookie' | 'bearer' {
+  if (current) return current;
+  return isNativeRequest(request) ? 'bearer' : 'cookie';
 }
 
 export interface SessionStart {
@@ -219,28 +271,14 @@ export class SessionManager {
    * Who asked for a challenge: the session, or a pre-session (a random cookie set
    * on the first options request) so a challenge can only be answered by the
    * browser that asked for it. A native app carries its pre-session in the
-   * `Latchkey-Pre-Session` header instead (`new` asks for one, handed back in
-   * the answer's header); such a binding never matches a cookie's, and only a
-   * native app's signed origin may answer its challenge.
+   * `Latchkey-Pre-Session` header instead (`nativeBinding`); such a binding
+   * never matches a cookie's, and only a native app's signed origin may answer
+   * its challenge.
    */
   async binding(ctx: RequestContext, create: boolean): Promise<string | null> {
     if (ctx.session) return `session:${ctx.session.id}`;
-    const header = ctx.request.headers.get(PRE_SESSION_HEADER);
-    if (header !== null) {
-      let pre = header.trim();
-      if (pre === 'new' && create) {
-        pre = randomToken(24);
-        ctx.headers.set(PRE_SESSION_HEADER, pre);
-      } else if (!PRE_SESSION_RE.test(pre)) {
-        throw new LatchkeyError(
-          'INVALID_PARAMS',
-          create
-            ? 'Latchkey-Pre-Session must be "new" or a pre-session this server handed out'
-            : 'Latchkey-Pre-Session must be the pre-session the options answer handed out',
-        );
-      }
-      return `${NATIVE_BINDING}${await sha256(pre)}`;
-    }
+    const native = await this.nativeBinding(ctx, create);
+    if (native !== null) return native;
     const name = this.preCookieName(this.isSecure(ctx));
     let pre = ctx.cookies.get(name);
     if (!pre || pre.length > 128) {
@@ -252,6 +290,34 @@ export class SessionManager {
       );
     }
     return `pre:${await sha256(pre)}`;
+  }
+
+  /**
+   * The binding of a native app's pre-session (`native:<hash>`), or null when
+   * the request carries no `Latchkey-Pre-Session` (a browser: its cookies bind).
+   * With `create`, `new` makes one, handed back in the answer's header of that
+   * name; without, the header must hold one. What a browser keeps in a cookie
+   * to be recognised on a later request (a ceremony's pre-session, a sign-in
+   * link's asker, a pairing's requester), a native app keeps here. Refused from
+   * a browser page (`isNativeRequest`).
+   *
+   * @example
+   * const binding = (await sessions.nativeBinding(ctx, true)) ?? cookieBinding;
+   */
+  async nativeBinding(ctx: RequestContext, create: boolean): Promise<string | null> {
+    if (!isNativeRequest(ctx.request)) return null;
+    let pre = ctx.request.headers.get(PRE_SESSION_HEADER)!.trim();
+    if (pre === 'new') {
+      if (!create) {
+        throw new LatchkeyError(
+          'INVALID_PARAMS',
+          'Latchkey-Pre-Session must be the pre-session the options answer handed out',
+        );
+      }
+      pre = randomToken(24);
+      ctx.headers.set(PRE_SESSION_HEADER, pre);
+    }
+    return `${NATIVE_BINDING}${await sha256(pre)}`;
   }
 
   isElevated(session: SessionRecord, now: number): boolean {
