@@ -43,18 +43,7 @@ export function describeStoreConformance(
   options: StoreConformanceOptions = {},
 ): void {
   describe(`${name} conforms to LatchkeyStore`, () => {
-    let store: LatchkeyStore | undefined;
-    const get = (): LatchkeyStore => {
-      if (store === undefined) throw new Error('the store under test failed to open');
-      return store;
-    };
-    beforeAll(async () => {
-      store = await makeStore();
-      await store.migrate();
-    });
-    afterAll(async () => {
-      await store?.close();
-    });
+    const get = openForTheSuite(makeStore);
 
     const concurrency = options.concurrency ?? 20;
     defineUserTests(get);
@@ -85,20 +74,28 @@ export function describeEphemeralStoreConformance(
   options: StoreConformanceOptions = {},
 ): void {
   describe(`${name} conforms to EphemeralStore`, () => {
-    let store: EphemeralStoreAdapter | undefined;
-    const get = (): EphemeralStoreAdapter => {
-      if (store === undefined) throw new Error('the store under test failed to open');
-      return store;
-    };
-    beforeAll(async () => {
-      store = await makeStore();
-      await store.migrate();
-    });
-    afterAll(async () => {
-      await store?.close();
-    });
+    const get = openForTheSuite(makeStore);
 
     defineEphemeralTests(get, options.concurrency ?? 20);
     defineLifecycleTests(makeStore);
   });
+}
+
+/**
+ * Opens and migrates the store before the suite's tests and closes it after them;
+ * returns the getter the tests reach it by.
+ */
+function openForTheSuite<S extends EphemeralStoreAdapter>(makeStore: () => Promise<S>): () => S {
+  let store: S | undefined;
+  beforeAll(async () => {
+    store = await makeStore();
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+  return () => {
+    if (store === undefined) throw new Error('the store under test failed to open');
+    return store;
+  };
 }

@@ -21,7 +21,9 @@ const SWEEP_INTERVAL_MS = 60_000;
 const SWEEP_GRACE_MS = 60_000;
 
 /**
- * The short-lived records: challenges, rate limits, pairing, device codes, single-use markers and email links. Part of `sqlStore`.
+ * The short-lived records: challenges, rate limits, pairing, device codes,
+ * single-use markers and email links. Part of `sqlStore`; it sweeps expired rows
+ * as it writes.
  */
 export function sqlEphemeral({ t, db }: SqlContext): EphemeralStore {
   let lastSweep = Date.now();
