@@ -38,20 +38,47 @@ export { verifyLatchkeyJwt } from './jwt/verify-latchkey-jwt.js';
 export type { LockedStreamOptions } from './pop/locked-stream.js';
 export { defaultRpId, isRpIdValidForOrigin, tailnetRpId } from './relying-party/resolve-rp-id.js';
 export { combineStores } from './stores/combine-stores.js';
+// What a store author needs: the contract, its parts and records, and the stores' options.
 export type {
+  AccountFallbacks,
   AuditRecord,
+  AuditStore,
   ChallengeRecord,
   CredentialRecord,
+  CredentialShape,
+  CredentialStore,
+  CredentialUse,
   DeviceCodeRecord,
+  DeviceInfo,
   DurableStore,
+  EmailLinkRecord,
   EphemeralStore,
+  EphemeralStoreAdapter,
   LatchkeyStore,
+  Millis,
+  NewAccount,
   PairingRecord,
+  PasswordRecord,
+  RateLimitHit,
+  RecoveryCodeRecord,
+  RecoveryCodeStore,
+  SecretStore,
   SessionRecord,
+  SessionStore,
   SigningKeyRecord,
   TokenRecord,
+  TokenStore,
   UserRecord,
+  UserStore,
 } from './stores/contract.js';
 export { StoreConflictError, StoreUnavailableError } from './stores/contract.js';
+// Types only: the stores ship from their own entry points. `PgliteStoreOptions` stays on
+// `/pglite`: it names PGlite's own type, and this entry's types name no store driver.
+export type {
+  PgPoolClientLike,
+  PgPoolLike,
+  PostgresStoreOptions,
+} from './stores/postgres/postgres-store.js';
+export type { RedisClientLike, RedisStoreOptions } from './stores/redis/redis-store.js';
 export { BUILT_IN_SCOPES, hasScopes } from './tokens/has-scopes.js';
 export type { TokenApi } from './tokens/token-api.js';

@@ -2,13 +2,14 @@
 // an edge bundle pulls in, and how the embedded default store behaves. These tests
 // read `dist/` (turbo builds it before `test`).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -325,4 +326,67 @@ describe('store entry points', () => {
       expect(JSON.parse(stdout)).toEqual({ status: 503, code: 'STORE_UNAVAILABLE' });
     });
   }
+
+  // What a store author writes against: the contract, its parts and records, and the
+  // options of the stores whose types name no driver (PgliteStoreOptions names PGlite's).
+  const STORE_AUTHOR_SOURCE = `
+    import {
+      type AccountFallbacks, type AuditRecord, type AuditStore, type ChallengeRecord,
+      type CredentialRecord, type CredentialShape, type CredentialStore, type CredentialUse,
+      type DeviceCodeRecord, type DeviceInfo, type DurableStore, type EmailLinkRecord,
+      type EphemeralStore, type EphemeralStoreAdapter, type LatchkeyStore, type Millis,
+      type NewAccount, type PairingRecord, type PasswordRecord, type PgPoolClientLike,
+      type PgPoolLike, type PostgresStoreOptions, type RateLimitHit, type RecoveryCodeRecord,
+      type RecoveryCodeStore, type RedisClientLike, type RedisStoreOptions, type SecretStore,
+      type SessionRecord, type SessionStore, type SigningKeyRecord, type TokenRecord,
+      type TokenStore, type UserRecord, type UserStore,
+      combineStores, StoreConflictError, StoreUnavailableError,
+    } from '@latchkey/server';
+
+    type Records = [AccountFallbacks, AuditRecord, ChallengeRecord, CredentialRecord,
+      CredentialShape, CredentialUse, DeviceCodeRecord, DeviceInfo, EmailLinkRecord, Millis,
+      NewAccount, PairingRecord, PasswordRecord, RateLimitHit, RecoveryCodeRecord,
+      SessionRecord, SigningKeyRecord, TokenRecord, UserRecord];
+    type Options = [PgPoolClientLike, PgPoolLike, PostgresStoreOptions, RedisClientLike,
+      RedisStoreOptions];
+    export type Exported = [Records, Options];
+
+    // The parts compose the durable half; a whole store is an ephemeral adapter too.
+    export function durable(store: UserStore & CredentialStore & SessionStore &
+      RecoveryCodeStore & TokenStore & AuditStore & SecretStore): DurableStore {
+      return store;
+    }
+    export function join(store: LatchkeyStore, ephemeral: EphemeralStore & Pick<LatchkeyStore, 'migrate' | 'close'>): LatchkeyStore {
+      const adapter: EphemeralStoreAdapter = ephemeral;
+      return combineStores(store, adapter);
+    }
+    export const errors = [new StoreConflictError('email'), new StoreUnavailableError('down')];
+  `;
+
+  for (const entry of ['index.d.ts', 'index.node.d.ts', 'index.d.cts']) {
+    it(`a store author finds every type on the main entry (${entry})`, () => {
+      const file = join(scratch, `store-author-${entry.replace(/\W/g, '-')}.ts`);
+      writeFileSync(file, STORE_AUTHOR_SOURCE);
+      const program = ts.createProgram([file], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+        types: [],
+        skipLibCheck: true,
+        paths: { '@latchkey/server': [join(packageDir, 'dist', entry)] },
+      });
+      const errors = ts
+        .getPreEmitDiagnostics(program)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it('the edge entry names no store driver in its types either', () => {
+    const types = readFileSync(join(packageDir, 'dist', 'index.d.ts'), 'utf8');
+    expect(types).not.toMatch(/(from|import) '(@electric-sql\/pglite|pg|ioredis)'/);
+  });
 });

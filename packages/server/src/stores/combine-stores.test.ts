@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineStores } from './combine-stores.js';
 import { describeStoreConformance } from './conformance.js';
-import { StoreUnavailableError } from './contract.js';
+import { EPHEMERAL_METHODS, type LatchkeyStore, StoreUnavailableError } from './contract.js';
 import { memoryStore } from './memory/memory-store.js';
 
 describeStoreConformance('combineStores(memoryStore, memoryStore)', async () =>
@@ -37,6 +37,33 @@ describe('combineStores', () => {
     expect(await store.getOrCreateSecret('latchkey.secret', 's-1')).toBe('s-1');
     expect(await durable.getOrCreateSecret('latchkey.secret', 'other')).toBe('s-1');
     expect(await ephemeral.getOrCreateSecret('latchkey.secret', 'other')).toBe('other');
+  });
+
+  it('sends each method of the contract to its half, and only there', async () => {
+    // Two stores whose every method answers with the name of its store.
+    const names = Object.keys(memoryStore()).filter((n) => !['migrate', 'close'].includes(n));
+    const answering = (label: string) =>
+      ({
+        ...Object.fromEntries(names.map((name) => [name, async () => `${label}.${name}`])),
+        migrate: async () => {},
+        close: async () => {},
+      }) as unknown as LatchkeyStore;
+    const store = combineStores(answering('durable'), answering('ephemeral'));
+    const ephemeral = new Set<string>(EPHEMERAL_METHODS);
+    for (const name of names) {
+      const method = Reflect.get(store, name) as () => Promise<string>;
+      expect(await method()).toBe(`${ephemeral.has(name) ? 'ephemeral' : 'durable'}.${name}`);
+    }
+    expect(names).toEqual(expect.arrayContaining([...EPHEMERAL_METHODS, 'createUser']));
+  });
+
+  it('reaches the methods a durable store inherits (a store written as a class)', async () => {
+    const memory = memoryStore();
+    const inherited = Object.create(memory) as LatchkeyStore;
+    expect(Object.keys(inherited)).toEqual([]);
+    const store = combineStores(inherited, memoryStore());
+    expect(await store.getOrCreateSecret('latchkey.secret', 's-1')).toBe('s-1');
+    expect(await memory.getSecret('latchkey.secret')).toBe('s-1');
   });
 
   it('closes both stores, even when one fails to close', async () => {

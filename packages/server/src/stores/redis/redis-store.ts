@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { EphemeralStoreAdapter } from '../combine-stores.js';
 import {
   type ChallengeRecord,
   type DeviceCodeRecord,
   type EmailLinkRecord,
+  type EphemeralStoreAdapter,
   type Millis,
   type PairingRecord,
   StoreConflictError,
