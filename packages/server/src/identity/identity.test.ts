@@ -34,7 +34,7 @@ function failingStore(error: () => Error): LatchkeyStore {
   const store = memoryStore();
   return new Proxy(store, {
     get(target, key, receiver) {
-      if (key === 'getSessionBySecretHash') return async () => Promise.reject(error());
+      if (key === 'getSessionAndUser') return async () => Promise.reject(error());
       return Reflect.get(target, key, receiver);
     },
   });

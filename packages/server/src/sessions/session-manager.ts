@@ -156,24 +156,24 @@ export class SessionManager {
     // Under the current secret, then older ones and the plain SHA-256 of sessions
     // opened before the secret existed; a hit on an older form is re-hashed.
     let current: string | undefined;
-    let session: SessionRecord | null = null;
+    let found: { session: SessionRecord; user: UserRecord } | null = null;
     for await (const form of keys.forms('session', secret)) {
-      session = await this.store.getSessionBySecretHash(form);
+      // The session and its user in one read (one query on a SQL store).
+      found = await this.store.getSessionAndUser(form);
       if (current === undefined) current = form;
-      else if (session) {
-        await this.store.rotateSession(session.id, current, {});
-        session.secretHash = current;
+      else if (found) {
+        await this.store.rotateSession(found.session.id, current, {});
+        found.session.secretHash = current;
       }
-      if (session) break;
+      if (found) break;
     }
-    if (!session) return null;
+    if (!found) return null;
+    const { session, user } = found;
     const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;
     if (now >= session.expiresAt || now >= idleExpiry) {
       await this.store.deleteSession(session.id);
       return null;
     }
-    const user = await this.store.getUser(session.userId);
-    if (!user) return null;
     if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
       session.lastSeenAt = now;
       await this.store.updateSession(session.id, { lastSeenAt: now });

@@ -29,6 +29,25 @@ export function defineSessionTests(get: () => LatchkeyStore): void {
       expect(await store.getSessionBySecretHash(uid('missing'))).toBeNull();
     });
 
+    it('finds a session and its user in one read, as they are now', async () => {
+      const store = get();
+      const { user } = await seedUser(store);
+      const session = makeSession(user.id);
+      await store.createSession(session);
+      expect(await store.getSessionAndUser(session.secretHash)).toEqual({ session, user });
+      await store.updateUser(user.id, { displayName: 'Renamed' });
+      await store.updateSession(session.id, { lastSeenAt: session.lastSeenAt + 5 });
+      const found = await store.getSessionAndUser(session.secretHash);
+      expect(found?.user.displayName).toBe('Renamed');
+      expect(found?.session.lastSeenAt).toBe(session.lastSeenAt + 5);
+      // What it hands out is a copy: changing it changes nothing stored.
+      found!.user.displayName = 'Changed';
+      expect((await store.getSessionAndUser(session.secretHash))?.user.displayName).toBe('Renamed');
+      expect(await store.getSessionAndUser(uid('missing'))).toBeNull();
+      await store.deleteSession(session.id);
+      expect(await store.getSessionAndUser(session.secretHash)).toBeNull();
+    });
+
     it('stores a session and its audit event together, or neither', async () => {
       const store = get();
       const { user } = await seedUser(store);

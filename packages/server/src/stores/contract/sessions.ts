@@ -1,5 +1,6 @@
 import type { AuditRecord } from './audit.js';
 import type { Millis } from './common.js';
+import type { UserRecord } from './users.js';
 
 export interface SessionRecord {
   /** Public id, shown in session lists and used to revoke. */
@@ -31,6 +32,14 @@ export interface SessionStore {
    */
   createSession(session: SessionRecord, event?: AuditRecord): Promise<void>;
   getSessionBySecretHash(secretHash: string): Promise<SessionRecord | null>;
+  /**
+   * The session with this secret hash and its user, in one read: what every
+   * signed-in request asks (a SQL store joins the two tables). Null when either
+   * is missing.
+   */
+  getSessionAndUser(
+    secretHash: string,
+  ): Promise<{ session: SessionRecord; user: UserRecord } | null>;
   listSessions(userId: string): Promise<SessionRecord[]>;
   updateSession(
     id: string,

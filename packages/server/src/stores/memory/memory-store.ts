@@ -391,6 +391,14 @@ export function memoryStore(): LatchkeyStore {
       return id === undefined ? null : copyOrNull(s.sessions.get(id));
     },
 
+    async getSessionAndUser(secretHash) {
+      const s = open();
+      const id = s.sessionIdBySecretHash.get(secretHash);
+      const session = id === undefined ? undefined : s.sessions.get(id);
+      const user = session && s.users.get(session.userId);
+      return session && user ? { session: copy(session), user: copy(user) } : null;
+    },
+
     async listSessions(userId) {
       const list = [...open().sessions.values()].filter((x) => x.userId === userId);
       return list.sort(byCreatedAtThen((x) => x.id)).map(copy);

@@ -2,7 +2,15 @@ import type { SessionRecord, SessionStore } from '../contract.js';
 import { insertAudit } from './audit.js';
 import type { SqlExecutor } from './sql-client.js';
 import { assignments, type SqlContext, type SqlTables } from './sql-context.js';
-import { type Row, readSession, SESSION_COLUMNS } from './sql-rows.js';
+import { type Row, readSession, readUser, SESSION_COLUMNS, USER_COLUMNS } from './sql-rows.js';
+
+const SESSION_FIELDS = SESSION_COLUMNS.split(', ');
+const USER_FIELDS = USER_COLUMNS.split(', ');
+/** A session's columns as they are and its user's prefixed `u_`, for the one join a request makes. */
+const SESSION_AND_USER_COLUMNS = [
+  ...SESSION_FIELDS.map((c) => `s.${c}`),
+  ...USER_FIELDS.map((c) => `u.${c} AS u_${c}`),
+].join(', ');
 
 /**
  * Sessions. Part of `sqlStore`.
@@ -26,6 +34,18 @@ export function sqlSessions({ t, db }: SqlContext): SessionStore {
         [secretHash],
       );
       return rows[0] === undefined ? null : readSession(rows[0]);
+    },
+
+    async getSessionAndUser(secretHash) {
+      const { rows } = await db().query<Row>(
+        `SELECT ${SESSION_AND_USER_COLUMNS} FROM ${t.sessions} s
+         JOIN ${t.users} u ON u.id = s.user_id WHERE s.secret_hash = $1`,
+        [secretHash],
+      );
+      const row = rows[0];
+      if (row === undefined) return null;
+      const user = Object.fromEntries(USER_FIELDS.map((c) => [c, row[`u_${c}`]]));
+      return { session: readSession(row), user: readUser(user) };
     },
 
     async listSessions(userId) {
