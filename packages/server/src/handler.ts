@@ -8,7 +8,7 @@ import { errorResponse, json, toErrorResponse } from './http/responses.js';
 import { createRouter } from './http/router.js';
 import { identifyCaller } from './identity/identify-caller.js';
 import { asksApp, authorizeRoute, checkCsrf, proofModeFor } from './identity/policy.js';
-import type { RouteHandler, RouteHandlers, Services } from './internal/services.js';
+import type { RouteHandler, RouteHandlers, Services } from './services.js';
 import { PRE_SESSION_HEADER, SESSION_TOKEN_HEADER } from './sessions/session-manager.js';
 
 const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;

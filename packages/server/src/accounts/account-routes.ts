@@ -1,4 +1,4 @@
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { deleteAccount } from './delete-account.js';
 
 /** `DELETE /account`: a full session that stepped up deletes its own account and is signed out. */

@@ -1,7 +1,7 @@
 import { LatchkeyError, type Session } from '@latchkey/core';
 import { buildContext } from '../http/build-context.js';
-import type { Services } from '../internal/services.js';
 import { newSessionKey } from '../pop/new-session-key.js';
+import type { Services } from '../services.js';
 import { toWireSession } from '../sessions/session-manager.js';
 
 /** RFC 8176 §2: short registered names (`pwd`, `otp`, `mfa`, …); apps may add their own. */

@@ -9,9 +9,9 @@ import { toWireAuditEvent } from '../audit/auditor.js';
 import { buildContext } from '../http/build-context.js';
 import { type Caller, identifyCaller, type SessionKind } from '../identity/identify-caller.js';
 import { checkCsrf, FULL_SESSIONS } from '../identity/policy.js';
-import type { Services } from '../internal/services.js';
 import type { JwtApi } from '../jwt/jwt-api.js';
 import { listPasskeys, removePasskey, renamePasskey } from '../passkeys/passkey-operations.js';
+import type { Services } from '../services.js';
 import { toWireSession, toWireSessionInfo } from '../sessions/session-manager.js';
 import type { TokenApi } from '../tokens/token-api.js';
 

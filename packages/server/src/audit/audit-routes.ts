@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { toWireAuditEvent } from './auditor.js';
 
 /** `GET /audit?limit=&before=`: the caller's own events, newest first. */

@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
 import { checkAppEnrolment, checkStepUp, hasActivePasskey } from '../identity/policy.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { EnrolmentTarget } from './enrolment-target.js';
 
 /**

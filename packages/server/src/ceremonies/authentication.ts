@@ -1,8 +1,8 @@
 import { base64urlDecode } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
-import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
+import type { RouteHandlers } from '../services.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import { issueChallenge } from './challenges.js';
 import { createDecoys, type Descriptor } from './decoy-credentials.js';

@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken } from '../internal/crypto.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import { isNativeBinding } from '../sessions/session-manager.js';
 import type { ChallengeRecord } from '../stores/contract.js';
 

@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { UserRecord } from '../stores/contract.js';
 
 /** The secret whose value is the owner's user id, in owner mode. */

@@ -4,10 +4,10 @@ import { decodeAttestationObject, parseAuthenticatorData } from '@simplewebauthn
 import { defaultPasskeyName, describeUserAgent, passkeyProvider } from '../devices/index.js';
 import { sendSignUpEmail } from '../email-links/email-links.js';
 import { randomToken } from '../internal/crypto.js';
-import type { RouteHandlers } from '../internal/services.js';
 import { toWirePasskey } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import { generateRecoveryCodes } from '../recovery/recovery-codes.js';
+import type { RouteHandlers } from '../services.js';
 import { type CredentialRecord, StoreConflictError, type UserRecord } from '../stores/contract.js';
 import { checkAddPasskey, checkConditionalCreate } from './add-passkey-rules.js';
 import { offeredAlgorithms } from './algorithms.js';

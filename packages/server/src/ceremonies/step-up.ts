@@ -1,7 +1,7 @@
 import { base64urlDecode, LatchkeyError } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
 import { checkCanStepUp } from '../identity/policy.js';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { issueChallenge } from './challenges.js';
 import { verifyAssertion } from './verify-assertion.js';
 

@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
 import { normaliseCode, randomCode, randomToken, sha256 } from '../internal/crypto.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
+import type { RouteHandlers, Services } from '../services.js';
 import { type DeviceCodeRecord, StoreConflictError } from '../stores/contract.js';
 import { knownScopes } from '../tokens/has-scopes.js';
 import { issueToken } from '../tokens/issue-token.js';

@@ -1,8 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
 import { acceptsFallback } from '../fallbacks/account-fallbacks.js';
-import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
+import type { RouteHandlers } from '../services.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import { StoreConflictError } from '../stores/contract.js';
 import {

@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
-import type { RouteHandlers, Services } from '../internal/services.js';
+import type { RouteHandlers, Services } from '../services.js';
 import type { AccountFallbacks } from '../stores/contract.js';
 import { accountFallbacks, deploymentFallbacks, type FallbackMethod } from './account-fallbacks.js';
 

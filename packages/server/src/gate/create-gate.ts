@@ -12,8 +12,8 @@ import {
   FULL_SESSIONS,
   gateScopes,
 } from '../identity/policy.js';
-import type { Services } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
+import type { Services } from '../services.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import type { TokenRecord } from '../stores/contract.js';
 import { isLoopbackRequest } from './is-loopback-request.js';

@@ -2,10 +2,10 @@ import { base64urlEncode, LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
 import { constantTimeEqual } from '../internal/crypto.js';
 import type { ServerKeys } from '../internal/server-keys.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
 import { HANDOFF_TYP, type SigningKeys } from '../jwt/signing-keys.js';
 import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
+import type { RouteHandlers, Services } from '../services.js';
 import { toWireSession } from '../sessions/session-manager.js';
 import type { SessionRecord, UserRecord } from '../stores/contract.js';
 

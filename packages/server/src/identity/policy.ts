@@ -1,6 +1,6 @@
 import { LatchkeyError, type RouteDefinition, type RouteName } from '@latchkey/core';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import { requireScopes } from '../tokens/has-scopes.js';
 import type { Caller, SessionKind } from './identify-caller.js';
 

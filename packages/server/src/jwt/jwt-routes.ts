@@ -1,4 +1,4 @@
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { requireScopes } from '../tokens/has-scopes.js';
 import type { SigningKeys } from './signing-keys.js';
 

@@ -9,8 +9,8 @@ import {
   randomToken,
   sha256,
 } from '../internal/crypto.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
 import { newSessionKey, popKeyFromHeader } from '../pop/new-session-key.js';
+import type { RouteHandlers, Services } from '../services.js';
 import type { PairingRecord } from '../stores/contract.js';
 
 /** Pairing codes live five minutes (docs/design.md, "Security invariants"). */

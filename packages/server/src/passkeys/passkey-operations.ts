@@ -1,7 +1,7 @@
 import { LatchkeyError, type PasskeyInfo, RenamePasskeyRequest } from '@latchkey/core';
 import * as z from 'zod/mini';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import { toWirePasskey } from './to-wire.js';
 
 // The one home of listing, renaming and removing a passkey: the routes

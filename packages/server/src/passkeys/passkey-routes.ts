@@ -1,4 +1,4 @@
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { listPasskeys, removePasskey, renamePasskey } from './passkey-operations.js';
 
 /** `GET /passkeys`, `PATCH` and `DELETE /passkeys/:credentialId`. */

@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
 import { consumeChallenge, issueChallenge } from '../ceremonies/challenges.js';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { verifyPopSignature } from './verify-pop-signature.js';
 
 /** A proof-of-possession challenge must be answered within this time. */

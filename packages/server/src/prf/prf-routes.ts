@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 
 /** How long a first write holds the user's claim, so a concurrent first loses. */
 const FIRST_CLAIM_MS = 30_000;

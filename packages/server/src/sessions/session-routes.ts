@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
 import { signedOutEnrolment } from '../ceremonies/enrolment-target.js';
-import type { RouteHandlers } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
+import type { RouteHandlers } from '../services.js';
 import { toWireSession, toWireSessionInfo } from './session-manager.js';
 
 /** `GET /session`, `POST /sign-out`, `GET /sessions`, `DELETE /sessions/:id`. */

@@ -1,6 +1,6 @@
 import { LatchkeyError, type TokenInfo, type User } from '@latchkey/core';
-import type { Services } from '../internal/services.js';
 import { toWireUser } from '../passkeys/to-wire.js';
+import type { Services } from '../services.js';
 import { findBearer } from './find-bearer.js';
 import { knownScopes } from './has-scopes.js';
 import { issueToken } from './issue-token.js';

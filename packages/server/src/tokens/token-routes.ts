@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { knownScopes, requireScopes } from './has-scopes.js';
 import { issueToken } from './issue-token.js';
 import { toWireToken } from './to-wire-token.js';

@@ -1,14 +1,14 @@
 import type { RouteName, RouteResponse, Routes } from '@latchkey/core';
 import type * as z from 'zod/mini';
-import type { Auditor } from '../audit/auditor.js';
-import type { AssertionVerifier } from '../ceremonies/assertion-verifier.js';
-import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { Mailer } from '../email/mailer.js';
-import type { RequestContext } from '../http/request-context.js';
-import type { RateLimiter } from '../rate-limit/rate-limiter.js';
-import type { SessionManager } from '../sessions/session-manager.js';
-import type { LatchkeyStore } from '../stores/contract.js';
-import type { ServerKeys } from './server-keys.js';
+import type { Auditor } from './audit/auditor.js';
+import type { AssertionVerifier } from './ceremonies/assertion-verifier.js';
+import type { ResolvedConfig } from './config/resolve-config.js';
+import type { Mailer } from './email/mailer.js';
+import type { RequestContext } from './http/request-context.js';
+import type { ServerKeys } from './internal/server-keys.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import type { SessionManager } from './sessions/session-manager.js';
+import type { LatchkeyStore } from './stores/contract.js';
 
 /** The parts every feature works with; one instance per `createLatchkey`. */
 export interface Services {
