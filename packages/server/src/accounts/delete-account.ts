@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
-import { currentOwner } from '../ceremonies/enrolment-target.js';
 import type { RequestContext } from '../http/request-context.js';
+import { currentOwner } from '../owner/current-owner.js';
 import type { Services } from '../services.js';
 
 /**

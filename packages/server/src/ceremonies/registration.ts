@@ -4,6 +4,8 @@ import { decodeAttestationObject, parseAuthenticatorData } from '@simplewebauthn
 import { defaultPasskeyName, describeUserAgent, passkeyProvider } from '../devices/index.js';
 import { sendSignUpEmail } from '../email-links/email-links.js';
 import { randomToken } from '../internal/crypto.js';
+import { OWNER_CLAIM } from '../owner/current-owner.js';
+import { type EnrolmentTarget, enrolmentTarget } from '../owner/enrolment-target.js';
 import { toWirePasskey } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import { generateRecoveryCodes } from '../recovery/recovery-codes.js';
@@ -14,7 +16,6 @@ import { offeredAlgorithms } from './algorithms.js';
 import { checkAuthenticatorPolicy } from './authenticator-policy.js';
 import { checkAuthenticatorFlags, checkClientDataType, checkOrigin } from './ceremony-checks.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
-import { type EnrolmentTarget, enrolmentTarget, OWNER_CLAIM } from './enrolment-target.js';
 import { appExtensionResults } from './extension-results.js';
 
 /** COSE algorithms we accept, most preferred first: Ed25519, ES256, RS256 (WebAuthn L3 §5.8.3). */

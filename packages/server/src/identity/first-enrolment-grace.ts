@@ -1,6 +1,6 @@
-import { currentOwner } from '../ceremonies/enrolment-target.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { requestOrigin } from '../http/client-address.js';
+import { currentOwner } from '../owner/current-owner.js';
 import type { Services } from '../services.js';
 
 /**

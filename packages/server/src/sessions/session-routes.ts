@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
-import { signedOutEnrolment } from '../ceremonies/enrolment-target.js';
+import { signedOutEnrolment } from '../owner/enrolment-target.js';
 import { toWireUser } from '../passkeys/to-wire.js';
 import type { RouteHandlers } from '../services.js';
 import { toWireSession, toWireSessionInfo } from './session-manager.js';
