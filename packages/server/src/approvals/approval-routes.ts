@@ -1,8 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
 import { eventStream } from '../http/event-stream.js';
 import type { RequestContext } from '../http/request-context.js';
-import { toWirePasskey } from '../passkeys/to-wire.js';
 import type { RouteHandlers, Services } from '../services.js';
+import { toWirePasskey } from '../wire/to-wire-passkey.js';
 
 /** How often an approvals stream looks at the store (it is shared by every instance). */
 export const STREAM_POLL_MS = 2_000;

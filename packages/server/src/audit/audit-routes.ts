@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RouteHandlers } from '../services.js';
-import { toWireAuditEvent } from './auditor.js';
+import { toWireAuditEvent } from '../wire/to-wire-audit-event.js';
 
 /** `GET /audit?limit=&before=`: the caller's own events, newest first. */
 export const auditRoutes: RouteHandlers = {

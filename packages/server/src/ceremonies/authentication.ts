@@ -1,9 +1,9 @@
 import { base64urlDecode } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import type { RouteHandlers } from '../services.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import { issueChallenge } from './challenges.js';
 import { createDecoys, type Descriptor } from './decoy-credentials.js';
 import { appExtensionResults } from './extension-results.js';

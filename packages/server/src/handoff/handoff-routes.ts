@@ -3,11 +3,11 @@ import type { RequestContext } from '../http/request-context.js';
 import { constantTimeEqual } from '../internal/crypto.js';
 import type { ServerKeys } from '../internal/server-keys.js';
 import { HANDOFF_TYP, type SigningKeys } from '../jwt/signing-keys.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import type { RouteHandlers, Services } from '../services.js';
-import { toWireSession } from '../sessions/session-manager.js';
 import type { SessionRecord, UserRecord } from '../stores/contract.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 
 /** A handoff token lives this long: enough to open a link, too short to be worth stealing. */
 const HANDOFF_TTL_S = 60;

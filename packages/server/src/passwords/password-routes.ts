@@ -1,9 +1,9 @@
 import { LatchkeyError } from '@latchkey/core';
 import { acceptsFallback } from '../fallbacks/account-fallbacks.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import type { RouteHandlers, Services } from '../services.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import { dummyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { checkNewPassword, normalizePassword, PASSWORD_MAX_LENGTH } from './password-rules.js';
 

@@ -1,9 +1,9 @@
 import { LatchkeyError } from '@latchkey/core';
 import { acceptsFallback } from '../fallbacks/account-fallbacks.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import type { RouteHandlers } from '../services.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import { generateRecoveryCodes, recoveryCodeHashes } from './recovery-codes.js';
 
 /** Recovery attempts per account per window: tighter than sign-in (codes are guessable offline never, online slowly). */

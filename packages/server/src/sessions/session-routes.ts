@@ -1,8 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
 import { signedOutEnrolment } from '../owner/enrolment-target.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import type { RouteHandlers } from '../services.js';
-import { toWireSession, toWireSessionInfo } from './session-manager.js';
+import { toWireSession, toWireSessionInfo } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 
 /** `GET /session`, `POST /sign-out`, `GET /sessions`, `DELETE /sessions/:id`. */
 export const sessionRoutes: RouteHandlers = {

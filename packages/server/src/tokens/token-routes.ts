@@ -1,8 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RouteHandlers } from '../services.js';
+import { toWireToken } from '../wire/to-wire-token.js';
 import { knownScopes, requireScopes } from './has-scopes.js';
 import { issueToken } from './issue-token.js';
-import { toWireToken } from './to-wire-token.js';
 
 /**
  * `POST /tokens` (after a step-up), `GET /tokens`, `DELETE /tokens/:id`:
