@@ -1,10 +1,9 @@
-import type { RouteName, RouteResponse, Routes } from '@latchkey/core';
-import type * as z from 'zod/mini';
+import type { RouteName, RouteResponse } from '@latchkey/core';
 import type { Auditor } from './audit/auditor.js';
 import type { AssertionVerifier } from './ceremonies/assertion-verifier.js';
 import type { ResolvedConfig } from './config/resolve-config.js';
 import type { Mailer } from './email/mailer.js';
-import type { RequestContext } from './http/request-context.js';
+import type { RouteContext } from './http/route-context.js';
 import type { ServerKeys } from './internal/server-keys.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import type { SessionManager } from './sessions/session-manager.js';
@@ -25,13 +24,13 @@ export interface Services {
   keys(): Promise<ServerKeys>;
 }
 
-type BodyOf<N extends RouteName> = Routes[N]['request'] extends z.ZodMiniType
-  ? z.output<Routes[N]['request']>
-  : undefined;
-
-/** A route's implementation: returns the success body, or a whole `Response`. */
+/**
+ * A route's implementation: returns the success body, or a whole `Response`.
+ * Its `ctx` knows the route (`RouteContext`): the body, the path parameters,
+ * and who may be calling.
+ */
 export type RouteHandler<N extends RouteName> = (
-  ctx: RequestContext<BodyOf<N>>,
+  ctx: RouteContext<N>,
   services: Services,
 ) => Promise<RouteResponse<N> | Response>;
 

@@ -15,7 +15,7 @@ export const auditRoutes: RouteHandlers = {
     if (before !== undefined && Number.isNaN(before))
       throw new LatchkeyError('INVALID_PARAMS', 'before must be an ISO date');
     const events = await store.listAudit({
-      userId: ctx.user!.id,
+      userId: ctx.user.id,
       limit,
       ...(before !== undefined ? { before } : {}),
     });

@@ -7,6 +7,7 @@ import { toWireUser } from '../wire/to-wire-user.js';
 import { issueChallenge } from './challenges.js';
 import { createDecoys, type Descriptor } from './decoy-credentials.js';
 import { appExtensionResults } from './extension-results.js';
+import { requestOptionsJson } from './options-json.js';
 import { verifyAssertion } from './verify-assertion.js';
 
 /** `POST /passkeys/auth-options` and `POST /passkeys/authenticate` (WebAuthn L3 §7.2). */
@@ -39,9 +40,9 @@ export const authenticationRoutes: RouteHandlers = {
       timeout: 300_000,
       userVerification: config.userVerification,
       ...(allowCredentials ? { allowCredentials } : {}),
-      ...(Object.keys(appExtensions).length ? { extensions: appExtensions as never } : {}),
+      ...(Object.keys(appExtensions).length ? { extensions: appExtensions } : {}),
     });
-    return { options: { ...options, ...(hints ? { hints } : {}) } as never };
+    return { options: requestOptionsJson(options, options.extensions && appExtensions, hints) };
   },
 
   async authenticate(ctx, services) {

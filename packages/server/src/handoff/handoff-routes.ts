@@ -48,17 +48,17 @@ export function handoffRoutes(keys: SigningKeys): RouteHandlers {
       if (!config.webOrigins.has(audience))
         throw new LatchkeyError('FORBIDDEN', `${audience} is not one of this server's origins`);
       const signed = await keys.sign({
-        sub: ctx.user!.id,
+        sub: ctx.user.id,
         aud: audience,
         ttl: HANDOFF_TTL_S,
         typ: HANDOFF_TYP,
         claims: {
           sbind: (
-            await sessionBinding(await serverKeys(), ctx.user!.id, ctx.session!.secretHash)
+            await sessionBinding(await serverKeys(), ctx.user.id, ctx.session.secretHash)
           )[0]!,
         },
       });
-      await audit.record(ctx, 'handoff.issued', ctx.user!.id, { audience, jti: signed.jti });
+      await audit.record(ctx, 'handoff.issued', ctx.user.id, { audience, jti: signed.jti });
       return {
         token: signed.token,
         // A fragment never reaches a server log or a Referer; the target page

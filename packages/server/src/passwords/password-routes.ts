@@ -22,7 +22,7 @@ const invalidCredentials = () =>
 export const passwordRoutes: RouteHandlers = {
   async setPassword(ctx, services) {
     const { rateLimit, store, audit } = services;
-    const user = ctx.user!;
+    const user = ctx.user;
     await rateLimit.checkIp(ctx);
     await rateLimit.checkAccount(ctx, 'password-set', user.id, CHANGES_PER_ACCOUNT);
     const password = checkNewPassword(ctx.body.password);
@@ -44,7 +44,7 @@ export const passwordRoutes: RouteHandlers = {
 
   async removePassword(ctx, services) {
     const { store, audit } = services;
-    const user = ctx.user!;
+    const user = ctx.user;
     if ((await store.getPassword(user.id)) === null) return { ok: true };
     await audit.recordWith(ctx, 'password.changed', user.id, { action: 'removed' }, (event) =>
       store.setPassword(user.id, null, ctx.now, event),

@@ -12,13 +12,13 @@ const RECOVERY_ATTEMPTS = 5;
 /** `GET`/`POST /recovery-codes` and `POST /recovery`. */
 export const recoveryRoutes: RouteHandlers = {
   async recoveryCodesStatus(ctx, { store }) {
-    return { remaining: await store.countRecoveryCodes(ctx.user!.id) };
+    return { remaining: await store.countRecoveryCodes(ctx.user.id) };
   },
 
   async regenerateRecoveryCodes(ctx, { store, audit, keys }) {
     const { codes, hashes } = await generateRecoveryCodes(await keys());
-    await store.replaceRecoveryCodes(ctx.user!.id, hashes);
-    await audit.record(ctx, 'recovery.codes_generated', ctx.user!.id, { count: codes.length });
+    await store.replaceRecoveryCodes(ctx.user.id, hashes);
+    await audit.record(ctx, 'recovery.codes_generated', ctx.user.id, { count: codes.length });
     return { codes };
   },
 
