@@ -5,6 +5,7 @@ export default defineConfig({
   ...sourceConditions,
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -1,4 +1,4 @@
-import { isBase64url, LatchkeyError, type RouteName } from '@latchkey/core';
+import { isBase64url, LatchkeyError } from '@latchkey/core';
 import * as z from 'zod/mini';
 import type { ResolvedConfig } from './config/resolve-config.js';
 import { buildContext } from './http/build-context.js';
@@ -16,7 +16,7 @@ import {
 import { createRouter } from './http/router.js';
 import { identifyCaller } from './identity/identify-caller.js';
 import { asksApp, authorizeRoute, checkCsrf, proofModeFor } from './identity/policy.js';
-import type { RouteHandler, RouteHandlers, Services } from './internal/services.js';
+import type { RouteHandlers, Services } from './services.js';
 import {
   PRE_SESSION_HEADER,
   SESSION_TOKEN_HEADER,
@@ -27,6 +27,15 @@ const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 const CLEARS_COOKIE = /; Max-Age=0(;|$)/;
 /** Headers that hand out a secret: like a cookie, only on a successful answer. */
 const SECRET_HEADERS = new Set([PRE_SESSION_HEADER, SESSION_TOKEN_HEADER]);
+
+/**
+ * A route's implementation as the handler calls it. Its own type
+ * (`RouteHandler<N>`) promises it a `RouteContext<N>`: the body parsed by the
+ * route's schema, its path parameters, and the caller its `auth` lets through.
+ * The handler keeps that promise by parsing the body, checking the parameters
+ * and calling `authorizeRoute` first.
+ */
+type Dispatch = (ctx: RequestContext, services: Services) => Promise<unknown>;
 
 export interface HandlerParts {
   services: Services;
@@ -63,7 +72,7 @@ export function createHandler(parts: HandlerParts): LatchkeyHandler {
         res.headers.set('allow', found.allow.join(', '));
         return res;
       }
-      const implementation = handlers[found.name] as RouteHandler<RouteName> | undefined;
+      const implementation = handlers[found.name] as Dispatch | undefined;
       if (!implementation)
         return errorResponse('ROUTE_NOT_FOUND', `${found.def.path} is not enabled on this server`);
 
@@ -95,7 +104,7 @@ export function createHandler(parts: HandlerParts): LatchkeyHandler {
         (context as { body: unknown }).body = parsed.data;
       }
 
-      const result = await implementation(context as never, services);
+      const result = await implementation(context, services);
       const answer =
         result instanceof Response ? result : jsonAnswer(result, found.def.status ?? 200);
       return finish(answer, context);

@@ -2,7 +2,7 @@ import { LatchkeyError, User } from '@latchkey/core';
 import * as z from 'zod/mini';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken } from '../internal/crypto.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { UserRecord } from '../stores/contract.js';
 import { checkUserFields, type UserFields, userConflict } from './user-input.js';
 

@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
-import { currentOwner } from '../ceremonies/enrolment-target.js';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
+import { currentOwner } from '../owner/current-owner.js';
+import type { Services } from '../services.js';
 
 /**
  * Deletes an account: the user, every passkey, session, token and recovery

@@ -1,6 +1,6 @@
 import type { User } from '@latchkey/core';
-import { toWireUser } from '../passkeys/to-wire.js';
 import type { LatchkeyStore, UserRecord } from '../stores/contract.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 
 /** Names one user: Latchkey's id (a string or `{id}`), an email (any case), or the app's external id. */
 export type UserRef = string | { id: string } | { email: string } | { externalId: string };

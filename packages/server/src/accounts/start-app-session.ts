@@ -1,8 +1,8 @@
 import { LatchkeyError, type Session } from '@latchkey/core';
 import { buildContext } from '../http/build-context.js';
-import type { Services } from '../internal/services.js';
 import { newSessionKey } from '../pop/new-session-key.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import type { Services } from '../services.js';
+import { toWireSession } from '../wire/to-wire-session.js';
 
 /** RFC 8176 §2: short registered names (`pwd`, `otp`, `mfa`, …); apps may add their own. */
 const AMR_RE = /^[A-Za-z0-9_.-]{1,32}$/;

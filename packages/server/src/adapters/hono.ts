@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Gate } from '../gate/create-gate.js';
+import type { Gate, GateAccess } from '../gate/create-gate.js';
 import type { ConnectionInfo } from '../http/request-context.js';
 
 type FetchHandler = (request: Request, connection?: ConnectionInfo) => Promise<Response>;
@@ -34,6 +34,24 @@ export function latchkeyHono(handler: FetchHandler): MiddlewareHandler {
 }
 
 /**
+ * The Hono variables `honoGate` sets: `latchkey` is who passed the gate.
+ * Importing this module types `c.get('latchkey')` for every Hono app too.
+ *
+ * @example
+ * const app = new Hono<LatchkeyHonoEnv>();
+ */
+export interface LatchkeyHonoEnv {
+  Variables: { latchkey: GateAccess };
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Who passed `honoGate`: `{ via, user, session, token }`. */
+    latchkey: GateAccess;
+  }
+}
+
+/**
  * Hono middleware for `latchkey.gate(options)`: refuses what the gate refuses and
  * puts who passed (`{ via, user, session, token }`) in `c.get('latchkey')`.
  *
@@ -41,12 +59,12 @@ export function latchkeyHono(handler: FetchHandler): MiddlewareHandler {
  * app.use('/api/*', honoGate(latchkey.gate({ scopes: ['read'] })));
  * app.get('/api/me', (c) => c.json(c.get('latchkey').user));
  */
-export function honoGate(gate: Gate): MiddlewareHandler {
+export function honoGate(gate: Gate): MiddlewareHandler<LatchkeyHonoEnv> {
   return async (c, next) => {
     const decision = await gate.check(c.req.raw, { remoteAddress: remoteAddress(c) });
     if (!decision.ok) return decision.response;
     const { ok: _ok, headers, ...access } = decision;
-    c.set('latchkey' as never, access as never);
+    c.set('latchkey', access);
     await next();
     for (const [k, v] of headers) c.header(k, v);
   };

@@ -5,15 +5,15 @@ import { deleteAccount } from '../accounts/delete-account.js';
 import { type AppUser, findUser, toAppUser, type UserRef } from '../accounts/find-user.js';
 import { startAppSession } from '../accounts/start-app-session.js';
 import { checkUserFields, type UserFields, userConflict } from '../accounts/user-input.js';
-import { toWireAuditEvent } from '../audit/auditor.js';
 import { buildContext } from '../http/build-context.js';
 import { type Caller, identifyCaller, type SessionKind } from '../identity/identify-caller.js';
 import { checkCsrf, FULL_SESSIONS } from '../identity/policy.js';
-import type { Services } from '../internal/services.js';
 import type { JwtApi } from '../jwt/jwt-api.js';
 import { listPasskeys, removePasskey, renamePasskey } from '../passkeys/passkey-operations.js';
-import { toWireSession, toWireSessionInfo } from '../sessions/session-manager.js';
+import type { Services } from '../services.js';
 import type { TokenApi } from '../tokens/token-api.js';
+import { toWireAuditEvent } from '../wire/to-wire-audit-event.js';
+import { toWireSession, toWireSessionInfo } from '../wire/to-wire-session.js';
 
 /** The host app's programmatic surface; every method waits for migrations. */
 export interface LatchkeyApi {

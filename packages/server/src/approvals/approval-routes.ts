@@ -1,8 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
 import { eventStream } from '../http/event-stream.js';
-import type { RequestContext } from '../http/request-context.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
-import { toWirePasskey } from '../passkeys/to-wire.js';
+import type { RouteContext } from '../http/route-context.js';
+import type { RouteHandlers, Services } from '../services.js';
+import { toWirePasskey } from '../wire/to-wire-passkey.js';
 
 /** How often an approvals stream looks at the store (it is shared by every instance). */
 export const STREAM_POLL_MS = 2_000;
@@ -12,9 +12,12 @@ async function pendingOf(services: Services, userId: string) {
   return (await services.store.listCredentials(userId)).filter((c) => c.status === 'pending');
 }
 
-async function pendingCredential(services: Services, ctx: RequestContext) {
-  const credential = await services.store.getCredential(ctx.params.credentialId!);
-  if (!credential || credential.userId !== ctx.user!.id || credential.status !== 'pending') {
+async function pendingCredential(
+  services: Services,
+  ctx: RouteContext<'approvePasskey' | 'denyPasskey'>,
+) {
+  const credential = await services.store.getCredential(ctx.params.credentialId);
+  if (!credential || credential.userId !== ctx.user.id || credential.status !== 'pending') {
     throw new LatchkeyError('NOT_FOUND', 'No passkey is waiting for approval with that id');
   }
   return credential;
@@ -26,7 +29,7 @@ async function pendingCredential(services: Services, ctx: RequestContext) {
  */
 export const approvalRoutes: RouteHandlers = {
   async listApprovals(ctx, services) {
-    return { approvals: (await pendingOf(services, ctx.user!.id)).map(toWirePasskey) };
+    return { approvals: (await pendingOf(services, ctx.user.id)).map(toWirePasskey) };
   },
 
   async approvePasskey(ctx, services) {
@@ -36,7 +39,7 @@ export const approvalRoutes: RouteHandlers = {
     });
     if (!updated)
       throw new LatchkeyError('NOT_FOUND', 'No passkey is waiting for approval with that id');
-    await services.audit.record(ctx, 'passkey.approved', ctx.user!.id, {
+    await services.audit.record(ctx, 'passkey.approved', ctx.user.id, {
       credentialId: credential.credentialId,
       name: credential.name,
     });
@@ -45,11 +48,11 @@ export const approvalRoutes: RouteHandlers = {
 
   async denyPasskey(ctx, services) {
     const credential = await pendingCredential(services, ctx);
-    await services.store.deleteCredential(ctx.user!.id, credential.credentialId, {
+    await services.store.deleteCredential(ctx.user.id, credential.credentialId, {
       allowLast: true,
     });
     services.assertions.forget(credential.credentialId);
-    await services.audit.record(ctx, 'passkey.denied', ctx.user!.id, {
+    await services.audit.record(ctx, 'passkey.denied', ctx.user.id, {
       credentialId: credential.credentialId,
       name: credential.name,
     });
@@ -62,7 +65,7 @@ export const approvalRoutes: RouteHandlers = {
    * closing it. It ends when the session does (sign-out, revocation, expiry).
    */
   async approvalsStream(ctx, services) {
-    const userId = ctx.user!.id;
+    const userId = ctx.user.id;
     const sessionHash = ctx.session?.secretHash ?? null;
     let last = '';
     let lastBeat = Date.now();

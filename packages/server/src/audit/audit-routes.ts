@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
-import type { RouteHandlers } from '../internal/services.js';
-import { toWireAuditEvent } from './auditor.js';
+import type { RouteHandlers } from '../services.js';
+import { toWireAuditEvent } from '../wire/to-wire-audit-event.js';
 
 /** `GET /audit?limit=&before=`: the caller's own events, newest first. */
 export const auditRoutes: RouteHandlers = {
@@ -15,7 +15,7 @@ export const auditRoutes: RouteHandlers = {
     if (before !== undefined && Number.isNaN(before))
       throw new LatchkeyError('INVALID_PARAMS', 'before must be an ISO date');
     const events = await store.listAudit({
-      userId: ctx.user!.id,
+      userId: ctx.user.id,
       limit,
       ...(before !== undefined ? { before } : {}),
     });

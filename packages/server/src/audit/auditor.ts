@@ -1,8 +1,9 @@
-import type { AuditEvent, AuditEventType } from '@latchkey/core';
+import type { AuditEventType } from '@latchkey/core';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken } from '../internal/crypto.js';
 import type { AuditRecord, LatchkeyStore } from '../stores/contract.js';
+import { toWireAuditEvent } from '../wire/to-wire-audit-event.js';
 
 /**
  * Records security-relevant changes. The store keeps them (readable by the user
@@ -117,16 +118,3 @@ export class Auditor {
 }
 
 type EventContext = Pick<RequestContext, 'ip' | 'userAgent' | 'now' | 'token'>;
-
-export function toWireAuditEvent(record: AuditRecord): AuditEvent {
-  return {
-    id: record.id,
-    type: record.type as AuditEventType,
-    userId: record.userId,
-    at: new Date(record.at).toISOString(),
-    ip: record.ip,
-    userAgent: record.userAgent,
-    actor: record.actor,
-    data: record.data,
-  };
-}

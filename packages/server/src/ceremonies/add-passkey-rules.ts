@@ -1,8 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
 import { checkAppEnrolment, checkStepUp, hasActivePasskey } from '../identity/policy.js';
-import type { Services } from '../internal/services.js';
-import type { EnrolmentTarget } from './enrolment-target.js';
+import type { EnrolmentTarget } from '../owner/enrolment-target.js';
+import type { Services } from '../services.js';
 
 /**
  * Who may add a passkey to an existing account, asked by `register-options`

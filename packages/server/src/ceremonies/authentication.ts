@@ -1,12 +1,13 @@
 import { base64urlDecode } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
-import type { RouteHandlers } from '../internal/services.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import type { RouteHandlers } from '../services.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import { issueChallenge } from './challenges.js';
 import { createDecoys, type Descriptor } from './decoy-credentials.js';
 import { appExtensionResults } from './extension-results.js';
+import { requestOptionsJson } from './options-json.js';
 import { verifyAssertion } from './verify-assertion.js';
 
 /** `POST /passkeys/auth-options` and `POST /passkeys/authenticate` (WebAuthn L3 §7.2). */
@@ -39,9 +40,9 @@ export const authenticationRoutes: RouteHandlers = {
       timeout: 300_000,
       userVerification: config.userVerification,
       ...(allowCredentials ? { allowCredentials } : {}),
-      ...(Object.keys(appExtensions).length ? { extensions: appExtensions as never } : {}),
+      ...(Object.keys(appExtensions).length ? { extensions: appExtensions } : {}),
     });
-    return { options: { ...options, ...(hints ? { hints } : {}) } as never };
+    return { options: requestOptionsJson(options, options.extensions && appExtensions, hints) };
   },
 
   async authenticate(ctx, services) {

@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken } from '../internal/crypto.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { ChallengeRecord } from '../stores/contract.js';
 
 /** WebAuthn challenges live five minutes (docs/design.md, "Security invariants"; WebAuthn L3 §13.4.3 asks for at least 16 random bytes). */

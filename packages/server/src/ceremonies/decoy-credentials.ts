@@ -1,5 +1,5 @@
 import { base64urlEncode } from '@latchkey/core';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { CredentialShape } from '../stores/contract.js';
 
 export type Descriptor = { id: string; transports?: string[] };

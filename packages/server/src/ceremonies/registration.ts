@@ -4,18 +4,20 @@ import { decodeAttestationObject, parseAuthenticatorData } from '@simplewebauthn
 import { defaultPasskeyName, describeUserAgent, passkeyProvider } from '../devices/index.js';
 import { sendSignUpEmail } from '../email-links/email-links.js';
 import { randomToken } from '../internal/crypto.js';
-import type { RouteHandlers } from '../internal/services.js';
-import { toWirePasskey } from '../passkeys/to-wire.js';
+import { OWNER_CLAIM } from '../owner/current-owner.js';
+import { type EnrolmentTarget, enrolmentTarget } from '../owner/enrolment-target.js';
 import { newSessionKey } from '../pop/new-session-key.js';
 import { generateRecoveryCodes } from '../recovery/recovery-codes.js';
+import type { RouteHandlers } from '../services.js';
 import { type CredentialRecord, StoreConflictError, type UserRecord } from '../stores/contract.js';
+import { toWirePasskey } from '../wire/to-wire-passkey.js';
 import { checkAddPasskey, checkConditionalCreate } from './add-passkey-rules.js';
 import { offeredAlgorithms } from './algorithms.js';
 import { checkAuthenticatorPolicy } from './authenticator-policy.js';
 import { checkAuthenticatorFlags, checkClientDataType, checkOrigin } from './ceremony-checks.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
-import { type EnrolmentTarget, enrolmentTarget, OWNER_CLAIM } from './enrolment-target.js';
 import { appExtensionResults } from './extension-results.js';
+import { creationOptionsJson } from './options-json.js';
 
 /** COSE algorithms we accept, most preferred first: Ed25519, ES256, RS256 (WebAuthn L3 §5.8.3). */
 /**
@@ -72,6 +74,11 @@ export const registrationRoutes: RouteHandlers = {
     const authenticatorAttachment =
       ctx.body.authenticatorAttachment ?? webauthn.authenticatorAttachment;
     const hints = ctx.body.hints ?? webauthn.hints;
+    // The app's extensions first: Latchkey's own cannot be overridden (the config
+    // refuses them too). §10.1.4: `prf: {}` asks whether the new passkey can give
+    // PRF outputs (`clientExtensionResults.prf.enabled`), so keys can be derived
+    // from it later; §10.1.3 `credProps` tells whether it is discoverable.
+    const extensions = { ...webauthn.extensions.registration, credProps: true, prf: {} };
     const options = await generateRegistrationOptions({
       rpName: config.rpName,
       rpID: ctx.rpId,
@@ -92,13 +99,9 @@ export const registrationRoutes: RouteHandlers = {
         ...(authenticatorAttachment ? { authenticatorAttachment } : {}),
       },
       supportedAlgorithmIDs: await offeredAlgorithms(webauthn.algorithms, config.logger),
-      // The app's extensions first: Latchkey's own cannot be overridden (the config
-      // refuses them too). §10.1.4: `prf: {}` asks whether the new passkey can give
-      // PRF outputs (`clientExtensionResults.prf.enabled`), so keys can be derived
-      // from it later; §10.1.3 `credProps` tells whether it is discoverable.
-      extensions: { ...webauthn.extensions.registration, credProps: true, prf: {} } as never,
+      extensions,
     });
-    return { options: { ...options, ...(hints ? { hints } : {}) } as never };
+    return { options: creationOptionsJson(options, extensions, hints) };
   },
 
   async register(ctx, services) {

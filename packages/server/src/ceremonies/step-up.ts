@@ -1,8 +1,9 @@
 import { base64urlDecode, LatchkeyError } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
 import { checkCanStepUp } from '../identity/policy.js';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { issueChallenge } from './challenges.js';
+import { requestOptionsJson } from './options-json.js';
 import { verifyAssertion } from './verify-assertion.js';
 
 /**
@@ -12,8 +13,8 @@ import { verifyAssertion } from './verify-assertion.js';
  */
 export const stepUpRoutes: RouteHandlers = {
   async verifyOptions(ctx, services) {
-    checkCanStepUp(ctx.session!);
-    const user = ctx.user!;
+    checkCanStepUp(ctx.session);
+    const user = ctx.user;
     const credentials = (await services.store.listCredentials(user.id)).filter(
       (c) => c.status === 'active' && c.rpId === ctx.rpId,
     );
@@ -27,19 +28,19 @@ export const stepUpRoutes: RouteHandlers = {
       userVerification: services.config.userVerification,
       allowCredentials: credentials.map((c) => ({
         id: c.credentialId,
-        transports: c.transports as never,
+        transports: c.transports,
       })),
     });
     const { hints } = services.config.webauthn;
-    return { options: { ...options, ...(hints ? { hints } : {}) } as never };
+    return { options: requestOptionsJson(options, undefined, hints) };
   },
 
   async verify(ctx, services) {
-    checkCanStepUp(ctx.session!);
+    checkCanStepUp(ctx.session);
     await verifyAssertion(services, ctx, ctx.body.response, 'step-up');
     const elevatedUntil = services.sessions.elevationEnd(ctx.now);
     await services.sessions.rotate(ctx, { elevatedUntil });
-    await services.audit.record(ctx, 'session.elevated', ctx.user!.id, {});
+    await services.audit.record(ctx, 'session.elevated', ctx.user.id, {});
     return { elevatedUntil: new Date(elevatedUntil).toISOString() };
   },
 };

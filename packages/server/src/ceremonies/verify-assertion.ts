@@ -1,7 +1,7 @@
 import { type AuthenticationResponseJSON, base64urlDecode, LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
 import { parseAuthenticatorDataHead } from '../internal/webauthn-data.js';
+import type { Services } from '../services.js';
 import type { ChallengeRecord, CredentialRecord, UserRecord } from '../stores/contract.js';
 import { checkAuthenticatorFlags, checkClientDataType, checkOrigin } from './ceremony-checks.js';
 import { consumeChallenge } from './challenges.js';

@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
-import type { RequestContext } from '../http/request-context.js';
+import type { RouteContext } from '../http/route-context.js';
 import { normaliseCode, randomCode, randomToken, sha256 } from '../internal/crypto.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
+import type { RouteHandlers, Services } from '../services.js';
 import { type DeviceCodeRecord, StoreConflictError } from '../stores/contract.js';
 import { knownScopes } from '../tokens/has-scopes.js';
 import { issueToken } from '../tokens/issue-token.js';
@@ -31,11 +31,11 @@ function userCodeOf(raw: string): string {
 
 async function pendingByUserCode(
   services: Services,
-  ctx: RequestContext,
+  ctx: RouteContext<'lookupDevice' | 'approveDevice' | 'denyDevice'>,
   raw: string,
 ): Promise<DeviceCodeRecord> {
   // A signed-in person could otherwise try codes until one binds a stranger's CLI to their account.
-  await services.rateLimit.checkAccount(ctx, 'device-code', ctx.user!.id);
+  await services.rateLimit.checkAccount(ctx, 'device-code', ctx.user.id);
   const record = await services.store.getDeviceCodeByUserCode(userCodeOf(raw), ctx.now);
   if (record?.status !== 'pending')
     throw new LatchkeyError(
@@ -165,13 +165,13 @@ export const deviceFlowRoutes: RouteHandlers = {
 };
 
 async function decide(
-  ctx: RequestContext,
+  ctx: RouteContext<'approveDevice' | 'denyDevice'>,
   services: Services,
   raw: string,
   status: 'approved' | 'denied',
 ): Promise<{ ok: true }> {
   const record = await pendingByUserCode(services, ctx, raw);
-  const userId = ctx.user!.id;
+  const userId = ctx.user.id;
   const decided = await services.store.decideDeviceCode(
     record.userCode,
     { status, userId: status === 'approved' ? userId : null },

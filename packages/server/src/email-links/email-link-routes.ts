@@ -1,10 +1,10 @@
 import { LatchkeyError } from '@latchkey/core';
 import { acceptsFallback } from '../fallbacks/account-fallbacks.js';
-import type { RouteHandlers } from '../internal/services.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import type { RouteHandlers } from '../services.js';
 import { StoreConflictError } from '../stores/contract.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import {
   EMAIL_LINK_TTL_S,
   EMAILS_PER_ADDRESS_HOURLY,

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken, sha256 } from '../internal/crypto.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { EmailLinkRecord } from '../stores/contract.js';
 
 /** How long an email link works: 15 minutes (OWASP Forgot Password Cheat Sheet: short-lived, single use). */

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { AccountFallbacks } from '../stores/contract.js';
 
 /** A way in besides a passkey. */

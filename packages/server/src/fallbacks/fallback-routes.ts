@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
-import type { RouteHandlers, Services } from '../internal/services.js';
+import type { RouteHandlers, Services } from '../services.js';
 import type { AccountFallbacks } from '../stores/contract.js';
 import { accountFallbacks, deploymentFallbacks, type FallbackMethod } from './account-fallbacks.js';
 
@@ -13,12 +13,12 @@ const METHODS: readonly FallbackMethod[] = ['recoveryCodes', 'magicLink', 'passw
  */
 export const fallbackRoutes: RouteHandlers = {
   async getFallbacks(ctx, services) {
-    return describe(services, ctx.user!.id);
+    return describe(services, ctx.user.id);
   },
 
   async updateFallbacks(ctx, services) {
     const { store, audit, config } = services;
-    const user = ctx.user!;
+    const user = ctx.user;
     const deployment = deploymentFallbacks(config);
     for (const method of METHODS) {
       if (ctx.body[method] === true && !deployment[method])

@@ -12,10 +12,10 @@ import {
   FULL_SESSIONS,
   gateScopes,
 } from '../identity/policy.js';
-import type { Services } from '../internal/services.js';
-import { toWireUser } from '../passkeys/to-wire.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import type { Services } from '../services.js';
 import type { TokenRecord } from '../stores/contract.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import { isLoopbackRequest } from './is-loopback-request.js';
 
 export interface GateOptions {

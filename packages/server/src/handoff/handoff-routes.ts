@@ -2,12 +2,12 @@ import { base64urlEncode, LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
 import { constantTimeEqual } from '../internal/crypto.js';
 import type { ServerKeys } from '../internal/server-keys.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
 import { HANDOFF_TYP, type SigningKeys } from '../jwt/signing-keys.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import type { RouteHandlers, Services } from '../services.js';
 import type { SessionRecord, UserRecord } from '../stores/contract.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 
 /** A handoff token lives this long: enough to open a link, too short to be worth stealing. */
 const HANDOFF_TTL_S = 60;
@@ -48,17 +48,17 @@ export function handoffRoutes(keys: SigningKeys): RouteHandlers {
       if (!config.webOrigins.has(audience))
         throw new LatchkeyError('FORBIDDEN', `${audience} is not one of this server's origins`);
       const signed = await keys.sign({
-        sub: ctx.user!.id,
+        sub: ctx.user.id,
         aud: audience,
         ttl: HANDOFF_TTL_S,
         typ: HANDOFF_TYP,
         claims: {
           sbind: (
-            await sessionBinding(await serverKeys(), ctx.user!.id, ctx.session!.secretHash)
+            await sessionBinding(await serverKeys(), ctx.user.id, ctx.session.secretHash)
           )[0]!,
         },
       });
-      await audit.record(ctx, 'handoff.issued', ctx.user!.id, { audience, jti: signed.jti });
+      await audit.record(ctx, 'handoff.issued', ctx.user.id, { audience, jti: signed.jti });
       return {
         token: signed.token,
         // A fragment never reaches a server log or a Referer; the target page

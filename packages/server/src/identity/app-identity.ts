@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { createUser } from '../accounts/create-user.js';
 import type { AppIdentity } from '../config/latchkey-config.js';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { UserRecord } from '../stores/contract.js';
 
 /**

@@ -1,7 +1,7 @@
-import { currentOwner } from '../ceremonies/enrolment-target.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { requestOrigin } from '../http/client-address.js';
-import type { Services } from '../internal/services.js';
+import { currentOwner } from '../owner/current-owner.js';
+import type { Services } from '../services.js';
 
 /**
  * The RP ID a request may reach without signing in because nothing is enrolled

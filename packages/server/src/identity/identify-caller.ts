@@ -1,8 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
 import { checkRequestProof, PROOF_HEADER } from '../pop/check-request-proof.js';
 import { proofIsStale } from '../pop/verify-pop-signature.js';
+import type { Services } from '../services.js';
 import { SESSION_TOKEN_PREFIX } from '../sessions/session-manager.js';
 import type { SessionRecord, TokenRecord, UserRecord } from '../stores/contract.js';
 import { findBearer } from '../tokens/find-bearer.js';

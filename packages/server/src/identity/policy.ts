@@ -1,6 +1,6 @@
 import { LatchkeyError, type RouteDefinition, type RouteName } from '@latchkey/core';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import { requireScopes } from '../tokens/has-scopes.js';
 import type { Caller, SessionKind } from './identify-caller.js';
 
@@ -31,7 +31,7 @@ export const FULL_SESSIONS: readonly SessionKind[] = Object.freeze(['full', 'pas
  * `SessionManager.isElevated` is false for such a session as well.
  *
  * @example
- * checkCanStepUp(ctx.session!);
+ * checkCanStepUp(ctx.session);
  */
 export function checkCanStepUp(session: { kind: SessionKind }): void {
   if (session.kind === 'password')
@@ -138,7 +138,7 @@ export async function hasActivePasskey(
  * Throws `UNAUTHENTICATED`.
  *
  * @example
- * if (ctx.appSession) await checkAppEnrolment(services, ctx.user!);
+ * if (ctx.appSession && ctx.user) await checkAppEnrolment(services, ctx.user);
  */
 export async function checkAppEnrolment(
   services: Pick<Services, 'store'>,

@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { RotationResult, SigningKeys } from './signing-keys.js';
 import { type LatchkeyJwtClaims, verifyLatchkeyJwt } from './verify-latchkey-jwt.js';
 

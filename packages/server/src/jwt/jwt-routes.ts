@@ -1,4 +1,4 @@
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { requireScopes } from '../tokens/has-scopes.js';
 import type { SigningKeys } from './signing-keys.js';
 
@@ -22,11 +22,11 @@ export function jwtRoutes(keys: SigningKeys): RouteHandlers {
         claims.scope = ctx.token.scopes.join(' ');
         until = ctx.token.expiresAt ?? Number.POSITIVE_INFINITY;
       } else {
-        claims.sid = ctx.session!.id;
-        until = ctx.session!.expiresAt;
+        claims.sid = ctx.session.id;
+        until = ctx.session.expiresAt;
       }
       const ttl = Math.max(1, Math.min(config.jwt.ttl, Math.floor((until - ctx.now) / 1000)));
-      const signed = await keys.sign({ sub: ctx.user!.id, aud: ctx.body.audience, ttl, claims });
+      const signed = await keys.sign({ sub: ctx.user.id, aud: ctx.body.audience, ttl, claims });
       return { token: signed.token, expiresAt: new Date(signed.expiresAt).toISOString() };
     },
   };

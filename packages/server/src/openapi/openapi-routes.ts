@@ -1,6 +1,6 @@
 import type { OpenApiDocument } from '@latchkey/core';
 import { publicJson } from '../http/responses.js';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 
 const DOCUMENT = '@latchkey/core/openapi.json';
 

@@ -2,6 +2,7 @@ import { LatchkeyError } from '@latchkey/core';
 import { describeUserAgent } from '../devices/index.js';
 import { serializeCookie } from '../http/cookies.js';
 import type { RequestContext } from '../http/request-context.js';
+import type { RouteContext } from '../http/route-context.js';
 import {
   constantTimeEqual,
   normaliseCode,
@@ -9,8 +10,8 @@ import {
   randomToken,
   sha256,
 } from '../internal/crypto.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
 import { newSessionKey, popKeyFromHeader } from '../pop/new-session-key.js';
+import type { RouteHandlers, Services } from '../services.js';
 import type { PairingRecord } from '../stores/contract.js';
 
 /** Pairing codes live five minutes (docs/design.md, "Security invariants"). */
@@ -29,10 +30,10 @@ function pairCookie(services: Services, ctx: RequestContext): { name: string; se
 
 async function findByCode(
   services: Services,
-  ctx: RequestContext,
+  ctx: RouteContext<'lookupPairing' | 'approvePairing' | 'denyPairing'>,
   code: string,
 ): Promise<PairingRecord> {
-  await services.rateLimit.checkAccount(ctx, 'pairing-lookup', ctx.user!.id, LOOKUPS_PER_WINDOW);
+  await services.rateLimit.checkAccount(ctx, 'pairing-lookup', ctx.user.id, LOOKUPS_PER_WINDOW);
   const record = await services.store.getPairingByCodeHash(await hashCode(code), ctx.now);
   if (!record || record.expiresAt <= ctx.now || record.status !== 'pending') {
     throw new LatchkeyError(
@@ -99,7 +100,7 @@ export const pairingRoutes: RouteHandlers = {
     const requester = ctx.cookies.get(cookie.name);
     if (!native && !requester)
       throw new LatchkeyError('NOT_FOUND', 'No such pairing request from this browser');
-    const record = await store.getPairing(ctx.params.pairingId!, ctx.now);
+    const record = await store.getPairing(ctx.params.pairingId, ctx.now);
     // Gone (expired, or collected) for the browser that asked: it may start again.
     if (!record || record.expiresAt <= ctx.now) return { status: 'expired' as const };
     if (!constantTimeEqual(native ?? (await sha256(requester!)), record.requesterHash)) {
@@ -147,13 +148,13 @@ export const pairingRoutes: RouteHandlers = {
     if (
       !(await services.store.decidePairing(
         record.id,
-        { status: 'approved', userId: ctx.user!.id },
+        { status: 'approved', userId: ctx.user.id },
         ctx.now,
       ))
     ) {
       throw new LatchkeyError('INVALID_CODE', 'That code was already used');
     }
-    await services.audit.record(ctx, 'pairing.approved', ctx.user!.id, {
+    await services.audit.record(ctx, 'pairing.approved', ctx.user.id, {
       pairingId: record.id,
       device: record.device,
       ip: record.ip,
@@ -168,7 +169,7 @@ export const pairingRoutes: RouteHandlers = {
     ) {
       throw new LatchkeyError('INVALID_CODE', 'That code was already used');
     }
-    await services.audit.record(ctx, 'pairing.denied', ctx.user!.id, { pairingId: record.id });
+    await services.audit.record(ctx, 'pairing.denied', ctx.user.id, { pairingId: record.id });
     return { ok: true as const };
   },
 };

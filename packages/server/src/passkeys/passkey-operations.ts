@@ -1,8 +1,8 @@
 import { LatchkeyError, type PasskeyInfo, RenamePasskeyRequest } from '@latchkey/core';
 import * as z from 'zod/mini';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
-import { toWirePasskey } from './to-wire.js';
+import type { Services } from '../services.js';
+import { toWirePasskey } from '../wire/to-wire-passkey.js';
 
 // The one home of listing, renaming and removing a passkey: the routes
 // (`GET /passkeys`, `PATCH` and `DELETE /passkeys/:credentialId`) and

@@ -1,16 +1,16 @@
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { listPasskeys, removePasskey, renamePasskey } from './passkey-operations.js';
 
 /** `GET /passkeys`, `PATCH` and `DELETE /passkeys/:credentialId`. */
 export const passkeyRoutes: RouteHandlers = {
   async listPasskeys(ctx, services) {
-    return { passkeys: await listPasskeys(services, ctx.user!.id) };
+    return { passkeys: await listPasskeys(services, ctx.user.id) };
   },
 
   async renamePasskey(ctx, services) {
     const passkey = await renamePasskey(services, ctx, {
-      userId: ctx.user!.id,
-      credentialId: ctx.params.credentialId!,
+      userId: ctx.user.id,
+      credentialId: ctx.params.credentialId,
       name: ctx.body.name,
     });
     return { passkey };
@@ -18,9 +18,9 @@ export const passkeyRoutes: RouteHandlers = {
 
   async deletePasskey(ctx, services) {
     await removePasskey(services, ctx, {
-      userId: ctx.user!.id,
-      credentialId: ctx.params.credentialId!,
-      keepSessionId: ctx.session!.id,
+      userId: ctx.user.id,
+      credentialId: ctx.params.credentialId,
+      keepSessionId: ctx.session.id,
     });
     return { ok: true as const };
   },

@@ -1,9 +1,9 @@
 import { LatchkeyError } from '@latchkey/core';
 import { acceptsFallback } from '../fallbacks/account-fallbacks.js';
-import type { RouteHandlers, Services } from '../internal/services.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import type { RouteHandlers, Services } from '../services.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import { dummyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { checkNewPassword, normalizePassword, PASSWORD_MAX_LENGTH } from './password-rules.js';
 
@@ -22,7 +22,7 @@ const invalidCredentials = () =>
 export const passwordRoutes: RouteHandlers = {
   async setPassword(ctx, services) {
     const { rateLimit, store, audit } = services;
-    const user = ctx.user!;
+    const user = ctx.user;
     await rateLimit.checkIp(ctx);
     await rateLimit.checkAccount(ctx, 'password-set', user.id, CHANGES_PER_ACCOUNT);
     const password = checkNewPassword(ctx.body.password);
@@ -44,7 +44,7 @@ export const passwordRoutes: RouteHandlers = {
 
   async removePassword(ctx, services) {
     const { store, audit } = services;
-    const user = ctx.user!;
+    const user = ctx.user;
     if ((await store.getPassword(user.id)) === null) return { ok: true };
     await audit.recordWith(ctx, 'password.changed', user.id, { action: 'removed' }, (event) =>
       store.setPassword(user.id, null, ctx.now, event),

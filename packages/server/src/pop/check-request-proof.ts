@@ -6,7 +6,7 @@ import {
 } from '@latchkey/core';
 import { requestOrigin } from '../http/client-address.js';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { SessionRecord } from '../stores/contract.js';
 import { verifyPopBytes } from './verify-pop-signature.js';
 

@@ -6,7 +6,7 @@ import type { ConnectionInfo } from '../http/request-context.js';
 import { toErrorResponse } from '../http/responses.js';
 import { identifyCaller } from '../identity/identify-caller.js';
 import { checkSessionKind, FULL_SESSIONS } from '../identity/policy.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import { POP_CHALLENGE_TTL_MS } from './pop-routes.js';
 
 export interface LockedStreamOptions {

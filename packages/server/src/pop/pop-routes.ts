@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/core';
 import { consumeChallenge, issueChallenge } from '../ceremonies/challenges.js';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 import { verifyPopSignature } from './verify-pop-signature.js';
 
 /** A proof-of-possession challenge must be answered within this time. */
@@ -21,7 +21,7 @@ export const popRoutes: RouteHandlers = {
       services,
       ctx,
       'pop',
-      ctx.user!.id,
+      ctx.user.id,
       {},
       POP_CHALLENGE_TTL_MS,
     );
@@ -34,7 +34,7 @@ export const popRoutes: RouteHandlers = {
       throw new LatchkeyError('FORBIDDEN', 'This session is not bound to a device key');
     const challenge = await consumeChallenge(services, ctx, ctx.body.challenge, 'pop');
     if (!(await verifyPopSignature(session.popKey, challenge.challenge, ctx.body.signature))) {
-      await services.audit.record(ctx, 'pop.failed', ctx.user!.id, { sessionId: session.id });
+      await services.audit.record(ctx, 'pop.failed', ctx.user.id, { sessionId: session.id });
       throw new LatchkeyError(
         'POP_INVALID',
         'The proof was not signed by this session’s device key',
@@ -47,12 +47,12 @@ export const popRoutes: RouteHandlers = {
   },
 
   async setTier(ctx, services) {
-    const user = ctx.user!;
+    const user = ctx.user;
     const { tier, popKey } = ctx.body;
-    if (tier === 'locked' && !ctx.session!.popKey) {
+    if (tier === 'locked' && !ctx.session.popKey) {
       if (!popKey)
         throw new LatchkeyError('POP_REQUIRED', 'Send the device key that will lock this session');
-      await services.store.updateSession(ctx.session!.id, {
+      await services.store.updateSession(ctx.session.id, {
         popKey: JSON.stringify(popKey),
         popProvenAt: ctx.now,
       });
@@ -64,7 +64,7 @@ export const popRoutes: RouteHandlers = {
       let ended = 0;
       if (tier === 'locked') {
         for (const other of await services.store.listSessions(user.id)) {
-          if (other.id === ctx.session!.id || other.popKey !== null) continue;
+          if (other.id === ctx.session.id || other.popKey !== null) continue;
           await services.store.deleteSession(other.id);
           ended++;
         }

@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/core';
-import type { RouteHandlers } from '../internal/services.js';
+import type { RouteHandlers } from '../services.js';
 
 /** How long a first write holds the user's claim, so a concurrent first loses. */
 const FIRST_CLAIM_MS = 30_000;
@@ -17,7 +17,7 @@ function conflict(message: string): LatchkeyError {
  */
 export const prfRoutes: RouteHandlers = {
   async prfKeys(ctx, { store }) {
-    const user = ctx.user!;
+    const user = ctx.user;
     // Only passkeys this origin's browser can use in a ceremony (the step-up
     // options list the same ones).
     const credentials = (await store.listCredentials(user.id))
@@ -34,8 +34,8 @@ export const prfRoutes: RouteHandlers = {
   },
 
   async setWrappedKey(ctx, { store, audit }) {
-    const userId = ctx.user!.id;
-    const existing = await store.getCredential(ctx.params.credentialId!);
+    const userId = ctx.user.id;
+    const existing = await store.getCredential(ctx.params.credentialId);
     // Another user's passkey is "not found": no probing of ids.
     if (!existing || existing.userId !== userId)
       throw new LatchkeyError('NOT_FOUND', 'No such passkey');

@@ -1,9 +1,9 @@
 import { LatchkeyError } from '@latchkey/core';
 import { acceptsFallback } from '../fallbacks/account-fallbacks.js';
-import type { RouteHandlers } from '../internal/services.js';
-import { toWireUser } from '../passkeys/to-wire.js';
 import { newSessionKey } from '../pop/new-session-key.js';
-import { toWireSession } from '../sessions/session-manager.js';
+import type { RouteHandlers } from '../services.js';
+import { toWireSession } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import { generateRecoveryCodes, recoveryCodeHashes } from './recovery-codes.js';
 
 /** Recovery attempts per account per window: tighter than sign-in (codes are guessable offline never, online slowly). */
@@ -12,13 +12,13 @@ const RECOVERY_ATTEMPTS = 5;
 /** `GET`/`POST /recovery-codes` and `POST /recovery`. */
 export const recoveryRoutes: RouteHandlers = {
   async recoveryCodesStatus(ctx, { store }) {
-    return { remaining: await store.countRecoveryCodes(ctx.user!.id) };
+    return { remaining: await store.countRecoveryCodes(ctx.user.id) };
   },
 
   async regenerateRecoveryCodes(ctx, { store, audit, keys }) {
     const { codes, hashes } = await generateRecoveryCodes(await keys());
-    await store.replaceRecoveryCodes(ctx.user!.id, hashes);
-    await audit.record(ctx, 'recovery.codes_generated', ctx.user!.id, { count: codes.length });
+    await store.replaceRecoveryCodes(ctx.user.id, hashes);
+    await audit.record(ctx, 'recovery.codes_generated', ctx.user.id, { count: codes.length });
     return { codes };
   },
 

@@ -1,8 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
-import { signedOutEnrolment } from '../ceremonies/enrolment-target.js';
-import type { RouteHandlers } from '../internal/services.js';
-import { toWireUser } from '../passkeys/to-wire.js';
-import { toWireSession, toWireSessionInfo } from './session-manager.js';
+import { signedOutEnrolment } from '../owner/enrolment-target.js';
+import type { RouteHandlers } from '../services.js';
+import { toWireSession, toWireSessionInfo } from '../wire/to-wire-session.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 
 /** `GET /session`, `POST /sign-out`, `GET /sessions`, `DELETE /sessions/:id`. */
 export const sessionRoutes: RouteHandlers = {
@@ -21,7 +21,7 @@ export const sessionRoutes: RouteHandlers = {
   },
 
   async signOut(ctx, { sessions, audit }) {
-    const userId = ctx.user!.id;
+    const userId = ctx.user.id;
     await sessions.end(ctx);
     await audit.record(ctx, 'signout', userId, {});
     return { ok: true as const };
@@ -29,7 +29,7 @@ export const sessionRoutes: RouteHandlers = {
 
   async listSessions(ctx, { store }) {
     const current = ctx.session?.id ?? null;
-    const list = await store.listSessions(ctx.user!.id);
+    const list = await store.listSessions(ctx.user.id);
     return {
       sessions: list
         .filter((s) => s.expiresAt > ctx.now)
@@ -39,8 +39,8 @@ export const sessionRoutes: RouteHandlers = {
   },
 
   async revokeSession(ctx, { store, sessions, audit }) {
-    const userId = ctx.user!.id;
-    const id = ctx.params.id!;
+    const userId = ctx.user.id;
+    const id = ctx.params.id;
     const mine = (await store.listSessions(userId)).some((s) => s.id === id);
     if (!mine) throw new LatchkeyError('NOT_FOUND', 'No such session');
     if (id === ctx.session?.id) await sessions.end(ctx);

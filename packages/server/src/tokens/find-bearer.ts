@@ -1,5 +1,5 @@
 import { constantTimeEqual } from '../internal/crypto.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { TokenRecord, UserRecord } from '../stores/contract.js';
 
 /** `lastUsedAt` is written at most this often, so a busy script does not write on every call. */

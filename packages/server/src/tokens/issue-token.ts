@@ -1,6 +1,6 @@
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken } from '../internal/crypto.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { TokenRecord } from '../stores/contract.js';
 
 export interface TokenRequest {

@@ -1,10 +1,10 @@
 import { LatchkeyError, type TokenInfo, type User } from '@latchkey/core';
-import type { Services } from '../internal/services.js';
-import { toWireUser } from '../passkeys/to-wire.js';
+import type { Services } from '../services.js';
+import { toWireToken } from '../wire/to-wire-token.js';
+import { toWireUser } from '../wire/to-wire-user.js';
 import { findBearer } from './find-bearer.js';
 import { knownScopes } from './has-scopes.js';
 import { issueToken } from './issue-token.js';
-import { toWireToken } from './to-wire-token.js';
 
 /** `latchkey.api.tokens`: personal and agent tokens from the host app's own code. */
 export interface TokenApi {

@@ -1,7 +1,7 @@
 import { LatchkeyError } from '@latchkey/core';
 import { publicJson } from '../http/responses.js';
-import type { RouteHandlers } from '../internal/services.js';
 import type { SigningKeys } from '../jwt/signing-keys.js';
+import type { RouteHandlers } from '../services.js';
 
 /**
  * `GET /.well-known/jwks.json` and `GET /.well-known/webauthn`. The JWKS is

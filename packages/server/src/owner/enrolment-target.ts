@@ -1,10 +1,8 @@
 import { LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
-import type { Services } from '../internal/services.js';
+import type { Services } from '../services.js';
 import type { UserRecord } from '../stores/contract.js';
-
-/** The secret whose value is the owner's user id, in owner mode. */
-export const OWNER_CLAIM = 'latchkey.owner';
+import { currentOwner } from './current-owner.js';
 
 /**
  * Whom a registration enrols a passkey for:
@@ -18,12 +16,6 @@ export type EnrolmentTarget =
   | { kind: 'add'; user: UserRecord }
   | { kind: 'sign-up' }
   | { kind: 'pending'; owner: UserRecord };
-
-/** The owner of an owner-mode instance, or null while it is unclaimed. */
-export async function currentOwner(services: Services): Promise<UserRecord | null> {
-  const id = await services.store.getSecret(OWNER_CLAIM);
-  return id ? services.store.getUser(id) : null;
-}
 
 /**
  * What a device that is not signed in may enrol here, the one answer to "can
@@ -51,6 +43,14 @@ export async function signedOutEnrolment(
   return { kind: 'sign-up' };
 }
 
+/**
+ * Whom this registration enrols for: the caller when there is one, else what
+ * `signedOutEnrolment` allows. Throws `SIGN_UP_CLOSED` when it allows nothing.
+ *
+ * @example
+ * const target = await enrolmentTarget(services, ctx);
+ * if (target.kind === 'add') await checkAddPasskey(ctx, services);
+ */
 export async function enrolmentTarget(
   services: Services,
   ctx: RequestContext,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { passkeyProvider } from '../devices/index.js';
 import type { CredentialRecord } from '../stores/contract.js';
-import { toWirePasskey } from './to-wire.js';
+import { toWirePasskey } from './to-wire-passkey.js';
 
 const ONE_PASSWORD = 'bada5566-a7aa-401f-bd96-45619a55120d';
 const GOOGLE = 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4';

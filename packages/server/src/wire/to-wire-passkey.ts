@@ -1,6 +1,6 @@
-import type { PasskeyInfo, User } from '@latchkey/core';
+import type { PasskeyInfo } from '@latchkey/core';
 import { passkeyProvider } from '../devices/index.js';
-import type { CredentialRecord, UserRecord } from '../stores/contract.js';
+import type { CredentialRecord } from '../stores/contract.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -33,16 +33,4 @@ function withIcons(c: CredentialRecord, icon: string): PasskeyInfo['provider'] {
   return listed?.iconDark && listed.icon === icon
     ? { name: c.providerName, icon, iconDark: listed.iconDark }
     : { name: c.providerName, icon };
-}
-
-/** The wire shape of a user. */
-export function toWireUser(u: UserRecord): User {
-  return {
-    id: u.id,
-    email: u.email,
-    emailVerified: u.emailVerified,
-    displayName: u.displayName,
-    tier: u.tier,
-    createdAt: iso(u.createdAt),
-  };
 }

@@ -1,8 +1,8 @@
-import type { ResolvedConfig } from '../config/resolve-config.js';
-import { secretFromFile } from '../config/server-secret.js';
+import { randomToken } from '../internal/crypto.js';
+import { ServerKeys } from '../internal/server-keys.js';
 import type { LatchkeyStore } from '../stores/contract.js';
-import { randomToken } from './crypto.js';
-import { ServerKeys } from './server-keys.js';
+import type { ResolvedConfig } from './resolve-config.js';
+import { secretFromFile } from './server-secret.js';
 
 /** The name the secret had in the store before it moved out (still read in development). */
 const STORE_SECRET_NAME = 'latchkey.secret';
