@@ -222,6 +222,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
           email: options.user?.email === undefined ? 'ada@example.com' : options.user.email,
           displayName:
             options.user?.displayName === undefined ? 'Ada Lovelace' : options.user.displayName,
+          emailVerified: false,
           tier: 'standard' as const,
           createdAt: new Date(Date.UTC(2025, 0, 10, 9, 0)).toISOString(),
           handle: idOf('user-handle:ada'),
@@ -329,8 +330,10 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       return fail('VERIFICATION_FAILED', 'clientDataJSON is not JSON');
     }
     const entry = data.challenge ? state.challenges.get(data.challenge) : undefined;
-    if (data.type !== type || !entry || entry.kind !== kind) {
-      return fail('CHALLENGE_MISMATCH', 'Unknown, used or mismatched challenge');
+    // As the server: unknown, used and expired challenges are indistinguishable.
+    if (!entry) return fail('CHALLENGE_EXPIRED', 'This request expired or was already used');
+    if (data.type !== type || entry.kind !== kind) {
+      return fail('CHALLENGE_MISMATCH', 'The challenge was issued for another ceremony');
     }
     state.challenges.delete(data.challenge!);
     return entry;
@@ -465,7 +468,11 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
           ],
           timeout: 300_000,
           excludeCredentials: user
-            ? passkeysOf(user.id).map((p) => ({ id: p.credentialId, type: 'public-key' }))
+            ? passkeysOf(user.id).map((p) => ({
+                id: p.credentialId,
+                type: 'public-key',
+                transports: p.transports,
+              }))
             : [],
           authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
           attestation: 'none',
@@ -489,6 +496,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
           id: next('usr'),
           email: entry.signUp.email,
           displayName: entry.signUp.displayName,
+          emailVerified: false,
           tier: 'standard',
           createdAt: at(0),
           handle: entry.signUp.handle,
@@ -587,6 +595,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       consume(response.response.clientDataJSON, 'webauthn.get', 'verify');
       const passkey = passkeysOf(session.userId).find((p) => p.credentialId === response.id);
       if (passkey?.status !== 'active') return fail('UNKNOWN_CREDENTIAL');
+      passkey.lastUsedAt = at(0);
       session.elevatedUntil = at(5 * 60_000);
       return { elevatedUntil: session.elevatedUntil };
     },
