@@ -42,7 +42,7 @@ export interface BrowserDevice {
    */
   setPresence(present: boolean): Promise<void>;
   /**
-   * Waits until the page has made its autofill (conditional) request, so that a
+   * Waits until the browser has received the page's autofill (conditional) request, so that a
    * later `setPresence(true)` cannot reach it: it stays pending as it would for a
    * person who has not opened the autofill list.
    */
@@ -87,15 +87,23 @@ export async function launchDevice(name: string): Promise<BrowserDevice> {
       log.push(`request failed: ${request.method()} ${request.url()}`),
     );
 
-    // Observe (never change) the page's conditional requests: count them, then call the real API.
+    // Observe (never change) the page's conditional requests: call the real API, then count
+    // each one the browser process has received. The page's WebAuthn calls travel to the
+    // browser on one message pipe, in order, so when the browser answers a question asked
+    // right after the request (is conditional mediation available?), it has the request.
     await context.addInitScript(() => {
       const credentials = navigator.credentials;
       const get = credentials.get.bind(credentials);
       const seen = window as unknown as { __latchkeyConditionalRequests?: number };
       seen.__latchkeyConditionalRequests = 0;
       credentials.get = (options?: CredentialRequestOptions) => {
-        if (options?.mediation === 'conditional') seen.__latchkeyConditionalRequests! += 1;
-        return get(options);
+        const request = get(options);
+        if (options?.mediation === 'conditional') {
+          void PublicKeyCredential.isConditionalMediationAvailable().then(() => {
+            seen.__latchkeyConditionalRequests! += 1;
+          });
+        }
+        return request;
       };
     });
 
@@ -149,8 +157,6 @@ export async function launchDevice(name: string): Promise<BrowserDevice> {
           undefined,
           { timeout: 15_000 },
         );
-        // The request crosses from the page to the browser process before it reaches the authenticator.
-        await page.waitForTimeout(250);
       },
       async close() {
         await context.close().catch(() => {});

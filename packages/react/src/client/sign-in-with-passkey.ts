@@ -3,7 +3,7 @@ import type { LatchkeyClient, LatchkeyResult, SignedInResponse } from '@latchkey
 import { assertionCeremony } from './assertion-ceremony.js';
 import type { CeremonyCoordinator, CeremonyMediation } from './ceremony-coordinator.js';
 import { type LatchkeyExtension, popKeyField } from './latchkey-extension.js';
-import { signalPasskeyManager } from './signal-passkey-manager.js';
+import { sendSignal } from './signal-passkey-manager.js';
 
 export interface SignInOptions {
   /** Sign in as this account (its passkeys are offered); without it, any discoverable passkey. */
@@ -44,9 +44,9 @@ export function signInWithPasskey(
       // where supported, so it stops offering it. Only for a request that named no account:
       // then no other account's passkey can be the one refused.
       if (signedIn.error?.code === 'UNKNOWN_CREDENTIAL' && !options.allowCredentials?.length) {
-        void signalPasskeyManager({
+        void sendSignal('unknownCredential', {
           rpId: options.rpId ?? globalThis.location.hostname,
-          removed: response.id,
+          credentialId: response.id,
         });
       }
       return signedIn;

@@ -19,19 +19,36 @@ export interface PasskeyManagerSignal {
 
 export type SignalName = 'unknownCredential' | 'allAcceptedCredentials' | 'currentUserDetails';
 
-interface SignalApi {
-  signalUnknownCredential?: (o: { rpId: string; credentialId: string }) => Promise<void>;
-  signalAllAcceptedCredentials?: (o: {
-    rpId: string;
-    userId: string;
-    allAcceptedCredentialIds: string[];
-  }) => Promise<void>;
-  signalCurrentUserDetails?: (o: {
-    rpId: string;
-    userId: string;
-    name: string;
-    displayName: string;
-  }) => Promise<void>;
+/** The options of each signal's method on `PublicKeyCredential` (WebAuthn L3 §5.1.10). */
+export interface SignalOptions {
+  unknownCredential: { rpId: string; credentialId: string };
+  allAcceptedCredentials: { rpId: string; userId: string; allAcceptedCredentialIds: string[] };
+  currentUserDetails: { rpId: string; userId: string; name: string; displayName: string };
+}
+
+/**
+ * Sends one signal (`unknownCredential` calls `PublicKeyCredential.signalUnknownCredential`)
+ * where the browser has its method, and resolves to whether it was sent. A rejection is
+ * swallowed: a signal is a hint, and browsers reject signals for RP IDs that do not match
+ * the page, among other things. Sign-in, which only ever signals an unknown credential,
+ * calls it alone, so a page that never manages passkeys does not ship the other signals.
+ *
+ * @example
+ * await sendSignal('unknownCredential', { rpId: 'example.com', credentialId });
+ */
+export async function sendSignal<N extends SignalName>(
+  name: N,
+  options: SignalOptions[N],
+): Promise<boolean> {
+  const api = globalThis.PublicKeyCredential as unknown as Record<string, unknown> | undefined;
+  const method = api?.[`signal${name[0]!.toUpperCase()}${name.slice(1)}`];
+  if (typeof method !== 'function') return false;
+  try {
+    await method.call(api, options);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -45,37 +62,22 @@ interface SignalApi {
  * await signalPasskeyManager({ rpId: 'example.com', removed: credentialId });
  */
 export async function signalPasskeyManager(signal: PasskeyManagerSignal): Promise<SignalName[]> {
-  const api = globalThis.PublicKeyCredential as unknown as SignalApi | undefined;
-  if (!api) return [];
   const { rpId, userHandle: userId, acceptedCredentialIds, removed, user } = signal;
-  // Each signal with its method (where the browser has it) and its options (where known).
-  const calls = [
-    ['unknownCredential', api.signalUnknownCredential, removed && { rpId, credentialId: removed }],
-    [
-      'allAcceptedCredentials',
-      api.signalAllAcceptedCredentials,
-      userId &&
-        acceptedCredentialIds?.length && {
-          rpId,
-          userId,
-          allAcceptedCredentialIds: [...acceptedCredentialIds],
-        },
-    ],
-    [
-      'currentUserDetails',
-      api.signalCurrentUserDetails,
-      userId && user && { rpId, userId, ...user },
-    ],
-  ] as const;
   const sent: SignalName[] = [];
-  for (const [name, method, options] of calls) {
-    if (!method || !options) continue;
-    try {
-      await (method as (options: object) => Promise<void>).call(api, options);
-      sent.push(name);
-    } catch {
-      // Browsers reject signals for RP IDs that do not match the page, among other things.
-    }
-  }
+  // Each signal where its options are known, in this order.
+  const send = async <N extends SignalName>(name: N, options: SignalOptions[N] | false) => {
+    if (options && (await sendSignal(name, options))) sent.push(name);
+  };
+  await send('unknownCredential', !!removed && { rpId, credentialId: removed });
+  await send(
+    'allAcceptedCredentials',
+    !!userId &&
+      !!acceptedCredentialIds?.length && {
+        rpId,
+        userId,
+        allAcceptedCredentialIds: [...acceptedCredentialIds],
+      },
+  );
+  await send('currentUserDetails', !!userId && !!user && { rpId, userId, ...user });
   return sent;
 }

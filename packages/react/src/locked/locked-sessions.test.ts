@@ -108,7 +108,7 @@ describe('lockedSessions', () => {
     expect(cleanup).toBeUndefined();
     // Proving begins inside onSession, by reading the device key: it was never read.
     expect(reads).not.toHaveBeenCalled();
-    expect(parts.server.mock.routeNames()).not.toContain('popChallenge');
+    expect(parts.server.routeNames()).not.toContain('popChallenge');
   });
 
   it('answers POP_REQUIRED by proving: true with the key, false without', async () => {
@@ -139,7 +139,7 @@ describe('lockedSessions', () => {
     const listed = await store.withStepUp(() => store.client.listPasskeys());
     expect(listed.error).toBeNull();
     expect(server.proofs).toHaveLength(before + 1);
-    expect(server.mock.routeNames().slice(-4)).toEqual([
+    expect(server.routeNames().slice(-4)).toEqual([
       'listPasskeys',
       'popChallenge',
       'popProve',
@@ -148,9 +148,9 @@ describe('lockedSessions', () => {
 
     // Signing out ends the proving: no proof is tried when the next one would be due.
     await store.signOut();
-    const after = server.mock.calls.length;
+    const after = server.calls.length;
     await clock.leap(600_000);
-    expect(server.mock.routeNames().slice(after)).not.toContain('popChallenge');
+    expect(server.routeNames().slice(after)).not.toContain('popChallenge');
   });
 
   it('revives a locked session that reads as signed out after a reload, once', async () => {

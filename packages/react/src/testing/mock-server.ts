@@ -7,8 +7,10 @@ import {
   type FallbacksResponse,
   type LatchkeyClient,
   type PasskeyInfo,
+  type PopPublicKey,
   type RouteDefinition,
   type RouteName,
+  requestProofMessage,
   routes,
   type Session,
   statusOf,
@@ -24,8 +26,15 @@ import type { FakeCredential } from './fake-webauthn.js';
  * It plays one browser: the "cookie" is the mock's current session. It checks
  * what a server checks at the contract level (request bodies against core's
  * schemas, single-use challenges bound to a ceremony, session kinds, step-up,
- * the last-credential guard) but not signatures: pair it with
+ * the last-credential guard) but not WebAuthn signatures: pair it with
  * `installFakeWebAuthn`. Times come from a fixed clock.
+ *
+ * It also answers the routes of locked sessions and passkey-derived keys, with
+ * the cryptography that decides their outcome: a session signed in or upgraded
+ * with a device key is bound to it, its proofs and `Latchkey-Proof` request
+ * signatures are checked with ECDSA P-256, and proof challenges are single use.
+ * `mock-server.contract.test.ts` runs the same scenarios against the real
+ * server's handler, so this fake cannot drift from the contract.
  */
 
 export interface MockPasskeySeed extends Partial<PasskeyInfo> {
@@ -72,7 +81,15 @@ export interface MockServerOptions {
     account?: Partial<FallbackFlags>;
     passwordSet?: boolean;
   };
+  /**
+   * Refuse a bound session's requests without a `Latchkey-Proof` header, as the
+   * real server does (default false: a header that is sent is always checked).
+   */
+  requireRequestProof?: boolean;
 }
+
+/** How long a locked session's proof of possession lasts, as the server's default `pop.maxAge`. */
+export const POP_MAX_AGE_SECONDS = 120;
 
 type FallbackFlags = FallbacksResponse['account'];
 const FALLBACK_METHODS = ['recoveryCodes', 'magicLink', 'password'] as const;
@@ -124,6 +141,30 @@ export interface MockServer {
   fail(route: RouteName, code: ErrorCode | null): void;
   /** The names of the routes called, in order. */
   routeNames(): RouteName[];
+  /** The device key the current session is bound to, if any. */
+  boundKey(): PopPublicKey | null;
+  /** Accepted proofs, in order. */
+  readonly proofs: string[];
+  /** `METHOD pathname` of each request whose `Latchkey-Proof` header was verified, in order. */
+  readonly signedRequests: string[];
+  /** Challenges handed out by `POST /pop/challenge`, and to streams by `issueChallenge`. */
+  issueChallenge(): string;
+  /** Wrapped data keys by credential id, as `PUT …/wrapped-key` stored them. */
+  readonly wrappedKeys: Map<string, string>;
+  /** The user's PRF salt. */
+  readonly salt: string;
+  /** While on, `GET /prf` answers every `wrappedKey` as `null`, as a lagging replica (or a hostile server) would. */
+  lagWrappedKeys(on: boolean): void;
+  /** Puts the server's clock `ms` ahead of the browser's (behind when negative). */
+  setClockSkew(ms: number): void;
+  /** Makes the next `count` requests fail at the network level. */
+  dropNext(count: number): void;
+  /**
+   * Lets the current session's proof go stale (as after `pop.maxAge`): until the
+   * next accepted proof, routes that need a session answer `POP_REQUIRED`, and
+   * `GET /session` answers signed out, as the real server does.
+   */
+  expireProof(): void;
 }
 
 const encoder = new TextEncoder();
@@ -181,6 +222,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
           email: options.user?.email === undefined ? 'ada@example.com' : options.user.email,
           displayName:
             options.user?.displayName === undefined ? 'Ada Lovelace' : options.user.displayName,
+          emailVerified: false,
           tier: 'standard' as const,
           createdAt: new Date(Date.UTC(2025, 0, 10, 9, 0)).toISOString(),
           handle: idOf('user-handle:ada'),
@@ -220,6 +262,21 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     if (options.elevated) state.session.elevatedUntil = at(5 * 60_000);
   }
   const calls: MockCall[] = [];
+
+  // Locked sessions: the device key each session is bound to, and its proofs.
+  const bindings = new Map<string, PopPublicKey>();
+  const popChallenges = new Set<string>();
+  const proofs: string[] = [];
+  const signedRequests: string[] = [];
+  const nonces = new Set<string>();
+  const stale = new Set<string>();
+  const wrappedKeys = new Map<string, string>();
+  const salt = base64urlEncode(crypto.getRandomValues(new Uint8Array(32)));
+  let drop = 0;
+  // How far the server's clock is from the browser's: it dates its answers (`Date`) and checks proofs on it.
+  let skew = 0;
+  let lagging = false;
+  const serverNow = () => Date.now() + skew;
 
   function newSession(userId: string, kind: Session['kind']): Session & { userId: string } {
     return {
@@ -273,8 +330,10 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       return fail('VERIFICATION_FAILED', 'clientDataJSON is not JSON');
     }
     const entry = data.challenge ? state.challenges.get(data.challenge) : undefined;
-    if (data.type !== type || !entry || entry.kind !== kind) {
-      return fail('CHALLENGE_MISMATCH', 'Unknown, used or mismatched challenge');
+    // As the server: unknown, used and expired challenges are indistinguishable.
+    if (!entry) return fail('CHALLENGE_EXPIRED', 'This request expired or was already used');
+    if (data.type !== type || entry.kind !== kind) {
+      return fail('CHALLENGE_MISMATCH', 'The challenge was issued for another ceremony');
     }
     state.challenges.delete(data.challenge!);
     return entry;
@@ -293,6 +352,41 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       return fail('STEP_UP_REQUIRED', 'Confirm with a passkey first');
     }
     return session;
+  }
+
+  function issueChallenge() {
+    const value = base64urlEncode(crypto.getRandomValues(new Uint8Array(32)));
+    popChallenges.add(value);
+    return value;
+  }
+
+  /** Binds the new session of a sign-in or sign-up to the device key it carries. */
+  function bind(popKey: unknown) {
+    if (!popKey || !state.session) return;
+    bindings.set(state.session.id, popKey as PopPublicKey);
+    state.session.locked = true;
+  }
+
+  /** Checks a request proof as the server does; the clock is the real one, as the signer's. */
+  async function verifyRequestProof(
+    key: PopPublicKey,
+    header: string,
+    method: string,
+    url: URL,
+  ): Promise<boolean> {
+    const parts = /^(\d+)\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{86})$/.exec(header);
+    if (!parts || Math.abs(serverNow() - Number(parts[1]) * 1000) > 60_000) return false;
+    const message = requestProofMessage(
+      method,
+      url.origin,
+      url.pathname,
+      Number(parts[1]),
+      parts[2]!,
+    );
+    const valid = await verifyP256(key, parts[3]!, new TextEncoder().encode(message));
+    if (!valid || nonces.has(parts[2]!)) return false;
+    nonces.add(parts[2]!);
+    return true;
   }
 
   function ownPasskey(userId: string, credentialId: string) {
@@ -323,7 +417,10 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     };
   }
 
-  type Handler = (params: Record<string, string>, body: Record<string, unknown>) => unknown;
+  type Handler = (
+    params: Record<string, string>,
+    body: Record<string, unknown>,
+  ) => unknown | Promise<unknown>;
   const handlers: Partial<Record<RouteName, Handler>> = {
     getSession: () => {
       const session = state.session;
@@ -331,11 +428,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       return {
         user: user ? publicUser(user) : null,
         session: session ? publicSession(session) : null,
-        rp: {
-          id: rpId,
-          grace: !state.passkeys.some((p) => p.rpId === rpId),
-          signUp: options.signUp ?? 'open',
-        },
+        rp: describeRp(),
       };
     },
     signOut: () => {
@@ -375,7 +468,11 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
           ],
           timeout: 300_000,
           excludeCredentials: user
-            ? passkeysOf(user.id).map((p) => ({ id: p.credentialId, type: 'public-key' }))
+            ? passkeysOf(user.id).map((p) => ({
+                id: p.credentialId,
+                type: 'public-key',
+                transports: p.transports,
+              }))
             : [],
           authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
           attestation: 'none',
@@ -399,6 +496,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
           id: next('usr'),
           email: entry.signUp.email,
           displayName: entry.signUp.displayName,
+          emailVerified: false,
           tier: 'standard',
           createdAt: at(0),
           handle: entry.signUp.handle,
@@ -436,7 +534,10 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       };
       state.passkeys.push(passkey);
       // Sign-up signs in; a recovery or paired session becomes a full one.
-      if (!state.session || sessionKind !== 'full') state.session = newSession(user.id, 'full');
+      if (!state.session || sessionKind !== 'full') {
+        state.session = newSession(user.id, 'full');
+        bind(body.popKey);
+      }
       return {
         credentialId: passkey.credentialId,
         passkey: publicPasskey(passkey),
@@ -464,6 +565,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
         return fail('CREDENTIAL_PENDING', 'This passkey waits for approval');
       passkey.lastUsedAt = at(0);
       state.session = newSession(passkey.userId, 'full');
+      bind(body.popKey);
       return { user: publicUser(userOf(passkey.userId)!), session: publicSession(state.session) };
     },
     listPasskeys: () => {
@@ -493,6 +595,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       consume(response.response.clientDataJSON, 'webauthn.get', 'verify');
       const passkey = passkeysOf(session.userId).find((p) => p.credentialId === response.id);
       if (passkey?.status !== 'active') return fail('UNKNOWN_CREDENTIAL');
+      passkey.lastUsedAt = at(0);
       session.elevatedUntil = at(5 * 60_000);
       return { elevatedUntil: session.elevatedUntil };
     },
@@ -581,7 +684,71 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       state.passkeys = state.passkeys.filter((p) => p !== passkey);
       return { ok: true };
     },
+    popChallenge: () => {
+      const s = requireSession(['full', 'recovery', 'enrol', 'email']);
+      if (!bindings.has(s.id)) fail('FORBIDDEN', 'This session is not bound to a device key');
+      return { challenge: issueChallenge(), expiresAt: at(60_000) };
+    },
+    popProve: async (_, body) => {
+      const s = requireSession(['full', 'recovery', 'enrol', 'email']);
+      const key = bindings.get(s.id) ?? fail('FORBIDDEN', 'This session is not bound');
+      const challenge = body.challenge as string;
+      if (!popChallenges.delete(challenge)) fail('CHALLENGE_EXPIRED', 'Unknown or used challenge');
+      const valid = await verifyP256(
+        key,
+        body.signature as string,
+        new Uint8Array(base64urlDecode(challenge)),
+      );
+      if (!valid) fail('POP_INVALID', 'Not signed by this session’s device key');
+      proofs.push(challenge);
+      stale.delete(s.id);
+      return { provenAt: at(0), nextProofBy: at(POP_MAX_AGE_SECONDS * 1000) };
+    },
+    setTier: (_, body) => {
+      const s = requireElevated();
+      const tier = body.tier as 'standard' | 'locked';
+      if (tier === 'locked' && !bindings.has(s.id)) {
+        const popKey = (body.popKey as PopPublicKey | undefined) ?? fail('POP_REQUIRED');
+        bindings.set(s.id, popKey);
+        s.locked = true;
+      }
+      userOf(s.userId)!.tier = tier;
+      return { ok: true };
+    },
+    prfKeys: () => {
+      const s = requireSession();
+      return {
+        salt,
+        keys: passkeysOf(s.userId)
+          .filter((p) => p.status === 'active')
+          .map((p) => ({
+            credentialId: p.credentialId,
+            wrappedKey: lagging ? null : (wrappedKeys.get(p.credentialId) ?? null),
+            prf: p.prf,
+          })),
+      };
+    },
+    setWrappedKey: (params, body) => {
+      const s = requireElevated();
+      const passkey = ownPasskey(s.userId, params.credentialId!);
+      if (!passkey.prf) fail('PRF_UNSUPPORTED', 'This passkey cannot derive keys');
+      const current = wrappedKeys.get(passkey.credentialId) ?? null;
+      if (body.replaces !== undefined && body.replaces !== current)
+        fail('WRAPPED_KEY_CONFLICT', 'This passkey’s wrapped key changed');
+      if (body.first && wrappedKeys.size > 0)
+        fail('WRAPPED_KEY_CONFLICT', 'Another data key was stored first');
+      wrappedKeys.set(passkey.credentialId, body.wrappedKey as string);
+      return { ok: true };
+    },
   };
+
+  function describeRp() {
+    return {
+      id: rpId,
+      grace: !state.passkeys.some((p) => p.rpId === rpId),
+      signUp: options.signUp ?? 'open',
+    };
+  }
 
   /** The account's choices within what the deployment allows, as `GET /fallbacks` answers. */
   function describeFallbacks(): FallbacksResponse {
@@ -611,6 +778,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     });
     return {
       name,
+      def,
       method: def.method,
       re: new RegExp(`^${def.absolute ? '' : '/auth'}${pattern}$`),
       names,
@@ -623,7 +791,24 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     json(statusOf(code), { error: { code, message } });
 
   async function handle(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
-    const url = new URL(input instanceof Request ? input.url : String(input), 'http://localhost');
+    if (drop > 0) {
+      drop--;
+      throw new TypeError('Failed to fetch');
+    }
+    const response = await respond(input, init);
+    response.headers.set('date', new Date(serverNow()).toUTCString());
+    return response;
+  }
+
+  /** Routes a bound session may call without a fresh proof: how it proves, and how it leaves. */
+  const PROOF_EXEMPT: readonly RouteName[] = ['popChallenge', 'popProve', 'signOut'];
+  const signedOut = () => json(200, { user: null, session: null, rp: describeRp() });
+
+  async function respond(input: RequestInfo | URL, init: RequestInit): Promise<Response> {
+    const url = new URL(
+      input instanceof Request ? input.url : String(input),
+      globalThis.location?.href ?? 'http://localhost',
+    );
     const method = (init.method ?? 'GET').toUpperCase();
     const signal = init.signal ?? undefined;
     let params: Record<string, string> = {};
@@ -646,6 +831,22 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     await wait(options.latency ?? 0, hang.has(found.name), signal);
     const code = failures[found.name];
     if (code) return error(code, `Mock failure for ${found.name}`);
+    // A bound session signs each request (when asked to, or when it sends a proof) and
+    // proves possession every `pop.maxAge`; the server answers signed out, or refuses.
+    const current = state.session;
+    const boundTo = current ? bindings.get(current.id) : undefined;
+    if (current && boundTo && !PROOF_EXEMPT.includes(found.name)) {
+      const header = new Headers(init.headers).get('latchkey-proof');
+      let refusal: ErrorCode | null = null;
+      if (header === null) refusal = options.requireRequestProof ? 'POP_REQUIRED' : null;
+      else if (await verifyRequestProof(boundTo, header, method, url))
+        signedRequests.push(`${method} ${url.pathname}`);
+      else refusal = 'POP_INVALID';
+      if (!refusal && stale.has(current.id)) refusal = 'POP_REQUIRED';
+      if (refusal && found.def.auth !== 'public')
+        return error(refusal, 'Prove this device’s key first');
+      if (refusal && found.name === 'getSession') return signedOut();
+    }
     const schema = routes[found.name].request;
     if (schema) {
       const parsed = schema.safeParse(body);
@@ -654,7 +855,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     const handler = handlers[found.name];
     if (!handler) return error('ROUTE_NOT_FOUND', `${found.name} is not in the mock`);
     try {
-      return json((routes[found.name] as RouteDefinition).status ?? 200, handler(params, body));
+      return json(found.def.status ?? 200, await handler(params, body));
     } catch (thrown) {
       if (thrown instanceof Failure) return error(thrown.code, thrown.message);
       throw thrown;
@@ -678,7 +879,48 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       else delete failures[route];
     },
     routeNames: () => calls.map((c) => c.route),
+    boundKey: () => (state.session ? (bindings.get(state.session.id) ?? null) : null),
+    proofs,
+    signedRequests,
+    issueChallenge,
+    wrappedKeys,
+    salt,
+    dropNext(count) {
+      drop = count;
+    },
+    setClockSkew(ms) {
+      skew = ms;
+    },
+    lagWrappedKeys(on) {
+      lagging = on;
+    },
+    expireProof() {
+      if (state.session) stale.add(state.session.id);
+    },
   };
+}
+
+/** Whether `signature` (base64url, raw r‖s) signs `data` with the P-256 public key `key`. */
+async function verifyP256(
+  key: PopPublicKey,
+  signature: string,
+  data: Uint8Array,
+): Promise<boolean> {
+  const bytes = base64urlDecode(signature);
+  if (bytes.byteLength !== 64) return false;
+  const publicKey = await crypto.subtle.importKey(
+    'jwk',
+    { kty: 'EC', crv: 'P-256', x: key.x, y: key.y },
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['verify'],
+  );
+  return crypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    publicKey,
+    new Uint8Array(bytes),
+    new Uint8Array(data),
+  );
 }
 
 function wait(ms: number, forever: boolean, signal: AbortSignal | undefined): Promise<void> {

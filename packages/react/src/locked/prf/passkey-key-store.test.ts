@@ -49,9 +49,9 @@ describe('createPasskeyKeyStore', () => {
     expect([...server.wrappedKeys.keys()]).toEqual([MACBOOK]);
     expect(prf.salts).toEqual([base64urlDecode(server.salt)]);
     // The step-up that carried the ceremony: no PRF results on the wire.
-    const verify = server.mock.calls.find((c) => c.route === 'verify')!;
+    const verify = server.calls.find((c) => c.route === 'verify')!;
     expect(JSON.stringify(verify.body)).not.toContain('prf');
-    expect(server.mock.state.session?.elevatedUntil).not.toBeNull();
+    expect(server.state.session?.elevatedUntil).not.toBeNull();
     expect(keys.getSnapshot()).toMatchObject({
       status: 'unlocked',
       credentialId: MACBOOK,
@@ -171,11 +171,9 @@ describe('createPasskeyKeyStore', () => {
     const { error } = await keys.unlock();
     expect(error?.code).toBe('PRF_KEY_NOT_ENROLLED');
     expect([...server.wrappedKeys]).toEqual([[MACBOOK, stored]]);
-    expect(server.mock.calls.filter((c) => c.route === 'setWrappedKey').at(-1)?.body).toMatchObject(
-      {
-        first: true,
-      },
-    );
+    expect(server.calls.filter((c) => c.route === 'setWrappedKey').at(-1)?.body).toMatchObject({
+      first: true,
+    });
     server.lagWrappedKeys(false);
     expect((await keys.unlock()).data?.created).toBe(false);
     expect((await keys.decryptText(envelope)).data).toBe('kept');
@@ -185,7 +183,7 @@ describe('createPasskeyKeyStore', () => {
     const { keys, webauthn, server } = setUp();
     await settled(keys, 'locked');
     await keys.unlock();
-    const asked = server.mock.calls.find((c) => c.route === 'verifyOptions');
+    const asked = server.calls.find((c) => c.route === 'verifyOptions');
     expect(asked).toBeDefined();
     const request = webauthn.requests.at(-1)!.publicKey as PublicKeyCredentialRequestOptions;
     expect(request.userVerification).toBe('required');

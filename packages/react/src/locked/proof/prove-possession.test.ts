@@ -22,7 +22,7 @@ describe('provePossession', () => {
     expect(error).toBeNull();
     expect(Date.parse(data!.nextProofBy) - Date.parse(data!.provenAt)).toBe(120_000);
     expect(server.proofs).toHaveLength(1);
-    expect(server.mock.routeNames().slice(-2)).toEqual(['popChallenge', 'popProve']);
+    expect(server.routeNames().slice(-2)).toEqual(['popChallenge', 'popProve']);
   });
 
   it('is refused with POP_INVALID by the server when another key signs (a copied cookie)', async () => {
@@ -36,10 +36,10 @@ describe('provePossession', () => {
 
   it('answers POP_INVALID without a request when this browser holds no key', async () => {
     const { server } = await lockedSession();
-    const calls = server.mock.calls.length;
+    const calls = server.calls.length;
     const { error } = await provePossession(server.client, memoryDeviceKeyStore());
     expect([error?.code, error?.status]).toEqual(['POP_INVALID', 0]);
-    expect(server.mock.calls).toHaveLength(calls);
+    expect(server.calls).toHaveLength(calls);
   });
 });
 

@@ -11,13 +11,13 @@ import {
   type FakeWebAuthnOptions,
   installFakeWebAuthn,
 } from '../../testing/fake-webauthn.js';
+import { createMockServer, type MockServer } from '../../testing/mock-server.js';
 import { loadDeviceKey } from '../device-key/device-key.js';
 import type { DeviceKeyStore } from '../device-key/device-key-store.js';
-import { createLockedMockServer, type LockedMockServer } from './locked-mock-server.js';
 import { installPrfAuthenticator } from './prf-authenticator.js';
 
 export interface RenderedLocked extends RenderResult {
-  server: LockedMockServer;
+  server: MockServer;
   webauthn: FakeWebAuthn;
   prf: ReturnType<typeof installPrfAuthenticator>;
   store: SessionStore;
@@ -32,7 +32,7 @@ export function cleanupLocked(): void {
 }
 
 /**
- * A locked mock server, the kit's fake authenticator holding the account's
+ * The mock server, the kit's fake authenticator holding the account's
  * passkeys (with PRF for the credential ids in `prf`), and a session store.
  *
  * @example
@@ -44,14 +44,14 @@ export function setUpLocked({
   prf = [],
   extensions,
 }: {
-  server?: Parameters<typeof createLockedMockServer>[0];
+  server?: Parameters<typeof createMockServer>[0];
   webauthn?: FakeWebAuthnOptions;
   prf?: string[];
   extensions?: readonly LatchkeyExtension[];
 } = {}) {
-  const server = createLockedMockServer(serverOptions);
+  const server = createMockServer(serverOptions);
   const webauthn = installFakeWebAuthn({
-    credentials: server.mock.authenticatorCredentials(),
+    credentials: server.authenticatorCredentials(),
     ...webauthnOptions,
   });
   const prfAuthenticator = installPrfAuthenticator(prf);
@@ -89,7 +89,7 @@ export function renderLocked(
  * const { data } = await signInWithDeviceKey(server, keyStore);
  * expect(data?.session.locked).toBe(true);
  */
-export async function signInWithDeviceKey(server: LockedMockServer, keyStore: DeviceKeyStore) {
+export async function signInWithDeviceKey(server: MockServer, keyStore: DeviceKeyStore) {
   const key = (await loadDeviceKey(keyStore, { create: true }))!;
   const options = await server.client.authOptions({});
   if (options.error) throw options.error;

@@ -38,7 +38,7 @@ describe('TierUpgrade', () => {
       ),
     );
     // The first attempt asked for a step-up; the second carried the device key.
-    expect(server.mock.routeNames().filter((r) => r === 'setTier' || r === 'verify')).toEqual([
+    expect(server.routeNames().filter((r) => r === 'setTier' || r === 'verify')).toEqual([
       'setTier',
       'verify',
       'setTier',
@@ -76,7 +76,7 @@ describe('TierUpgrade', () => {
       expect(screen.getByRole('status')).toHaveTextContent('Sessions are no longer locked.'),
     );
     expect(store.getSnapshot().user?.tier).toBe('standard');
-    expect(server.mock.routeNames()).not.toContain('verify');
+    expect(server.routeNames()).not.toContain('verify');
   });
 
   it('explains when this browser cannot keep a device key', async () => {
@@ -90,7 +90,7 @@ describe('TierUpgrade', () => {
       expect(screen.getByRole('status')).toHaveTextContent(/cannot keep a device key/),
     );
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'POP_REQUIRED' }));
-    expect(server.mock.routeNames()).not.toContain('setTier');
+    expect(server.routeNames()).not.toContain('setTier');
   });
 
   it('renders nothing while signed out', async () => {
