@@ -1,4 +1,4 @@
-import { useLatchkeyClient } from '@latchkey/react';
+import { useLatchkeyClient, useStepUp } from '@latchkey/react';
 import { signedFetch } from '@latchkey/react/locked';
 import { useEffect, useId, useState } from 'react';
 import { describeError } from '../errors/describe-error.js';
@@ -27,14 +27,15 @@ export function HandoffPage() {
 
 /**
  * The demo's other origins (`GET /api/handoff-targets`, less this one), each with
- * a button that asks for a handoff link (`POST /auth/handoff {audience}`) and
- * follows it.
+ * a button that asks for a handoff link (`POST /auth/handoff {audience}`,
+ * after a passkey confirmation on a locked account) and follows it.
  *
  * @example
  * <HandoffTargets />
  */
 export function HandoffTargets() {
   const client = useLatchkeyClient();
+  const { withStepUp } = useStepUp();
   const id = useId();
   const [targets, setTargets] = useState<string[] | null>(null);
   const [pending, setPending] = useState<string | null>(null);
@@ -69,7 +70,8 @@ export function HandoffTargets() {
     if (pending) return;
     setPending(audience);
     setError(null);
-    const result = await client.handoff({ audience });
+    // A locked account confirms with its passkey first (`STEP_UP_REQUIRED`).
+    const result = await withStepUp(() => client.handoff({ audience }));
     if (result.error) {
       setPending(null);
       setError(describeError(result.error));

@@ -1,5 +1,6 @@
 import { base64urlEncode, LatchkeyError } from '@latchkey/core';
 import type { RequestContext } from '../http/request-context.js';
+import { checkStepUp } from '../identity/policy.js';
 import { constantTimeEqual } from '../internal/crypto.js';
 import type { ServerKeys } from '../internal/server-keys.js';
 import { HANDOFF_TYP, type SigningKeys } from '../jwt/signing-keys.js';
@@ -36,7 +37,20 @@ async function sessionBinding(keys: ServerKeys, userId: string, secretHash: stri
  */
 export function handoffRoutes(keys: SigningKeys): RouteHandlers {
   return {
-    async handoff(ctx, { config, audit, keys: serverKeys }) {
+    async handoff(ctx, services) {
+      const { config, audit, keys: serverKeys } = services;
+      // A locked account's sessions are bound to their device, so a script
+      // running in the page cannot carry them off; a handoff token opens a
+      // session bound to another device's key. Minting one therefore takes a
+      // fresh passkey confirmation, which no script can give unseen.
+      if (ctx.user.tier === 'locked') {
+        checkStepUp(
+          services,
+          ctx.session,
+          ctx.now,
+          'Confirm with your passkey to open this account on another address',
+        );
+      }
       let audience: string;
       try {
         audience = new URL(ctx.body.audience).origin;

@@ -127,6 +127,11 @@ describe('handoff to another origin', () => {
     const { store, browser, there } = await twoOrigins();
     const user = (await store.getUserByEmail('ada@example.com'))!;
     await store.updateUser(user.id, { tier: 'locked' });
+    // A script in the page could ask for a link and open it on its own device:
+    // minting one for a locked account needs a fresh passkey confirmation.
+    const unconfirmed = await browser.call('POST', '/auth/handoff', { audience: TUNNEL });
+    expect([unconfirmed.status, unconfirmed.body.error.code]).toEqual([403, 'STEP_UP_REQUIRED']);
+    await browser.stepUp();
     const answer = await handoff(browser);
     const without = await there.call('POST', '/auth/handoff/exchange', { token: answer.token });
     expect([without.status, without.body.error.code]).toEqual([401, 'POP_REQUIRED']);
