@@ -76,37 +76,38 @@ describe('a failed answer leaves nothing behind', () => {
     }
   });
 
-  it('finding: a sign-up that fails after its account is written answers 503 with no session cookie', async () => {
-    // The account (user, passkey, codes, session) is one write; the audit write
-    // after it fails. The answer is an error, so the session it stored opens
-    // nothing, while the account is whole and its passkey signs in later.
-    const inner = memoryStore();
-    let auditDown = false;
-    const store = new Proxy(inner, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (auditDown && prop === 'appendAudit')
-            throw new StoreUnavailableError('Connection terminated unexpectedly');
-          return value.apply(target, args);
-        };
-      },
-    }) as LatchkeyStore;
-    const browser = createTestServer({}, store).browser();
+  it('finding: a sign-up whose audit events cannot be written leaves no account and no cookie', {
+    timeout: 60_000,
+  }, async () => {
+    // The account (user, passkey, codes, session) and its `user.created` and
+    // `passkey.registered` events are one transaction: an account is never
+    // there without them, and a failed sign-up leaves nothing to sign in to.
+    const { store, failing, close } = await pgliteFailingAudit();
+    try {
+      const browser = createTestServer({}, store).browser();
+      failing.on = true;
+      const res = await browser.signUp({ email: 'grace@example.com' });
+      failing.on = false;
 
-    auditDown = true;
-    const res = await browser.signUp({ email: 'grace@example.com' });
-    auditDown = false;
+      expect([res.status, res.body.error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
+      expect(sessionCookies(res.headers)).toEqual([]);
+      expect((await browser.call('GET', '/auth/session')).body.user).toBeNull();
+      expect(await store.getUserByEmail('grace@example.com')).toBeNull();
+      expect(await store.listAudit({ limit: 100 })).toEqual([]);
 
-    expect([res.status, res.body.error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
-    expect(sessionCookies(res.headers)).toEqual([]);
-    expect((await browser.call('GET', '/auth/session')).body.user).toBeNull();
-    const user = (await inner.getUserByEmail('grace@example.com'))!;
-    expect(await inner.listCredentials(user.id)).toHaveLength(1);
-    expect(await inner.countRecoveryCodes(user.id)).toBeGreaterThan(0);
-    const signIn = await browser.signIn();
-    expect([signIn.status, signIn.body.user.id]).toEqual([200, user.id]);
+      // Once the store is back, the same person signs up, with both events.
+      const again = await browser.signUp({ email: 'grace@example.com' });
+      expect(again.status).toBe(201);
+      const user = (await store.getUserByEmail('grace@example.com'))!;
+      expect(await store.listCredentials(user.id)).toHaveLength(1);
+      const events = await store.listAudit({ userId: user.id, limit: 10 });
+      expect(events.map((event) => event.type).sort()).toEqual([
+        'passkey.registered',
+        'user.created',
+      ]);
+    } finally {
+      await close();
+    }
   });
 });
 

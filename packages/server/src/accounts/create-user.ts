@@ -44,15 +44,16 @@ export async function createUser(
     prfSalt: randomToken(32),
     createdAt: ctx?.now ?? config.now(),
   };
+  const created = { email: user.email !== null, externalId: user.externalId !== null, by };
   try {
-    await store.createUser({ user, recoveryCodeHashes: [] });
+    // The user and its `user.created` event are one write.
+    await audit.recordAllWith(
+      ctx,
+      [{ type: 'user.created', userId: user.id, data: created }],
+      (events) => store.createUser({ user, recoveryCodeHashes: [], events }),
+    );
   } catch (error) {
     throw userConflict(error);
   }
-  await audit.record(ctx, 'user.created', user.id, {
-    email: user.email !== null,
-    externalId: user.externalId !== null,
-    by,
-  });
   return user;
 }

@@ -82,10 +82,32 @@ export class Auditor {
     data: Record<string, unknown>,
     write: (event: AuditRecord | undefined) => Promise<T>,
   ): Promise<T> {
-    const record = this.event(ctx, type, userId, data);
-    const result = await write(this.config.audit ? record : undefined);
+    return this.recordAllWith(ctx, [{ type, userId, data }], (records) => write(records[0]));
+  }
+
+  /**
+   * `recordWith` for a write that reports several events (a sign-up's
+   * `user.created` and `passkey.registered`): `write` gets them all (none when
+   * audit is off), and `hooks.onEvent` sees each, in order, once it succeeded.
+   *
+   * @example
+   * await audit.recordAllWith(ctx, [created, registered], (events) =>
+   *   store.createUser({ ...account, events }),
+   * );
+   */
+  async recordAllWith<T>(
+    ctx: EventContext | null,
+    events: readonly {
+      type: AuditEventType;
+      userId: string | null;
+      data: Record<string, unknown>;
+    }[],
+    write: (records: AuditRecord[]) => Promise<T>,
+  ): Promise<T> {
+    const records = events.map(({ type, userId, data }) => this.event(ctx, type, userId, data));
+    const result = await write(this.config.audit ? records : []);
     if (this.config.audit) this.prune();
-    await this.notify(record);
+    for (const record of records) await this.notify(record);
     return result;
   }
 

@@ -209,7 +209,16 @@ export const registrationRoutes: RouteHandlers = {
       lastUsedAt: null,
     };
 
+    const registered = {
+      credentialId: credential.credentialId,
+      name: credential.name,
+      provider: credential.providerName,
+      aaguid: credential.aaguid,
+      ...(conditional ? { conditional: true } : {}),
+      ...(extensions ? { extensions } : {}),
+    };
     let recoveryCodes: string[] | undefined;
+    let signedUp = false;
     try {
       if (target === 'add') {
         await store.addCredential(credential);
@@ -249,21 +258,29 @@ export const registrationRoutes: RouteHandlers = {
           popKey,
         });
         // One transaction: the account, its passkey, its recovery codes, its first
-        // session and (owner mode) the claim on the instance; or nothing at all.
-        await store.createUser({
-          user,
-          credential,
-          recoveryCodeHashes: hashes,
-          session: session.record,
-          ...(config.mode === 'owner' ? { claim: { name: OWNER_CLAIM, value: user.id } } : {}),
-        });
+        // session, (owner mode) the claim on the instance and the audit events;
+        // or nothing at all.
+        const created = { email: data.email !== null, owner: config.mode === 'owner' };
+        await audit.recordAllWith(
+          ctx,
+          [
+            { type: 'user.created', userId: user.id, data: created },
+            { type: 'passkey.registered', userId: user.id, data: registered },
+          ],
+          (events) =>
+            store.createUser({
+              user,
+              credential,
+              recoveryCodeHashes: hashes,
+              session: session.record,
+              ...(config.mode === 'owner' ? { claim: { name: OWNER_CLAIM, value: user.id } } : {}),
+              events,
+            }),
+        );
+        signedUp = true;
         sessions.commit(ctx, session);
         recoveryCodes = codes;
         ctx.user = user;
-        await audit.record(ctx, 'user.created', user.id, {
-          email: data.email !== null,
-          owner: config.mode === 'owner',
-        });
         if (pendingEmail) {
           sendSignUpEmail(
             services,
@@ -291,15 +308,12 @@ export const registrationRoutes: RouteHandlers = {
       throw error;
     }
 
-    await audit.record(ctx, 'passkey.registered', credential.userId, {
-      credentialId: credential.credentialId,
-      name: credential.name,
-      provider: credential.providerName,
-      aaguid: credential.aaguid,
-      ...(credential.status === 'pending' ? { pending: true } : {}),
-      ...(conditional ? { conditional: true } : {}),
-      ...(extensions ? { extensions } : {}),
-    });
+    if (!signedUp) {
+      await audit.record(ctx, 'passkey.registered', credential.userId, {
+        ...registered,
+        ...(credential.status === 'pending' ? { pending: true } : {}),
+      });
+    }
     if (target === 'add') {
       // For the app's `hooks.onEvent`: tell the person a passkey was added to their account.
       await audit.record(ctx, 'passkey.added', credential.userId, {

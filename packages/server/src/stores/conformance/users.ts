@@ -144,6 +144,40 @@ export function defineUserTests(get: () => LatchkeyStore): void {
       expect(await store.getOrCreateSecret(claim.name, 'someone-else')).toBe(user.id);
     });
 
+    it('stores the sign-up’s audit events in the same write, and none when it is refused', async () => {
+      const store = get();
+      const user = makeUser();
+      const created = makeAudit({ userId: user.id, type: 'user.created' });
+      const registered = makeAudit({
+        userId: user.id,
+        type: 'passkey.registered',
+        at: created.at + 1,
+      });
+      await store.createUser({
+        user,
+        credential: makeCredential(user.id),
+        recoveryCodeHashes: [uid('code')],
+        events: [created, registered],
+      });
+      expect(await store.listAudit({ userId: user.id, limit: 10 })).toEqual([registered, created]);
+
+      // A sign-up refused for its email writes none of its events either.
+      const second = makeUser({ email: user.email!.toUpperCase() });
+      const refused = makeAudit({ userId: second.id, type: 'user.created' });
+      await expectConflict(
+        store.createUser({ user: second, recoveryCodeHashes: [], events: [refused] }),
+        'email',
+      );
+      expect(await store.listAudit({ userId: second.id, limit: 10 })).toEqual([]);
+      // Nor does one whose event id is taken: no user is left behind.
+      const third = makeUser();
+      await expectConflict(
+        store.createUser({ user: third, recoveryCodeHashes: [], events: [created] }),
+        'other',
+      );
+      expect(await store.getUser(third.id)).toBeNull();
+    });
+
     it('is all or nothing: a taken claim leaves no user, passkey or session behind', async () => {
       const store = get();
       const name = uid('owner');

@@ -51,13 +51,19 @@ export interface NewAccount {
   session?: SessionRecord;
   /** A secret to create at once, failing the whole sign-up if it exists (owner mode's claim). */
   claim?: { name: string; value: string };
+  /**
+   * The audit events of the sign-up (`user.created`, `passkey.registered`),
+   * stored in the same transaction: an account is never there without them.
+   */
+  events?: AuditRecord[];
 }
 
 /** Users: accounts, with their password and fallback settings. */
 export interface UserStore {
   /**
    * Creates an account in one transaction: the user, the first passkey (when
-   * given), the recovery codes, and (when given) the first session and a claim.
+   * given), the recovery codes, and (when given) the first session, a claim and
+   * the audit events.
    * Throws `StoreConflictError` on a taken id (`'other'`), email, external id,
    * user handle or credential id, and on a claim whose name is taken
    * (`field: 'other'`): nothing is written then.

@@ -173,7 +173,7 @@ export function memoryStore(): LatchkeyStore {
       closed = true;
     },
 
-    async createUser({ user, credential, recoveryCodeHashes, session, claim }) {
+    async createUser({ user, credential, recoveryCodeHashes, session, claim, events = [] }) {
       const s = open();
       if (
         (credential !== undefined && credential.userId !== user.id) ||
@@ -196,6 +196,10 @@ export function memoryStore(): LatchkeyStore {
       if (claim !== undefined && s.secrets.has(claim.name)) {
         throw new StoreConflictError('other', `${claim.name} is already claimed`);
       }
+      const eventIds = new Set(events.map((event) => event.id));
+      if (eventIds.size < events.length || events.some((event) => s.auditIds.has(event.id))) {
+        throw new StoreConflictError('other', 'an audit event of this sign-up already exists');
+      }
       s.users.set(user.id, copy(user));
       if (email !== null) s.userIdByEmail.set(email, user.id);
       if (user.externalId !== null) s.userIdByExternalId.set(user.externalId, user.id);
@@ -204,6 +208,10 @@ export function memoryStore(): LatchkeyStore {
       insertRecoveryCodes(s, user.id, recoveryCodeHashes);
       if (session !== undefined) insertSession(s, session);
       if (claim !== undefined) s.secrets.set(claim.name, claim.value);
+      for (const event of events) {
+        s.audit.push(copy(event));
+        s.auditIds.add(event.id);
+      }
     },
 
     async getUser(id) {

@@ -11,7 +11,7 @@ import { jsonParam, millis, type Row, readUser, USER_COLUMNS } from './sql-rows.
  */
 export function sqlUsers({ t, db }: SqlContext): UserStore {
   return {
-    async createUser({ user, credential, recoveryCodeHashes, session, claim }) {
+    async createUser({ user, credential, recoveryCodeHashes, session, claim, events }) {
       if (
         (credential !== undefined && credential.userId !== user.id) ||
         (session !== undefined && session.userId !== user.id)
@@ -45,6 +45,7 @@ export function sqlUsers({ t, db }: SqlContext): UserStore {
             Date.now(),
           ]);
         }
+        for (const event of events ?? []) await insertAudit(t, tx, event);
       });
     },
 
