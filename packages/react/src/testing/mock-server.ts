@@ -900,8 +900,13 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   };
 }
 
-/** Whether `signature` (base64url, raw r‖s) signs `data` with the P-256 public key `key`. */
-async function verifyP256(
+/**
+ * Whether `signature` (base64url, raw r‖s) signs `data` with the P-256 public key `key`.
+ *
+ * @example
+ * await verifyP256(key.publicJwk, base64urlDecode(challenge), signature) // true
+ */
+export async function verifyP256(
   key: PopPublicKey,
   signature: string,
   data: Uint8Array,

@@ -1,24 +1,13 @@
 import { base64urlDecode } from '@latchkey/core';
 import { describe, expect, it } from 'vitest';
+import { verifyP256 } from '../../testing/mock-server.js';
 import { loadDeviceKey } from './device-key.js';
 import { memoryDeviceKeyStore } from './device-key-store.js';
 import { indexedDbDeviceKeyStore } from './indexeddb-device-key-store.js';
 
-async function verifies(jwk: { x: string; y: string }, challenge: string, signature: string) {
-  const key = await crypto.subtle.importKey(
-    'jwk',
-    { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y },
-    { name: 'ECDSA', namedCurve: 'P-256' },
-    false,
-    ['verify'],
-  );
-  return crypto.subtle.verify(
-    { name: 'ECDSA', hash: 'SHA-256' },
-    key,
-    new Uint8Array(base64urlDecode(signature)),
-    new Uint8Array(base64urlDecode(challenge)),
-  );
-}
+/** A signature over a base64url challenge, checked the way the fake server checks proofs. */
+const verifies = (jwk: { x: string; y: string }, challenge: string, signature: string) =>
+  verifyP256({ kty: 'EC', crv: 'P-256', ...jwk }, signature, base64urlDecode(challenge));
 
 describe('loadDeviceKey', () => {
   it('loadDeviceKey refuses an extractable stored key', async () => {
