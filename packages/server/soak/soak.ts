@@ -1,9 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type FaultProxy, startFaultProxy } from '../test/fault-proxy.js';
+import { type CpuSnapshot, cpuBetween, cpuSnapshot } from './cpu.js';
 import { ORIGIN } from './http.js';
 import { type FaultKind, percentile, Recorder } from './recorder.js';
 import { startRoundRobin } from './round-robin.js';
@@ -269,6 +271,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
 
   // The load's time starts once every instance serves (tsx start-up is not load).
+  const serverPids = () => instances.flatMap((instance) => instance.child?.pid ?? []);
+  const cpuStarted = cpuSnapshot(serverPids());
   const loadStarted = performance.now();
   const loadEnds = loadStarted + options.durationMs;
   const people: SimulatedUser[] = [];
@@ -369,6 +373,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         });
   await Promise.all([...Array.from({ length: userCount }, (_, n) => actor(n)), faultsDone]);
   const loadMs = performance.now() - loadStarted;
+  const cpuEnded = cpuSnapshot(serverPids());
+  const cpu = cpuStarted && cpuEnded ? cpuBetween(cpuStarted, cpuEnded) : null;
   progress(`load over after ${(loadMs / 1000).toFixed(0)} s; final checks`);
 
   // Every fault is over: after the grace, every account must be whole and open.
@@ -395,11 +401,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         );
     }
   }
-  // Whole or nothing: every account has its passkey and its recovery codes.
+  // Whole or nothing: every account has its passkey, its recovery codes and its `user.created`.
   const { rows: broken } = await admin.query<{ id: string }>(
     `SELECT u.id FROM "${schema}".users u
       WHERE NOT EXISTS (SELECT 1 FROM "${schema}".credentials c WHERE c.user_id = u.id)
-         OR NOT EXISTS (SELECT 1 FROM "${schema}".recovery_codes r WHERE r.user_id = u.id)`,
+         OR NOT EXISTS (SELECT 1 FROM "${schema}".recovery_codes r WHERE r.user_id = u.id)
+         OR NOT EXISTS (SELECT 1 FROM "${schema}".audit_events a
+                         WHERE a.user_id = u.id AND a.type = 'user.created')`,
   );
   recorder.checked('no half-written sign-up');
   for (const row of broken) recorder.violate('no half-written sign-up', row.id);
@@ -413,6 +421,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     servers,
     userCount,
     loadMs,
+    cpu,
     faultCounts,
     logged,
     people,
@@ -459,6 +468,7 @@ function describe(run: {
   servers: number;
   userCount: number;
   loadMs: number;
+  cpu: CpuSnapshot | null;
   faultCounts: Map<FaultKind, number>;
   logged: Map<string, number>;
   people: SimulatedUser[];
@@ -489,6 +499,19 @@ function describe(run: {
   out(
     `latency: p50 ${ms(percentile(all, 0.5))}, p99 ${ms(percentile(all, 0.99))}, max ${ms(all.at(-1) ?? 0)}; without faults: p50 ${ms(percentile(quiet, 0.5))}, p99 ${ms(percentile(quiet, 0.99))}`,
   );
+  if (run.cpu) {
+    const { servers, postgres, redis, soak } = run.cpu;
+    const total = servers + postgres + redis + soak;
+    const cores = availableParallelism();
+    const perCeremony = (s: number) =>
+      `${((s * 1000) / Math.max(recorder.ceremonies, 1)).toFixed(1)}`;
+    out(
+      `CPU during the load: ${total.toFixed(0)} s of the machine's ${cores} × ${seconds.toFixed(0)} s (${((total / (cores * seconds)) * 100).toFixed(0)}%): servers ${servers.toFixed(0)} s, PostgreSQL ${postgres.toFixed(0)} s, Redis ${redis.toFixed(0)} s, the soak (people, balancer, proxies) ${soak.toFixed(0)} s`,
+    );
+    out(
+      `CPU per succeeded ceremony (with the rest of each life around it): ${perCeremony(total)} ms (servers ${perCeremony(servers)}, PostgreSQL ${perCeremony(postgres)}, Redis ${perCeremony(redis)}, soak ${perCeremony(soak)})`,
+    );
+  }
   out(
     `faults injected: ${[...run.faultCounts].map(([kind, n]) => `${kind} ×${n}`).join(', ') || 'none'}`,
   );
