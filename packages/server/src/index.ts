@@ -65,6 +65,7 @@ export type {
   SecretStore,
   SessionRecord,
   SessionStore,
+  SessionWatch,
   SigningKeyRecord,
   TokenRecord,
   TokenStore,
