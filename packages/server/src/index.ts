@@ -17,6 +17,7 @@ export type {
   LatchkeyConfig,
   PopConfig,
   RateLimitConfig,
+  SessionCacheConfig,
   SessionConfig,
   TokensConfig,
 } from './config/latchkey-config.js';
