@@ -144,7 +144,8 @@ describe.skipIf(!databaseUrl || !redisUrl)(
       async function signedUpOnA(): Promise<{ onA: TestBrowser; userId: string; email: string }> {
         b.clock.now = a.clock.now;
         const onA = a.browser();
-        const email = `revoke-${(people += 1)}-${runId}@example.com`;
+        people += 1;
+        const email = `revoke-${people}-${runId}@example.com`;
         expect((await onA.signUp({ email })).status).toBe(201);
         const userId = (await onA.call('GET', '/auth/session')).body.user.id as string;
         return { onA, userId, email };

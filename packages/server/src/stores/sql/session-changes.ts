@@ -1,10 +1,12 @@
-import type { SessionStore, SessionWatch } from '../contract.js';
+import { type SessionStore, type SessionWatch, StoreUnavailableError } from '../contract.js';
 import type { SqlListenHandlers } from './sql-client.js';
 import type { SqlContext } from './sql-context.js';
 
 /** NOTIFY channels are identifiers: at most 63 bytes. */
 const MAX_CHANNEL_LENGTH = 63;
 const CHANNEL_PREFIX = 'latchkey_sessions:';
+/** How long `watchSqlSessions` waits for its first probe before it resolves, not live. */
+const FIRST_PROBE_WAIT_MS = 2_000;
 
 /**
  * The NOTIFY channel a schema's session and user changes are sent on (migration
@@ -44,12 +46,22 @@ export async function watchSqlSessions(
       ctx.t.sessions,
       'sessions_notify_change',
     ])
-    .catch(() => ({ rowCount: 0 }));
+    .catch((error: unknown) => {
+      if (error instanceof StoreUnavailableError) throw error;
+      return { rowCount: 0 }; // no such table
+    });
   if (rowCount === 0) {
     throw new TypeError('watchSessions needs the session change triggers: run migrate() first');
   }
+  const channel = sessionChangeChannel(schema);
   let live = false;
   let closed = false;
+  /** The payload of the probe the listening connection must hear before it is trusted. */
+  let probe: string | null = null;
+  let firstLive: () => void = () => {};
+  const wentLive = new Promise<void>((resolve) => {
+    firstLive = resolve;
+  });
   const report = (userId: string) => {
     if (closed) return;
     try {
@@ -58,16 +70,46 @@ export async function watchSqlSessions(
       // A listener's failure is its own; the watch goes on.
     }
   };
-  const stop = await listen(sessionChangeChannel(schema), {
-    notice: report,
-    live(up) {
-      if (up === live) return;
-      live = up;
-      // Going down, changes may be missed from now on; coming back, some may
-      // have been: either way nothing known before can be trusted.
+  const stop = await listen(channel, {
+    notice(payload) {
+      if (payload !== probe) return report(payload);
+      probe = null;
+      live = true;
+      firstLive();
+      // Back: changes may have been missed while it was down.
       report('*');
     },
+    live(up) {
+      if (!up) {
+        probe = null;
+        if (!live) return;
+        live = false;
+        // Down: changes may be missed from now on.
+        report('*');
+        return;
+      }
+      // Connected is not enough: a pooler that does not keep LISTEN's session
+      // (PgBouncer in transaction mode) hears nothing. A notice sent over
+      // another connection must arrive first.
+      const token = `probe:${crypto.randomUUID()}`;
+      probe = token;
+      ctx
+        .db()
+        .query('SELECT pg_notify($1, $2)', [channel, token])
+        .catch(() => {
+          if (probe === token) probe = null;
+        });
+    },
   });
+  // Set up once the first probe is heard, or after a while without it (then not live).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    wentLive,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, FIRST_PROBE_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
   return {
     get live() {
       return live && !closed;
