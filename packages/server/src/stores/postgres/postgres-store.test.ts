@@ -186,6 +186,7 @@ describe.skipIf(databaseUrl === undefined)(
         outcomes: Array(inFlight).fill('unavailable'),
       });
       expect(await next()).toEqual({ event: 'recovered', found: true, codes: 1 });
+      expect(await next()).toEqual({ event: 'watching', live: true });
       expect(await exited).toBe(0);
       expect(stderr).not.toMatch(/Unhandled|Connection terminated/);
     });
