@@ -1,4 +1,4 @@
-import { sessionChangeChannel } from './session-changes.js';
+import { CHANNEL_SQL } from './session-changes.js';
 
 /**
  * One schema change. `statements` receives the quoted schema name (`"latchkey"`)
@@ -257,7 +257,7 @@ export const MIGRATIONS: readonly Migration[] = [
       // to stop trusting from their caches (`watchSessions`). Inserts change no
       // cached answer (a miss is never cached), so they stay silent. NOTIFY is
       // sent at commit, and equal payloads of one transaction are sent once.
-      const channel = `'${sessionChangeChannel(s.slice(1, -1))}'`;
+      const channel = CHANNEL_SQL;
       return [
         `CREATE FUNCTION ${s}.notify_session_change() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN

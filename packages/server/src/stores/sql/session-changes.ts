@@ -11,19 +11,20 @@ const FIRST_PROBE_WAIT_MS = 2_000;
 /**
  * The NOTIFY channel a schema's session and user changes are sent on (migration
  * 6): one per schema, so two deployments sharing a database never hear each
- * other. A schema name too long for the channel is cut and a hash of the whole
- * name appended; two names that still met would only drop each other's cached
- * entries more often.
+ * other. Cut to the 63 bytes a channel name may have; two long names that still
+ * met would only drop each other's cached entries more often. The triggers
+ * compute the same name from the schema they run in (`CHANNEL_SQL`), so a
+ * renamed schema keeps working.
  *
  * @example
  * sessionChangeChannel('latchkey') // 'latchkey_sessions:latchkey'
  */
 export function sessionChangeChannel(schema: string): string {
-  const whole = `${CHANNEL_PREFIX}${schema}`;
-  if (whole.length <= MAX_CHANNEL_LENGTH) return whole;
-  const hash = fnv1a(schema).toString(16).padStart(8, '0');
-  return `${whole.slice(0, MAX_CHANNEL_LENGTH - hash.length - 1)}:${hash}`;
+  return `${CHANNEL_PREFIX}${schema}`.slice(0, MAX_CHANNEL_LENGTH);
 }
+
+/** `sessionChangeChannel` in SQL, inside a trigger. */
+export const CHANNEL_SQL = `left('${CHANNEL_PREFIX}' || TG_TABLE_SCHEMA, ${MAX_CHANNEL_LENGTH})`;
 
 /**
  * `watchSessions` of the SQL store, on a client that can listen: the triggers of
@@ -120,14 +121,4 @@ export async function watchSqlSessions(
       await stop();
     },
   };
-}
-
-/** FNV-1a, 32 bits: a short, stable hash of a schema name. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }
