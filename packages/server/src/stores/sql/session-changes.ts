@@ -23,7 +23,12 @@ export function sessionChangeChannel(schema: string): string {
   return `${CHANNEL_PREFIX}${schema}`.slice(0, MAX_CHANNEL_LENGTH);
 }
 
-/** `sessionChangeChannel` in SQL, inside a trigger. */
+/**
+ * `sessionChangeChannel` in SQL, inside a trigger.
+ *
+ * @example
+ * `PERFORM pg_notify(${CHANNEL_SQL}, OLD.user_id)`
+ */
 export const CHANNEL_SQL = `left('${CHANNEL_PREFIX}' || TG_TABLE_SCHEMA, ${MAX_CHANNEL_LENGTH})`;
 
 /**
