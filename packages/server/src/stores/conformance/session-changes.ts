@@ -94,9 +94,6 @@ export function defineSessionChangeTests(get: () => LatchkeyStore): void {
       ],
     ];
 
-    // `watchSessions` is optional: a store without it (a custom one run through
-    // this exported suite) never has its checks cached, so there is nothing to
-    // check. Every store in this package has it; the full run skips none.
     for (const [name, write] of writes) {
       it(`reports the user of a session or user changed by ${name}`, async (test) => {
         const store = get();
