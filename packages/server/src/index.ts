@@ -17,7 +17,6 @@ export type {
   LatchkeyConfig,
   PopConfig,
   RateLimitConfig,
-  SessionCacheConfig,
   SessionConfig,
   TokensConfig,
 } from './config/latchkey-config.js';
@@ -66,7 +65,6 @@ export type {
   SecretStore,
   SessionRecord,
   SessionStore,
-  SessionWatch,
   SigningKeyRecord,
   TokenRecord,
   TokenStore,

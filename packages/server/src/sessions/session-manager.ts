@@ -5,7 +5,6 @@ import type { RequestContext } from '../http/request-context.js';
 import { randomToken, sha256 } from '../internal/crypto.js';
 import type { ServerKeys } from '../internal/server-keys.js';
 import type { AuditRecord, LatchkeyStore, SessionRecord, UserRecord } from '../stores/contract.js';
-import type { SessionCache } from './session-cache.js';
 
 /** Sessions are touched (lastSeenAt) at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -111,8 +110,6 @@ export class SessionManager {
     private readonly config: ResolvedConfig,
     private readonly store: LatchkeyStore,
     private readonly keys: () => Promise<ServerKeys>,
-    /** Recent answers of `lookup`, when the config keeps them (`session.cache`). */
-    private readonly cache: SessionCache | null = null,
   ) {}
 
   cookieName(secure: boolean): string {
@@ -148,9 +145,6 @@ export class SessionManager {
   /**
    * The live session a cookie secret opens, and its user; ends an expired one
    * (absolute or idle expiry) and touches `lastSeenAt` at most once a minute.
-   * A recent answer may come from the cache (`SessionCache`, trusted only while
-   * the store reports every change); one that would expire the session or need
-   * a touch is read again from the store, which alone decides both.
    */
   async lookup(
     secret: string | undefined,
@@ -161,19 +155,12 @@ export class SessionManager {
     // Under the current secret, then older ones and the plain SHA-256 of sessions
     // opened before the secret existed; a hit on an older form is re-hashed.
     let current: string | undefined;
-    let mark = 0;
     let found: { session: SessionRecord; user: UserRecord } | null = null;
     for await (const form of keys.forms('session', secret)) {
-      if (current === undefined) {
-        current = form;
-        const cached = this.cache?.get(form);
-        if (cached && !this.isExpired(cached.session, now) && !this.needsTouch(cached.session, now))
-          return cached;
-        mark = this.cache?.begin() ?? 0;
-      }
       // The session and its user in one read (one query on a SQL store).
       found = await this.store.getSessionAndUser(form);
-      if (form !== current && found) {
+      if (current === undefined) current = form;
+      else if (found) {
         await this.store.rotateSession(found.session.id, current, {});
         found.session.secretHash = current;
       }
@@ -181,26 +168,16 @@ export class SessionManager {
     }
     if (!found) return null;
     const { session, user } = found;
-    if (this.isExpired(session, now)) {
+    const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;
+    if (now >= session.expiresAt || now >= idleExpiry) {
       await this.store.deleteSession(session.id);
       return null;
     }
-    if (this.needsTouch(session, now)) {
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
       session.lastSeenAt = now;
       await this.store.updateSession(session.id, { lastSeenAt: now });
     }
-    if (current !== undefined) this.cache?.put(mark, current, found);
     return { session, user };
-  }
-
-  /** Past its absolute or its idle expiry. */
-  private isExpired(session: SessionRecord, now: number): boolean {
-    const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;
-    return now >= session.expiresAt || now >= idleExpiry;
-  }
-
-  private needsTouch(session: SessionRecord, now: number): boolean {
-    return now - session.lastSeenAt >= TOUCH_INTERVAL_MS;
   }
 
   /**

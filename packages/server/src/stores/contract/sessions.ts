@@ -23,18 +23,6 @@ export interface SessionRecord {
   popProvenAt: Millis | null;
 }
 
-/**
- * A running `watchSessions`. `live` is true while every change is reported; it
- * turns false when a change may go unreported (the listening connection was
- * lost and is being opened again), and `'*'` is reported then and again once
- * the watch is back.
- */
-export interface SessionWatch {
-  readonly live: boolean;
-  /** Stops the watch; nothing is reported after it resolves. */
-  close(): Promise<void>;
-}
-
 /** Sessions. */
 export interface SessionStore {
   /**
@@ -73,13 +61,4 @@ export interface SessionStore {
     userId: string,
     filter?: { credentialId?: string; exceptId?: string },
   ): Promise<number>;
-  /**
-   * Optional: reports, after each commit, the id of every user whose sessions
-   * or user record changed (updated or deleted, by any writer of the backend,
-   * this process or another), and `'*'` whenever a change may have been missed.
-   * Resolves once the watch is set up; `live` says whether it is complete at a
-   * given moment. The server caches session checks only while a watch is live;
-   * a store without this method is read on every check.
-   */
-  watchSessions?(onChange: (userId: string) => void): Promise<SessionWatch>;
 }

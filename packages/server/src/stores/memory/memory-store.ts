@@ -11,7 +11,6 @@ import {
   type PairingRecord,
   type PasswordRecord,
   type SessionRecord,
-  type SessionWatch,
   type SigningKeyRecord,
   StoreConflictError,
   StoreUnavailableError,
@@ -90,20 +89,6 @@ export function memoryStore(): LatchkeyStore {
   };
   let closed = false;
   let lastSweep = 0;
-  /** Who hears of changed sessions and users (`watchSessions`); every instance sharing this store. */
-  const watchers = new Set<(userId: string) => void>();
-
-  // Called after the change, with no await between: a watcher that reads
-  // the store then sees the change.
-  function changed(userId: string): void {
-    for (const watcher of watchers) {
-      try {
-        watcher(userId);
-      } catch {
-        // A watcher's failure is its own.
-      }
-    }
-  }
 
   function open(): MemoryState {
     if (closed) throw new StoreUnavailableError('the memory store is closed');
@@ -186,23 +171,6 @@ export function memoryStore(): LatchkeyStore {
 
     async close() {
       closed = true;
-      watchers.clear();
-    },
-
-    async watchSessions(onChange) {
-      open();
-      // Copied so each watch is its own entry, even for the same function.
-      const watcher = (userId: string) => onChange(userId);
-      watchers.add(watcher);
-      const watch: SessionWatch = {
-        get live() {
-          return !closed && watchers.has(watcher);
-        },
-        async close() {
-          watchers.delete(watcher);
-        },
-      };
-      return watch;
     },
 
     async createUser({ user, credential, recoveryCodeHashes, session, claim, events = [] }) {
@@ -291,7 +259,6 @@ export function memoryStore(): LatchkeyStore {
       if (patch.displayName !== undefined) user.displayName = patch.displayName;
       if (patch.tier !== undefined) user.tier = patch.tier;
       if (patch.emailVerified !== undefined) user.emailVerified = patch.emailVerified;
-      changed(id);
       return copy(user);
     },
 
@@ -329,7 +296,6 @@ export function memoryStore(): LatchkeyStore {
         s.audit.push(copy(event));
         s.auditIds.add(event.id);
       }
-      changed(id);
       return true;
     },
 
@@ -455,7 +421,6 @@ export function memoryStore(): LatchkeyStore {
       if (patch.kind !== undefined) session.kind = patch.kind;
       if (patch.popKey !== undefined) session.popKey = patch.popKey;
       if (patch.popProvenAt !== undefined) session.popProvenAt = patch.popProvenAt;
-      changed(session.userId);
     },
 
     async rotateSession(id, newSecretHash, patch) {
@@ -473,7 +438,6 @@ export function memoryStore(): LatchkeyStore {
       if (patch?.elevatedUntil !== undefined) session.elevatedUntil = patch.elevatedUntil;
       if (patch?.expiresAt !== undefined) session.expiresAt = patch.expiresAt;
       if (patch?.credentialId !== undefined) session.credentialId = patch.credentialId;
-      changed(session.userId);
     },
 
     async deleteSession(id) {
@@ -482,7 +446,6 @@ export function memoryStore(): LatchkeyStore {
       if (session === undefined) return;
       s.sessions.delete(id);
       s.sessionIdBySecretHash.delete(session.secretHash);
-      changed(session.userId);
     },
 
     async deleteSessionsOfUser(userId, filter) {
@@ -497,7 +460,6 @@ export function memoryStore(): LatchkeyStore {
         s.sessionIdBySecretHash.delete(session.secretHash);
         deleted += 1;
       }
-      if (deleted > 0) changed(userId);
       return deleted;
     },
 
@@ -519,7 +481,6 @@ export function memoryStore(): LatchkeyStore {
         s.audit.push(copy(event));
         s.auditIds.add(event.id);
       }
-      changed(userId);
       return true;
     },
 
@@ -540,7 +501,6 @@ export function memoryStore(): LatchkeyStore {
         s.audit.push(copy(event));
         s.auditIds.add(event.id);
       }
-      changed(userId);
       return true;
     },
 
