@@ -20,20 +20,15 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const ORIGIN = 'http://localhost:3000';
 
-/** Where npm put a runtime's binary: its platform package, named in the runtime's optional dependencies. */
-function binaryOf(runtime: 'bun' | 'deno'): string {
-  const platform = runtime === 'bun' ? `@oven/bun-linux-x64` : '@deno/linux-x64-glibc';
-  const file = runtime === 'bun' ? 'bin/bun' : 'deno';
+/** Where npm put Deno's binary: its platform package, one of the `deno` package's optional dependencies. */
+function denoBinary(): string {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`this test knows the ${runtime} binary for linux-x64 only`);
+    throw new Error('this test knows the deno binary for linux-x64 only');
   }
-  return join(dirname(require.resolve(`${platform}/package.json`)), file);
+  return join(dirname(require.resolve('@deno/linux-x64-glibc/package.json')), 'deno');
 }
 
-const ARGS = {
-  bun: ['test/runtimes/serve.mjs'],
-  deno: ['run', '--allow-net', '--allow-read', '--allow-env', 'test/runtimes/serve.mjs'],
-};
+const DENO_ARGS = ['run', '--allow-net', '--allow-read', '--allow-env', 'test/runtimes/serve.mjs'];
 
 let child: ChildProcess | null = null;
 
@@ -47,8 +42,8 @@ afterEach(async () => {
 });
 
 /** Starts serve.mjs under the runtime and resolves with what it announced. */
-async function serve(runtime: 'bun' | 'deno'): Promise<{ runtime: string; port: number }> {
-  const started = spawn(binaryOf(runtime), ARGS[runtime], {
+async function serve(runtime: 'deno'): Promise<{ runtime: string; port: number }> {
+  const started = spawn(denoBinary(), DENO_ARGS, {
     cwd: packageDir,
     env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
