@@ -31,6 +31,7 @@ import { prfRoutes } from './prf/prf-routes.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { recoveryRoutes } from './recovery/recovery-routes.js';
 import type { RouteHandlers, Services } from './services.js';
+import { SessionCache } from './sessions/session-cache.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { sessionRoutes } from './sessions/session-routes.js';
 import type { LatchkeyStore } from './stores/contract.js';
@@ -93,14 +94,19 @@ export interface Latchkey {
  */
 export function createLatchkey(config: LatchkeyConfig): Latchkey {
   const resolved = resolveConfig(config);
-  const store = resolved.store;
-  if (store === null) throw new TypeError(NO_STORE);
+  if (resolved.store === null) throw new TypeError(NO_STORE);
+  const cache = resolved.session.cache
+    ? new SessionCache(resolved.store, resolved.session.cache)
+    : null;
+  // Every write of this instance goes through the guard, so its own changes drop
+  // what the cache holds at once, without waiting for the store's report.
+  const store = cache ? cache.guard(resolved.store) : resolved.store;
   const audit = new Auditor(resolved, store);
   const keys = serverKeys(resolved, store);
   const services: Services = {
     config: resolved,
     store,
-    sessions: new SessionManager(resolved, store, keys),
+    sessions: new SessionManager(resolved, store, keys, cache),
     audit,
     rateLimit: new RateLimiter(resolved, store, audit),
     assertions: createAssertionVerifier(),
@@ -162,6 +168,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     close: async () => {
       await services.mailer.idle();
       await audit.idle();
+      await cache?.close();
       await store.close();
     },
   };

@@ -17,6 +17,7 @@ export type {
   LatchkeyConfig,
   PopConfig,
   RateLimitConfig,
+  SessionCacheConfig,
   SessionConfig,
   TokensConfig,
 } from './config/latchkey-config.js';
@@ -65,6 +66,7 @@ export type {
   SecretStore,
   SessionRecord,
   SessionStore,
+  SessionWatch,
   SigningKeyRecord,
   TokenRecord,
   TokenStore,

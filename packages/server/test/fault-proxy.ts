@@ -2,9 +2,10 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * What the proxy does with connections: pass them on, pass them on late (each
- * chunk held `delayMs` in each direction), refuse them, or swallow them.
+ * chunk held `delayMs` in each direction), refuse them, refuse only new ones,
+ * or swallow them.
  */
-export type FaultMode = 'pass' | 'delay' | 'refuse' | 'blackhole';
+export type FaultMode = 'pass' | 'delay' | 'refuse' | 'refuse-new' | 'blackhole';
 
 export interface FaultProxy {
   /** The loopback port to connect to instead of the service's. */
@@ -12,7 +13,8 @@ export interface FaultProxy {
   /** `host:port` of the proxy, for a connection string. */
   address: string;
   /**
-   * Switches the mode. `refuse` and `blackhole` also cut every open connection
+   * Switches the mode. `refuse-new` keeps open connections and refuses new
+   * ones (a server that stopped accepting). `refuse` and `blackhole` also cut every open connection
    * (as a crash or a network partition would); `blackhole` then accepts new ones
    * and never answers; leaving it cuts those (the first packet after a
    * partition heals meets a reset: the far end never knew them). `delay` slows
@@ -75,7 +77,7 @@ export async function startFaultProxy(
     open.add(client);
     client.on('close', () => open.delete(client));
     client.on('error', () => client.destroy());
-    if (mode === 'refuse') {
+    if (mode === 'refuse' || mode === 'refuse-new') {
       client.destroy();
       return;
     }

@@ -14,6 +14,23 @@ export interface SessionConfig {
   secure?: 'auto' | boolean;
   /** How long a step-up keeps a session elevated, in seconds. Default 300. */
   elevationTtl?: number;
+  /**
+   * Answers session checks from memory for a short while, when the store reports
+   * every change to sessions and users (`watchSessions`: the memory, PGlite and
+   * PostgreSQL stores): a revoked session is refused by every instance as soon
+   * as the store's report reaches it, and by no later than `ttl`. With any other
+   * store, or while the report's connection is down, every check reads the
+   * store. `false` reads the store on every check. Default `{ ttl: 2, max: 10_000 }`.
+   */
+  cache?: SessionCacheConfig | false;
+}
+
+/** The bounds of the session check cache (`session.cache`). */
+export interface SessionCacheConfig {
+  /** Seconds an answer is kept at most (fractions allowed, at most 60). Default 2. */
+  ttl?: number;
+  /** Most answers kept; the least recently used goes first. Default 10 000. */
+  max?: number;
 }
 
 export interface RateLimitConfig {

@@ -22,6 +22,7 @@ describe('resolveConfig', () => {
         secure: 'auto',
         elevationTtl: 300,
         cookieName: null,
+        cache: { ttl: 2_000, max: 10_000 },
       },
       rateLimit: { window: 60, perIp: 30, perAccount: 10 },
       trustProxy: false,
@@ -60,6 +61,13 @@ describe('resolveConfig', () => {
     }
   });
 
+  it('reads session.cache in seconds, and turns it off with false', () => {
+    expect(
+      resolveConfig({ ...base, session: { cache: { ttl: 0.5, max: 10 } } }).session.cache,
+    ).toEqual({ ttl: 500, max: 10 });
+    expect(resolveConfig({ ...base, session: { cache: false } }).session.cache).toBeNull();
+  });
+
   const wrong: [string, Partial<Record<keyof LatchkeyConfig, unknown>>][] = [
     ['rpName', { rpName: '' }],
     ['origins', { origins: [] }],
@@ -82,6 +90,10 @@ describe('resolveConfig', () => {
     ['session.ttl', { session: { ttl: -1 } }],
     ['session.cookieName', { session: { cookieName: 'bad name;' } }],
     ['session.secure', { session: { secure: 'yes' } }],
+    ['session.cache', { session: { cache: true } }],
+    // The bound on staleness must stay short.
+    ['session.cache.ttl', { session: { cache: { ttl: 61 } } }],
+    ['session.cache.max', { session: { cache: { max: 1.5 } } }],
     ['rateLimit.perIp', { rateLimit: { perIp: 0 } }],
     ['rateLimit', { rateLimit: 'off' }],
     ['hooks.onEvent', { hooks: { onEvent: 'log' } }],

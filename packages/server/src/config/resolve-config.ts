@@ -5,7 +5,7 @@ import type { EmailTransport } from '../email/email-transport.js';
 import { type ClientIpRule, PLATFORM_IP_HEADERS } from '../http/client-address.js';
 import { defaultRpId } from '../relying-party/resolve-rp-id.js';
 import type { LatchkeyStore } from '../stores/contract.js';
-import type { LatchkeyConfig } from './latchkey-config.js';
+import type { LatchkeyConfig, SessionCacheConfig } from './latchkey-config.js';
 import { type ResolvedTokenConfig, resolveTokenConfig } from './resolve-token-config.js';
 import { type ResolvedWebAuthnConfig, resolveWebAuthnConfig } from './resolve-webauthn-config.js';
 import { resolveServerSecret, type SecretSource } from './server-secret.js';
@@ -29,6 +29,8 @@ export interface ResolvedConfig extends ResolvedTokenConfig {
     idleTtl: number;
     secure: 'auto' | boolean;
     elevationTtl: number;
+    /** Milliseconds and entries; null when off. */
+    cache: { ttl: number; max: number } | null;
   };
   rateLimit: { window: number; perIp: number; perAccount: number; perCredential: number } | false;
   revokeSessionsWithPasskey: boolean;
@@ -76,6 +78,23 @@ function positive(value: unknown, field: string, fallback: number): number {
 }
 
 const NINETY_DAYS = 90 * 24 * 60 * 60;
+
+/** The longest `session.cache.ttl`: the bound on staleness must stay short. */
+const MAX_SESSION_CACHE_TTL = 60;
+
+function resolveSessionCache(
+  cache: SessionCacheConfig | false | undefined,
+): ResolvedConfig['session']['cache'] {
+  if (cache === false) return null;
+  if (cache !== undefined && (typeof cache !== 'object' || cache === null))
+    fail('session.cache', 'must be an object or false');
+  const ttl = positive(cache?.ttl, 'session.cache.ttl', 2);
+  if (ttl > MAX_SESSION_CACHE_TTL)
+    fail('session.cache.ttl', `must be at most ${MAX_SESSION_CACHE_TTL} seconds`);
+  const max = positive(cache?.max, 'session.cache.max', 10_000);
+  if (!Number.isInteger(max)) fail('session.cache.max', 'must be a whole number');
+  return { ttl: ttl * 1000, max };
+}
 
 function resolveAuditRetention(audit: LatchkeyConfig['audit']): number | null {
   if (audit === undefined || typeof audit === 'boolean') return NINETY_DAYS;
@@ -236,6 +255,7 @@ export function resolveConfig(config: LatchkeyConfig): ResolvedConfig {
       idleTtl: Math.min(idleTtl, ttl),
       secure: s.secure ?? 'auto',
       elevationTtl: positive(s.elevationTtl, 'session.elevationTtl', 300),
+      cache: resolveSessionCache(s.cache),
     },
     rateLimit,
     revokeSessionsWithPasskey: config.revokeSessionsWithPasskey !== false,

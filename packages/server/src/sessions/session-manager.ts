@@ -5,6 +5,7 @@ import type { RequestContext } from '../http/request-context.js';
 import { randomToken, sha256 } from '../internal/crypto.js';
 import type { ServerKeys } from '../internal/server-keys.js';
 import type { AuditRecord, LatchkeyStore, SessionRecord, UserRecord } from '../stores/contract.js';
+import type { SessionCache } from './session-cache.js';
 
 /** Sessions are touched (lastSeenAt) at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -110,6 +111,8 @@ export class SessionManager {
     private readonly config: ResolvedConfig,
     private readonly store: LatchkeyStore,
     private readonly keys: () => Promise<ServerKeys>,
+    /** Recent answers of `lookup`, when the config keeps them (`session.cache`). */
+    private readonly cache: SessionCache | null = null,
   ) {}
 
   cookieName(secure: boolean): string {
@@ -145,6 +148,9 @@ export class SessionManager {
   /**
    * The live session a cookie secret opens, and its user; ends an expired one
    * (absolute or idle expiry) and touches `lastSeenAt` at most once a minute.
+   * A recent answer may come from the cache (`SessionCache`, trusted only while
+   * the store reports every change); one that would expire the session or need
+   * a touch is read again from the store, which alone decides both.
    */
   async lookup(
     secret: string | undefined,
@@ -155,12 +161,19 @@ export class SessionManager {
     // Under the current secret, then older ones and the plain SHA-256 of sessions
     // opened before the secret existed; a hit on an older form is re-hashed.
     let current: string | undefined;
+    let mark = 0;
     let found: { session: SessionRecord; user: UserRecord } | null = null;
     for await (const form of keys.forms('session', secret)) {
+      if (current === undefined) {
+        current = form;
+        const cached = this.cache?.get(form);
+        if (cached && !this.isExpired(cached.session, now) && !this.needsTouch(cached.session, now))
+          return cached;
+        mark = this.cache?.begin() ?? 0;
+      }
       // The session and its user in one read (one query on a SQL store).
       found = await this.store.getSessionAndUser(form);
-      if (current === undefined) current = form;
-      else if (found) {
+      if (form !== current && found) {
         await this.store.rotateSession(found.session.id, current, {});
         found.session.secretHash = current;
       }
@@ -168,16 +181,26 @@ export class SessionManager {
     }
     if (!found) return null;
     const { session, user } = found;
-    const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;
-    if (now >= session.expiresAt || now >= idleExpiry) {
+    if (this.isExpired(session, now)) {
       await this.store.deleteSession(session.id);
       return null;
     }
-    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+    if (this.needsTouch(session, now)) {
       session.lastSeenAt = now;
       await this.store.updateSession(session.id, { lastSeenAt: now });
     }
+    if (current !== undefined) this.cache?.put(mark, current, found);
     return { session, user };
+  }
+
+  /** Past its absolute or its idle expiry. */
+  private isExpired(session: SessionRecord, now: number): boolean {
+    const idleExpiry = session.lastSeenAt + this.config.session.idleTtl * 1000;
+    return now >= session.expiresAt || now >= idleExpiry;
+  }
+
+  private needsTouch(session: SessionRecord, now: number): boolean {
+    return now - session.lastSeenAt >= TOUCH_INTERVAL_MS;
   }
 
   /**

@@ -5,6 +5,7 @@ import { defineEphemeralTests } from './conformance/ephemeral.js';
 import { defineLifecycleTests } from './conformance/lifecycle.js';
 import { defineRecoveryCodeTests } from './conformance/recovery-codes.js';
 import { defineSecretTests } from './conformance/secrets.js';
+import { defineSessionChangeTests } from './conformance/session-changes.js';
 import { defineSessionTests } from './conformance/sessions.js';
 import { defineTokenTests } from './conformance/tokens.js';
 import { defineUserTests } from './conformance/users.js';
@@ -49,6 +50,7 @@ export function describeStoreConformance(
     defineUserTests(get);
     defineCredentialTests(get, concurrency);
     defineSessionTests(get);
+    defineSessionChangeTests(get);
     defineRecoveryCodeTests(get, concurrency);
     defineTokenTests(get);
     defineAuditTests(get);

@@ -23,6 +23,30 @@ export interface SessionRecord {
   popProvenAt: Millis | null;
 }
 
+/**
+ * A running `watchSessions`. `live` is true while every change is reported; it
+ * turns false when a change may go unreported (the listening connection was
+ * lost and is being opened again), and `'*'` is reported then and again once
+ * the watch is back.
+ */
+export interface SessionWatch {
+  readonly live: boolean;
+  /**
+   * Only for a store other processes write to, whose reports travel (a
+   * PostgreSQL connection): milliseconds since the latest moment up to which
+   * every committed change is known to have been reported, or `Infinity` when
+   * none is known. A cache trusts its entries only while this is within its
+   * bound, and a revoking write waits out that bound before it answers, so no
+   * instance answers from an entry older than a revocation whose answer has been
+   * given (see `SessionCache`). Asking keeps the watch measuring; a watch nobody
+   * asks for a while stops. Without it, every change is reported before the write
+   * that made it resolves (one process: the memory store, PGlite).
+   */
+  lag?(): number;
+  /** Stops the watch; nothing is reported after it resolves. */
+  close(): Promise<void>;
+}
+
 /** Sessions. */
 export interface SessionStore {
   /**
@@ -61,4 +85,13 @@ export interface SessionStore {
     userId: string,
     filter?: { credentialId?: string; exceptId?: string },
   ): Promise<number>;
+  /**
+   * Optional: reports, after each commit, the id of every user whose sessions
+   * or user record changed (updated or deleted, by any writer of the backend,
+   * this process or another), and `'*'` whenever a change may have been missed.
+   * Resolves once the watch is set up; `live` says whether it is complete at a
+   * given moment. The server caches session checks only while a watch is live;
+   * a store without this method is read on every check.
+   */
+  watchSessions?(onChange: (userId: string) => void): Promise<SessionWatch>;
 }

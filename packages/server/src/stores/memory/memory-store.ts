@@ -11,6 +11,7 @@ import {
   type PairingRecord,
   type PasswordRecord,
   type SessionRecord,
+  type SessionWatch,
   type SigningKeyRecord,
   StoreConflictError,
   StoreUnavailableError,
@@ -89,6 +90,20 @@ export function memoryStore(): LatchkeyStore {
   };
   let closed = false;
   let lastSweep = 0;
+  /** Who hears of changed sessions and users (`watchSessions`); every instance sharing this store. */
+  const watchers = new Set<(userId: string) => void>();
+
+  // Called after the change, with no await between: a watcher that reads
+  // the store then sees the change.
+  function changed(userId: string): void {
+    for (const watcher of watchers) {
+      try {
+        watcher(userId);
+      } catch {
+        // A watcher's failure is its own.
+      }
+    }
+  }
 
   function open(): MemoryState {
     if (closed) throw new StoreUnavailableError('the memory store is closed');
@@ -171,6 +186,23 @@ export function memoryStore(): LatchkeyStore {
 
     async close() {
       closed = true;
+      watchers.clear();
+    },
+
+    async watchSessions(onChange) {
+      open();
+      // Copied so each watch is its own entry, even for the same function.
+      const watcher = (userId: string) => onChange(userId);
+      watchers.add(watcher);
+      const watch: SessionWatch = {
+        get live() {
+          return !closed && watchers.has(watcher);
+        },
+        async close() {
+          watchers.delete(watcher);
+        },
+      };
+      return watch;
     },
 
     async createUser({ user, credential, recoveryCodeHashes, session, claim, events = [] }) {
@@ -259,6 +291,7 @@ export function memoryStore(): LatchkeyStore {
       if (patch.displayName !== undefined) user.displayName = patch.displayName;
       if (patch.tier !== undefined) user.tier = patch.tier;
       if (patch.emailVerified !== undefined) user.emailVerified = patch.emailVerified;
+      changed(id);
       return copy(user);
     },
 
@@ -296,6 +329,7 @@ export function memoryStore(): LatchkeyStore {
         s.audit.push(copy(event));
         s.auditIds.add(event.id);
       }
+      changed(id);
       return true;
     },
 
@@ -421,6 +455,7 @@ export function memoryStore(): LatchkeyStore {
       if (patch.kind !== undefined) session.kind = patch.kind;
       if (patch.popKey !== undefined) session.popKey = patch.popKey;
       if (patch.popProvenAt !== undefined) session.popProvenAt = patch.popProvenAt;
+      changed(session.userId);
     },
 
     async rotateSession(id, newSecretHash, patch) {
@@ -438,6 +473,7 @@ export function memoryStore(): LatchkeyStore {
       if (patch?.elevatedUntil !== undefined) session.elevatedUntil = patch.elevatedUntil;
       if (patch?.expiresAt !== undefined) session.expiresAt = patch.expiresAt;
       if (patch?.credentialId !== undefined) session.credentialId = patch.credentialId;
+      changed(session.userId);
     },
 
     async deleteSession(id) {
@@ -446,6 +482,7 @@ export function memoryStore(): LatchkeyStore {
       if (session === undefined) return;
       s.sessions.delete(id);
       s.sessionIdBySecretHash.delete(session.secretHash);
+      changed(session.userId);
     },
 
     async deleteSessionsOfUser(userId, filter) {
@@ -460,6 +497,7 @@ export function memoryStore(): LatchkeyStore {
         s.sessionIdBySecretHash.delete(session.secretHash);
         deleted += 1;
       }
+      if (deleted > 0) changed(userId);
       return deleted;
     },
 
@@ -481,6 +519,7 @@ export function memoryStore(): LatchkeyStore {
         s.audit.push(copy(event));
         s.auditIds.add(event.id);
       }
+      changed(userId);
       return true;
     },
 
@@ -501,6 +540,7 @@ export function memoryStore(): LatchkeyStore {
         s.audit.push(copy(event));
         s.auditIds.add(event.id);
       }
+      changed(userId);
       return true;
     },
 

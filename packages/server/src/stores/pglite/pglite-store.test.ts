@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeSession, seedUser } from '../conformance/fixtures.js';
 import { describeStoreConformance } from '../conformance.js';
 import { StoreUnavailableError } from '../contract.js';
 import { MIGRATIONS } from '../sql/migrations.js';
@@ -140,6 +141,39 @@ describe('pgliteStore', () => {
       .catch((error: unknown) => error);
     expect(session).toBeInstanceOf(TypeError);
     await expect(store.replaceRecoveryCodes('nobody', ['code'])).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('reports session changes on a schema of the longest name, and after the schema is renamed', async () => {
+    const long = `s${'x'.repeat(62)}`;
+    const hears = async (store: ReturnType<typeof pgliteStore>) => {
+      const heard: string[] = [];
+      const watch = await store.watchSessions!((userId) => heard.push(userId));
+      expect(watch.live).toBe(true);
+      const { user } = await seedUser(store);
+      await store.updateUser(user.id, { tier: 'locked' });
+      await watch.close();
+      return heard.includes(user.id);
+    };
+    const original = pgliteStore({ db, schema: long });
+    await original.migrate();
+    expect(await hears(original)).toBe(true);
+    // The triggers name the channel after the schema they run in, as the store does.
+    await db.exec(`ALTER SCHEMA "${long}" RENAME TO renamed_schema`);
+    expect(await hears(pgliteStore({ db, schema: 'renamed_schema' }))).toBe(true);
+  });
+
+  it('reports changes made by hand in SQL, and "*" for a TRUNCATE', async () => {
+    const store = pgliteStore({ db, schema: 'by_hand' });
+    await store.migrate();
+    const heard: string[] = [];
+    const watch = await store.watchSessions!((userId) => heard.push(userId));
+    const { user } = await seedUser(store);
+    await store.createSession(makeSession(user.id));
+    await db.query('DELETE FROM by_hand.sessions WHERE user_id = $1', [user.id]);
+    expect(heard).toContain(user.id);
+    await db.exec('TRUNCATE by_hand.sessions');
+    expect(heard.at(-1)).toBe('*');
+    await watch.close();
   });
 
   it('does not close a database it was given', async () => {

@@ -146,6 +146,24 @@ export function pgliteStore(options: PgliteStoreOptions = {}): LatchkeyStore {
       const db = await opening.catch(() => undefined);
       if (db !== undefined && !db.closed) await db.close();
     },
+    noticesTravel: false,
+    // One process by definition: PGlite hands a committed transaction's notices
+    // to its listeners before the statement that committed it resolves, so a
+    // change is heard the moment it is made, and there is no connection to lose.
+    async listen(channel, handlers) {
+      const db = await open();
+      let unlisten: () => Promise<void>;
+      try {
+        unlisten = await db.listen(`"${channel.replaceAll('"', '""')}"`, handlers.notice);
+      } catch (error) {
+        throw toPgliteError(error);
+      }
+      handlers.live(true);
+      return async () => {
+        handlers.live(false);
+        if (!db.closed) await unlisten().catch(() => {});
+      };
+    },
   };
 
   const store = sqlStore(client, { schema: options.schema });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFaultProxy } from '../../../test/fault-proxy.js';
+import { makeUser } from '../conformance/fixtures.js';
 import { describeStoreConformance } from '../conformance.js';
 import { StoreUnavailableError } from '../contract.js';
 import { MIGRATIONS } from '../sql/migrations.js';
@@ -185,8 +186,71 @@ describe.skipIf(databaseUrl === undefined)(
         outcomes: Array(inFlight).fill('unavailable'),
       });
       expect(await next()).toEqual({ event: 'recovered', found: true, codes: 1 });
+      expect(await next()).toEqual({ event: 'watching', live: true });
       expect(await exited).toBe(0);
       expect(stderr).not.toMatch(/Unhandled|Connection terminated/);
+    });
+  },
+);
+
+describe.skipIf(databaseUrl === undefined)(
+  'postgresStore watchSessions when its connection is lost (needs DATABASE_URL)',
+  () => {
+    const url = databaseUrl ?? '';
+    const admin = new pg.Pool({ connectionString: url, max: 2 });
+    afterAll(() => admin.end());
+
+    // The listening connection is one of the store's own: killed (a restart, an
+    // operator's pg_terminate_backend), it must neither end the process with an
+    // unheard 'error' nor leave the watch looking live while it hears nothing.
+    it('reports "*" and is not live until its connection is back, then hears changes again', async () => {
+      const schema = freshSchema('watch');
+      const applicationName = `latchkey_watch_${runId}`;
+      const store = postgresStore({
+        connectionString: `${url}${url.includes('?') ? '&' : '?'}application_name=${applicationName}`,
+        schema,
+      });
+      const reports: { userId: string; live: boolean }[] = [];
+      let wake = () => {};
+      // Resolves once `check` holds, looking again at each report; never sleeps.
+      const until = (check: () => boolean) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no such report within 5 s')), 5_000);
+          wake = () => {
+            if (!check()) return;
+            clearTimeout(timer);
+            resolve();
+          };
+          wake();
+        });
+      try {
+        await store.migrate();
+        const watch = await store.watchSessions!((userId) => {
+          reports.push({ userId, live: watch.live });
+          wake();
+        });
+        expect(watch.live).toBe(true);
+
+        const { rows } = await admin.query<{ terminated: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+            WHERE application_name = $1`,
+          [applicationName],
+        );
+        expect(rows.some((row) => row.terminated)).toBe(true);
+        await until(() => reports.filter((r) => r.userId === '*').length >= 2);
+        // Down first (changes may be missed from here), then back (some may have been).
+        expect(reports.filter((r) => r.userId === '*').map((r) => r.live)).toEqual([false, true]);
+        expect(watch.live).toBe(true);
+
+        const user = makeUser();
+        await store.createUser({ user, recoveryCodeHashes: [] });
+        await store.updateUser(user.id, { tier: 'locked' });
+        await until(() => reports.some((r) => r.userId === user.id));
+        await watch.close();
+        expect(watch.live).toBe(false);
+      } finally {
+        await store.close();
+      }
     });
   },
 );

@@ -3,6 +3,7 @@ import {
   isContractError,
   type SqlClient,
   type SqlExecutor,
+  type SqlListenHandlers,
   type SqlResult,
   sqlStateOf,
   toStoreError,
@@ -24,6 +25,12 @@ export interface PgPoolLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
   connect(): Promise<PgPoolClientLike>;
   end(): Promise<void>;
+  /**
+   * How the pool connects (`pg.Pool` keeps it here). With it, the store opens
+   * the one connection of its own that hears session changes (`watchSessions`);
+   * without it, the server reads every session check from the database.
+   */
+  readonly options?: object;
 }
 
 /** How `postgresStore` reaches PostgreSQL. */
@@ -54,6 +61,15 @@ const RETRYABLE_STATES = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
 /** How long a statement or the wait for a connection may take (`timeout`). */
 const DEFAULT_TIMEOUT_MS = 2_000;
+/** The listening connection, once lost, is opened again after this long, doubling up to the most. */
+const LISTEN_RETRY_MS = 100;
+const LISTEN_RETRY_MAX_MS = 5_000;
+/**
+ * How often the listening connection proves it is still there. A connection
+ * that silently stopped answering (a network cut, no RST) would otherwise look
+ * live while it hears nothing.
+ */
+const LISTEN_HEARTBEAT_MS = 5_000;
 
 /**
  * The store for production and for several server instances: PostgreSQL (or a
@@ -177,7 +193,110 @@ export function postgresStore(options: PostgresStoreOptions): LatchkeyStore {
     },
   };
 
+  const connection = listenConnection(options);
+  if (connection !== null) {
+    const timeout = ('timeout' in options ? options.timeout : undefined) ?? DEFAULT_TIMEOUT_MS;
+    client.listen = (channel, handlers) => listenOn({ ...connection, timeout }, channel, handlers);
+  }
   return sqlStore(client, { schema: options.schema });
+}
+
+/** How the listening connection connects: the store's URL, or the given pool's own settings. */
+function listenConnection(options: PostgresStoreOptions): Record<string, unknown> | null {
+  if (!('pool' in options)) return { connectionString: options.connectionString };
+  const settings = options.pool.options;
+  return typeof settings === 'object' && settings !== null ? { ...settings } : null;
+}
+
+/**
+ * LISTENs on `channel` over a `pg.Client` of its own (never a pooled one: a pool
+ * would hand it out to queries, or close it when idle). The connection is
+ * opened again, after a growing delay, whenever it is lost: an 'error' event
+ * (which must be heard, or it ends the process), its end, or a heartbeat that
+ * gets no answer. Every loss is told (`live(false)`) before the next attempt.
+ */
+async function listenOn(
+  connection: Record<string, unknown> & { timeout: number },
+  channel: string,
+  handlers: SqlListenHandlers,
+): Promise<() => Promise<void>> {
+  const { timeout, ...settings } = connection;
+  let stopped = false;
+  let current: PgListenClient | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let delay = LISTEN_RETRY_MS;
+
+  const open = async (): Promise<void> => {
+    retry = undefined;
+    let c: PgListenClient;
+    try {
+      const Client = await loadClient();
+      c = new Client({
+        ...settings,
+        fallback_application_name: 'latchkey-session-watch',
+        keepAlive: true,
+        connectionTimeoutMillis: timeout,
+        query_timeout: timeout,
+      });
+    } catch {
+      schedule();
+      return;
+    }
+    current = c;
+    let lost = false;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
+    const drop = () => {
+      if (lost) return;
+      lost = true;
+      if (heartbeat !== undefined) clearInterval(heartbeat);
+      if (current === c) current = undefined;
+      handlers.live(false);
+      c.end().catch(() => {});
+      schedule();
+    };
+    // Unheard, a lost connection's 'error' would end the process.
+    c.on('error', drop);
+    c.on('end', drop);
+    c.on('notification', (message) => {
+      if (!lost && message.channel === channel) handlers.notice(message.payload ?? '');
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    } catch {
+      drop();
+      return;
+    }
+    if (lost) return;
+    if (stopped) {
+      lost = true;
+      await c.end().catch(() => {});
+      return;
+    }
+    delay = LISTEN_RETRY_MS;
+    handlers.live(true);
+    heartbeat = setInterval(() => {
+      c.query('SELECT 1').catch(drop);
+    }, LISTEN_HEARTBEAT_MS);
+    heartbeat.unref?.();
+  };
+
+  const schedule = () => {
+    if (stopped || retry !== undefined) return;
+    retry = setTimeout(() => void open(), delay);
+    retry.unref?.();
+    delay = Math.min(delay * 2, LISTEN_RETRY_MAX_MS);
+  };
+
+  await open();
+  return async () => {
+    stopped = true;
+    if (retry !== undefined) clearTimeout(retry);
+    const c = current;
+    current = undefined;
+    // Ending it emits 'end': `drop` then reports the loss and schedules nothing.
+    await c?.end().catch(() => {});
+  };
 }
 
 interface PoolConstructor {
@@ -189,16 +308,46 @@ interface PoolConstructor {
   }): PgPoolLike & { on(event: 'error', listener: (error: Error) => void): unknown };
 }
 
-async function loadPool(): Promise<PoolConstructor> {
-  let pg: { Pool?: PoolConstructor; default?: { Pool?: PoolConstructor } };
+/** What the store needs of a `pg.Client` to LISTEN. */
+interface PgListenClient {
+  connect(): Promise<unknown>;
+  query(text: string): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'error' | 'end', listener: () => void): unknown;
+  on(
+    event: 'notification',
+    listener: (message: { channel: string; payload?: string }) => void,
+  ): unknown;
+}
+
+type ClientConstructor = new (config: Record<string, unknown>) => PgListenClient;
+
+interface PgModule {
+  Pool?: PoolConstructor;
+  Client?: ClientConstructor;
+  default?: { Pool?: PoolConstructor; Client?: ClientConstructor };
+}
+
+async function loadPg(): Promise<PgModule> {
   try {
-    pg = (await import('pg')) as typeof pg;
+    return (await import('pg')) as PgModule;
   } catch (error) {
     throw new TypeError('postgresStore needs the `pg` package: npm install pg', { cause: error });
   }
+}
+
+async function loadPool(): Promise<PoolConstructor> {
+  const pg = await loadPg();
   const Pool = pg.Pool ?? pg.default?.Pool;
   if (Pool === undefined) throw new TypeError('the installed `pg` package has no Pool export');
   return Pool;
+}
+
+async function loadClient(): Promise<ClientConstructor> {
+  const pg = await loadPg();
+  const Client = pg.Client ?? pg.default?.Client;
+  if (Client === undefined) throw new TypeError('the installed `pg` package has no Client export');
+  return Client;
 }
 
 function toResult<Row>(result: { rows: unknown[]; rowCount: number | null }): SqlResult<Row> {

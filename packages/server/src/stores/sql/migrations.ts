@@ -1,3 +1,5 @@
+import { CHANNEL_SQL } from './session-changes.js';
+
 /**
  * One schema change. `statements` receives the quoted schema name (`"latchkey"`)
  * and returns the statements to run, in order, inside the migration transaction.
@@ -245,5 +247,43 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE ${s}.sessions ADD CONSTRAINT sessions_kind_check
         CHECK (kind IN ('full', 'recovery', 'enrol', 'email', 'password'))`,
     ],
+  },
+  {
+    version: 6,
+    name: 'session change notices',
+    statements: (s) => {
+      // Every change to a session or a user row, whoever makes it (any instance, a
+      // cascade, an operator's SQL), tells the listening instances whose sessions
+      // to stop trusting from their caches (`watchSessions`). Inserts change no
+      // cached answer (a miss is never cached), so they stay silent. NOTIFY is
+      // sent at commit, and equal payloads of one transaction are sent once.
+      const channel = CHANNEL_SQL;
+      return [
+        `CREATE FUNCTION ${s}.notify_session_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_TABLE_NAME = 'users' THEN
+            PERFORM pg_notify(${channel}, OLD.id);
+          ELSE
+            PERFORM pg_notify(${channel}, OLD.user_id);
+            IF TG_OP = 'UPDATE' AND NEW.user_id IS DISTINCT FROM OLD.user_id THEN
+              PERFORM pg_notify(${channel}, NEW.user_id);
+            END IF;
+          END IF;
+          RETURN NULL;
+        END $$`,
+        // A TRUNCATE names no rows: every cached session goes.
+        `CREATE FUNCTION ${s}.notify_sessions_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify(${channel}, '*');
+          RETURN NULL;
+        END $$`,
+        ...['users', 'sessions'].flatMap((table) => [
+          `CREATE TRIGGER ${table}_notify_change AFTER UPDATE OR DELETE ON ${s}.${table}
+            FOR EACH ROW EXECUTE FUNCTION ${s}.notify_session_change()`,
+          `CREATE TRIGGER ${table}_notify_truncate AFTER TRUNCATE ON ${s}.${table}
+            FOR EACH STATEMENT EXECUTE FUNCTION ${s}.notify_sessions_truncated()`,
+        ]),
+      ];
+    },
   },
 ];

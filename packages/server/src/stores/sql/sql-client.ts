@@ -24,6 +24,28 @@ export interface SqlClient extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Releases what the client opened itself. */
   close(): Promise<void>;
+  /**
+   * Optional: LISTENs on `channel` (a NOTIFY channel, quoted as it is) until the
+   * returned function is called. A driver that keeps a connection for it opens
+   * one of its own, never a pooled one, and opens it again when it is lost,
+   * telling `handlers.live`. Resolves after the first attempt, whether or not it
+   * connected.
+   */
+  listen?(channel: string, handlers: SqlListenHandlers): Promise<() => Promise<void>>;
+  /**
+   * False when `listen` hands a committed transaction's notices over before the
+   * statement that committed it resolves (one process: PGlite). Default true:
+   * notices travel over a connection and may arrive after the writer's answer.
+   */
+  noticesTravel?: boolean;
+}
+
+/** What `SqlClient.listen` reports. */
+export interface SqlListenHandlers {
+  /** The payload of each notification on the channel. */
+  notice(payload: string): void;
+  /** True once listening, false when the connection is lost (notices may be missed until it is back). */
+  live(up: boolean): void;
 }
 
 /** Unique constraints whose violation names a field of the contract. */

@@ -1,10 +1,11 @@
-import { type LatchkeyStore, StoreUnavailableError } from '../contract.js';
+import { type LatchkeyStore, type SessionWatch, StoreUnavailableError } from '../contract.js';
 import { sqlAudit } from './audit.js';
 import { sqlCredentials } from './credentials.js';
 import { sqlEphemeral } from './ephemeral.js';
 import { sqlRecoveryCodes } from './recovery-codes.js';
 import { runMigrations } from './run-migrations.js';
 import { sqlSecrets } from './secrets.js';
+import { watchSqlSessions } from './session-changes.js';
 import { sqlSessions } from './sessions.js';
 import type { SqlClient } from './sql-client.js';
 import { type SqlContext, sqlTables } from './sql-context.js';
@@ -34,6 +35,7 @@ export interface SqlStoreOptions {
 export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): LatchkeyStore {
   const schema = options.schema ?? 'latchkey';
   let closed = false;
+  const watches = new Set<SessionWatch>();
   const ctx: SqlContext = {
     t: sqlTables(schema),
     db() {
@@ -42,7 +44,8 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     },
   };
 
-  return {
+  const listen = client.listen?.bind(client);
+  const store: LatchkeyStore = {
     async migrate() {
       await runMigrations(ctx.db(), schema);
     },
@@ -50,6 +53,7 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.allSettled([...watches].map((watch) => watch.close()));
       await client.close();
     },
 
@@ -61,5 +65,29 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     ...sqlAudit(ctx),
     ...sqlSecrets(ctx),
     ...sqlEphemeral(ctx),
+  };
+  if (listen === undefined) return store;
+  return {
+    ...store,
+    async watchSessions(onChange) {
+      const watch = await watchSqlSessions(ctx, listen, schema, onChange, {
+        travels: client.noticesTravel !== false,
+      });
+      if (closed) {
+        await watch.close();
+        throw new StoreUnavailableError('the store is closed');
+      }
+      watches.add(watch);
+      return {
+        get live() {
+          return watch.live;
+        },
+        ...(watch.lag && { lag: watch.lag }),
+        async close() {
+          watches.delete(watch);
+          await watch.close();
+        },
+      };
+    },
   };
 }
