@@ -38,7 +38,13 @@ function denoBinary(): string {
  * placeholder: a script of a few hundred bytes that says so (the binary is ~100 MB).
  */
 function bunBinary(): string {
-  const binary = join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe');
+  let pkg: string;
+  try {
+    pkg = require.resolve('bun/package.json');
+  } catch {
+    throw new Error('no Bun: the dev dependency `bun` is not installed (npm ci)');
+  }
+  const binary = join(dirname(pkg), 'bin', 'bun.exe');
   if (!existsSync(binary)) {
     throw new Error(`no Bun binary at ${binary}: install the dev dependencies (npm ci)`);
   }
