@@ -1,13 +1,15 @@
-// Deno, for real: the package's built entries served by `Deno.serve` with
-// `toDenoHandler` (test/runtimes/serve.mjs, which serves Bun the same way),
+// Bun and Deno, for real: the package's built entries served by `Bun.serve` with
+// `toBunHandler` and by `Deno.serve` with `toDenoHandler` (test/runtimes/serve.mjs),
 // driven over HTTP: a passkey sign-up with the software authenticator, the
 // session it opens, and the per-address rate limit, which only bites when the
-// adapter passed the socket peer. Deno comes from the npm registry (devDependency
-// `deno`); its binary is run directly. Bun's npm package leaves its binary out
-// under `npm ci` (it is placed by a postinstall script npm does not run here),
-// so Bun is covered by the unit test of `toBunHandler` only.
+// adapter passed the socket peer. The runtimes come from the npm registry
+// (devDependencies `bun` and `deno`); their binaries are run directly. Deno's
+// is in its platform package; Bun's postinstall moves its binary from the
+// platform package to `bun/bin/bun.exe` (approved in the root package.json's
+// `allowScripts`). A missing binary fails the test: it is never skipped.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -20,6 +22,8 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const ORIGIN = 'http://localhost:3000';
 
+type Runtime = 'bun' | 'deno';
+
 /** Where npm put Deno's binary: its platform package, one of the `deno` package's optional dependencies. */
 function denoBinary(): string {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
@@ -28,7 +32,38 @@ function denoBinary(): string {
   return join(dirname(require.resolve('@deno/linux-x64-glibc/package.json')), 'deno');
 }
 
-const DENO_ARGS = ['run', '--allow-net', '--allow-read', '--allow-env', 'test/runtimes/serve.mjs'];
+/**
+ * Where Bun's postinstall put its binary: `bin/bun.exe` of the `bun` package (the
+ * name on every platform). Until the postinstall runs, that file is a
+ * placeholder: a script of a few hundred bytes that says so (the binary is ~100 MB).
+ */
+function bunBinary(): string {
+  let pkg: string;
+  try {
+    pkg = require.resolve('bun/package.json');
+  } catch {
+    throw new Error('no Bun: the dev dependency `bun` is not installed (npm ci)');
+  }
+  const binary = join(dirname(pkg), 'bin', 'bun.exe');
+  if (!existsSync(binary)) {
+    throw new Error(`no Bun binary at ${binary}: install the dev dependencies (npm ci)`);
+  }
+  if (statSync(binary).size < 100_000) {
+    throw new Error(
+      `${binary} is Bun's placeholder, not the binary: Bun's postinstall did not run ` +
+        "(it is approved in the root package.json's allowScripts; --ignore-scripts skips it)",
+    );
+  }
+  return binary;
+}
+
+const COMMANDS: Record<Runtime, () => [string, string[]]> = {
+  bun: () => [bunBinary(), ['run', 'test/runtimes/serve.mjs']],
+  deno: () => [
+    denoBinary(),
+    ['run', '--allow-net', '--allow-read', '--allow-env', 'test/runtimes/serve.mjs'],
+  ],
+};
 
 let child: ChildProcess | null = null;
 
@@ -42,8 +77,9 @@ afterEach(async () => {
 });
 
 /** Starts serve.mjs under the runtime and resolves with what it announced. */
-async function serve(runtime: 'deno'): Promise<{ runtime: string; port: number }> {
-  const started = spawn(denoBinary(), DENO_ARGS, {
+async function serve(runtime: Runtime): Promise<{ runtime: string; port: number }> {
+  const [binary, args] = COMMANDS[runtime]();
+  const started = spawn(binary, args, {
     cwd: packageDir,
     env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,7 +136,7 @@ function send(port: number, method: string, path: string, body?: unknown, cookie
   });
 }
 
-describe.each(['deno'] as const)('%s serves Latchkey', (runtime) => {
+describe.each(['bun', 'deno'] as const)('%s serves Latchkey', (runtime) => {
   it('signs up with a passkey, keeps the session, and limits each client address', {
     timeout: 60_000,
   }, async () => {
