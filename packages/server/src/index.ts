@@ -41,6 +41,7 @@ export { combineStores } from './stores/combine-stores.js';
 // What a store author needs: the contract, its parts and records, and the stores' options.
 export type {
   AccountFallbacks,
+  AssertionStart,
   AuditRecord,
   AuditStore,
   ChallengeRecord,
@@ -65,6 +66,7 @@ export type {
   SecretStore,
   SessionRecord,
   SessionStore,
+  SignInStore,
   SigningKeyRecord,
   TokenRecord,
   TokenStore,

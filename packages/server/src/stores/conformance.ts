@@ -6,6 +6,7 @@ import { defineLifecycleTests } from './conformance/lifecycle.js';
 import { defineRecoveryCodeTests } from './conformance/recovery-codes.js';
 import { defineSecretTests } from './conformance/secrets.js';
 import { defineSessionTests } from './conformance/sessions.js';
+import { defineSignInTests } from './conformance/sign-in.js';
 import { defineTokenTests } from './conformance/tokens.js';
 import { defineUserTests } from './conformance/users.js';
 import type { EphemeralStoreAdapter, LatchkeyStore } from './contract.js';
@@ -54,6 +55,7 @@ export function describeStoreConformance(
     defineAuditTests(get);
     defineSecretTests(get, concurrency);
     defineEphemeralTests(get, concurrency);
+    defineSignInTests(get, concurrency);
     defineLifecycleTests(makeStore);
   });
 }

@@ -6,6 +6,7 @@ import { sqlRecoveryCodes } from './recovery-codes.js';
 import { runMigrations } from './run-migrations.js';
 import { sqlSecrets } from './secrets.js';
 import { sqlSessions } from './sessions.js';
+import { sqlSignIn } from './sign-in.js';
 import type { SqlClient } from './sql-client.js';
 import { type SqlContext, sqlTables } from './sql-context.js';
 import { sqlTokens } from './tokens.js';
@@ -61,5 +62,6 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     ...sqlAudit(ctx),
     ...sqlSecrets(ctx),
     ...sqlEphemeral(ctx),
+    ...sqlSignIn(ctx),
   };
 }
