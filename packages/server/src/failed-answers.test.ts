@@ -112,7 +112,7 @@ describe('a failed answer leaves nothing behind', () => {
 });
 
 describe('requestTimeout', () => {
-  /** A memory store whose `createSession` waits until the test lets it through. */
+  /** A memory store whose session writes wait until the test lets them through. */
   function stalledSessions() {
     const inner = memoryStore();
     let stall = false;
@@ -129,7 +129,8 @@ describe('requestTimeout', () => {
         const value = Reflect.get(target, prop, receiver);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
-          if (stall && prop === 'createSession') {
+          // A sign-in stores its session with the passkey's use (`recordSignIn`).
+          if (stall && (prop === 'createSession' || prop === 'recordSignIn')) {
             const write = gate.then(() => value.apply(target, args));
             reached(write);
             return write;

@@ -143,7 +143,7 @@ describe('the handler boundary', () => {
         const value = Reflect.get(target, prop, receiver);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
-          if (down && prop === 'createSession')
+          if (down && (prop === 'createSession' || prop === 'recordSignIn'))
             throw new StoreUnavailableError('connection refused');
           return value.apply(target, args);
         };

@@ -42,6 +42,7 @@ export { combineStores } from './stores/combine-stores.js';
 // What a store author needs: the contract, its parts and records, and the stores' options.
 export type {
   AccountFallbacks,
+  AssertionStart,
   AuditRecord,
   AuditStore,
   ChallengeRecord,
@@ -67,6 +68,7 @@ export type {
   SessionRecord,
   SessionStore,
   SessionWatch,
+  SignInStore,
   SigningKeyRecord,
   TokenRecord,
   TokenStore,

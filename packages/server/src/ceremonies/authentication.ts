@@ -2,6 +2,7 @@ import { base64urlDecode } from '@latchkey/core';
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
 import { newSessionKey } from '../pop/new-session-key.js';
 import type { RouteHandlers } from '../services.js';
+import type { SessionRecord } from '../stores/contract.js';
 import { toWireSession } from '../wire/to-wire-session.js';
 import { toWireUser } from '../wire/to-wire-user.js';
 import { issueChallenge } from './challenges.js';
@@ -51,28 +52,47 @@ export const authenticationRoutes: RouteHandlers = {
       ctx.body.response.clientExtensionResults,
       services.config.webauthn.extensions.authentication,
     );
-    const { credential, user } = await verifyAssertion(
+    const signedIn: { session?: SessionRecord } = {};
+    const { user } = await verifyAssertion(
       services,
       ctx,
       ctx.body.response,
       'authentication',
-    );
-    // A locked account signs in only with a device key to bind the session to.
-    const popKey = newSessionKey(user, ctx.body.popKey);
-    // The session and its audit event are one write: no session without its event.
-    const session = await services.audit.recordWith(
-      ctx,
-      'signin.succeeded',
-      user.id,
-      { credentialId: credential.credentialId, ...(extensions ? { extensions } : {}) },
-      (event) =>
-        services.sessions.start(
-          ctx,
-          { userId: user.id, kind: 'full', credentialId: credential.credentialId, popKey },
-          event,
-        ),
+      async ({ credential, user }, use) => {
+        // A locked account signs in only with a device key to bind the session to.
+        const popKey = newSessionKey(user, ctx.body.popKey);
+        // The passkey's new counter, the session and its audit event are one
+        // write: no session without its event, and none for an assertion that
+        // lost the race for the counter.
+        try {
+          signedIn.session = await services.audit.recordWith(
+            ctx,
+            'signin.succeeded',
+            user.id,
+            { credentialId: credential.credentialId, ...(extensions ? { extensions } : {}) },
+            async (event) => {
+              const session = await services.sessions.startWithUse(
+                ctx,
+                { userId: user.id, kind: 'full', credentialId: credential.credentialId, popKey },
+                { expectedCounter: credential.counter, use },
+                event,
+              );
+              // Thrown, so that `hooks.onEvent` hears of no sign-in.
+              if (session === null) throw new CounterMoved();
+              return session;
+            },
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof CounterMoved) return false;
+          throw error;
+        }
+      },
     );
     const token = services.sessions.issuedToken(ctx);
-    return { user: toWireUser(user), session: toWireSession(session, token) };
+    return { user: toWireUser(user), session: toWireSession(signedIn.session!, token) };
   },
 };
+
+/** Another assertion moved the passkey's counter first: nothing was stored. */
+class CounterMoved extends Error {}

@@ -45,6 +45,19 @@ export async function consumeChallenge(
   kind: ChallengeRecord['kind'],
 ): Promise<ChallengeRecord> {
   const record = await services.store.consumeChallenge(challenge, ctx.now);
+  return checkChallenge(services, ctx, record, kind);
+}
+
+/**
+ * The checks of `consumeChallenge` on a challenge already taken out of the
+ * store (by `startAssertion`, with the passkey it names).
+ */
+export async function checkChallenge(
+  services: Services,
+  ctx: RequestContext,
+  record: ChallengeRecord | null,
+  kind: ChallengeRecord['kind'],
+): Promise<ChallengeRecord> {
   if (!record || record.expiresAt <= ctx.now) {
     throw new LatchkeyError(
       'CHALLENGE_EXPIRED',

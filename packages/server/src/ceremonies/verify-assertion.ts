@@ -2,9 +2,15 @@ import { type AuthenticationResponseJSON, base64urlDecode, LatchkeyError } from 
 import type { RequestContext } from '../http/request-context.js';
 import { parseAuthenticatorDataHead } from '../internal/webauthn-data.js';
 import type { Services } from '../services.js';
-import type { ChallengeRecord, CredentialRecord, UserRecord } from '../stores/contract.js';
+import type {
+  ChallengeRecord,
+  CredentialRecord,
+  CredentialUse,
+  UserRecord,
+} from '../stores/contract.js';
+import { startAssertion } from '../stores/sign-in-steps.js';
 import { checkAuthenticatorFlags, checkClientDataType, checkOrigin } from './ceremony-checks.js';
-import { consumeChallenge } from './challenges.js';
+import { checkChallenge } from './challenges.js';
 
 export interface VerifiedAssertion {
   credential: CredentialRecord;
@@ -13,17 +19,35 @@ export interface VerifiedAssertion {
 }
 
 /**
+ * Stores a verified assertion's use of its passkey, with whatever the ceremony
+ * writes beside it (a sign-in's session), as a compare-and-set on the counter
+ * the passkey had: false when another assertion moved it first.
+ */
+export type RecordAssertion = (verified: VerifiedAssertion, use: CredentialUse) => Promise<boolean>;
+
+/** An error of `record` itself, passed through as it is (not a failed assertion). */
+class RecordFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/**
  * Verifies an assertion (WebAuthn L3 §7.2) for sign-in or step-up. Latchkey runs
  * the checks whose failure a user or an operator must be able to tell apart
  * (origin, RP ID, user verification, counter) itself, each with its own code, and
  * verifies the signature with the passkey's cached key (`assertion-verifier.ts`,
  * held to SimpleWebAuthn's verdicts). Every failure is audited.
+ *
+ * The challenge, the passkey and its user come in one store read
+ * (`startAssertion`); the passkey's new counter goes out in one write, through
+ * `record` when the ceremony stores more with it (a sign-in's session), else
+ * `recordCredentialUse`.
  */
 export async function verifyAssertion(
   services: Services,
   ctx: RequestContext,
   response: AuthenticationResponseJSON,
   kind: 'authentication' | 'step-up',
+  record?: RecordAssertion,
 ): Promise<VerifiedAssertion> {
   const { config, store, audit } = services;
   let userId: string | null = null;
@@ -32,7 +56,9 @@ export async function verifyAssertion(
     // §7.2 steps 10-11: C := parsed clientDataJSON; C.type must be "webauthn.get".
     const clientData = checkClientDataType(response.response.clientDataJSON, 'webauthn.get');
     // §7.2 step 12: C.challenge must be the challenge we issued (single use, bound).
-    const challenge = await consumeChallenge(services, ctx, clientData.challenge, kind);
+    // Taken out of the store with the passkey the response names and its user.
+    const found = await startAssertion(store, clientData.challenge, response.id, ctx.now);
+    const challenge = await checkChallenge(services, ctx, found.challenge, kind);
     userId = challenge.userId;
     // §7.2 steps 13-14: the origin must be one we expect; no cross-origin iframes.
     checkOrigin(clientData, config, challenge);
@@ -40,7 +66,7 @@ export async function verifyAssertion(
     if (response.id !== response.rawId)
       throw new LatchkeyError('VERIFICATION_FAILED', 'id and rawId differ');
     credentialId = response.id;
-    const credential = await store.getCredential(response.id);
+    const credential = found.credential;
     if (!credential)
       throw new LatchkeyError('UNKNOWN_CREDENTIAL', 'This passkey is not registered here');
     if (challenge.userId !== null && credential.userId !== challenge.userId) {
@@ -49,7 +75,7 @@ export async function verifyAssertion(
     userId = credential.userId;
     // Too many failures for this passkey or account, from anywhere: stop before any work.
     await services.rateLimit.checkAssertionFailures(ctx, { credentialId, userId });
-    const user = await store.getUser(credential.userId);
+    const user = found.user;
     if (!user) throw new LatchkeyError('UNKNOWN_CREDENTIAL', 'This passkey is not registered here');
     if (
       response.response.userHandle !== undefined &&
@@ -117,7 +143,17 @@ export async function verifyAssertion(
       deviceType: verification.authenticationInfo.credentialDeviceType,
       lastUsedAt: ctx.now,
     };
-    if (!(await store.recordCredentialUse(credential.credentialId, credential.counter, use))) {
+    let recorded: boolean;
+    if (record) {
+      try {
+        recorded = await record({ credential, user, challenge }, use);
+      } catch (error) {
+        throw new RecordFailed(error);
+      }
+    } else {
+      recorded = await store.recordCredentialUse(credential.credentialId, credential.counter, use);
+    }
+    if (!recorded) {
       throw new LatchkeyError(
         'VERIFICATION_FAILED',
         'This passkey was used at the same moment elsewhere; try again',
@@ -126,6 +162,7 @@ export async function verifyAssertion(
     Object.assign(credential, use);
     return { credential, user, challenge };
   } catch (error) {
+    if (error instanceof RecordFailed) throw error.error;
     if (error instanceof LatchkeyError && error.code === 'RATE_LIMITED') throw error;
     if (error instanceof LatchkeyError) {
       // Every failure counts against the passkey and the account, whatever its reason.

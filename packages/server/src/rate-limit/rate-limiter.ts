@@ -71,9 +71,11 @@ export class RateLimiter {
   ): Promise<void> {
     const limits = this.config.rateLimit;
     if (!limits) return;
-    for (const [key, limit] of await this.failureKeys(subject)) {
-      const { count, resetAt } = await this.store.peekRateLimit(key, ctx.now);
-      if (count >= limit) throw rateLimited(resetAt, ctx.now);
+    const keys = await this.failureKeys(subject);
+    // Both counts at once: one round trip's wait on a remote store, not two.
+    const hits = await Promise.all(keys.map(([key]) => this.store.peekRateLimit(key, ctx.now)));
+    for (const [i, { count, resetAt }] of hits.entries()) {
+      if (count >= keys[i]![1]) throw rateLimited(resetAt, ctx.now);
     }
   }
 

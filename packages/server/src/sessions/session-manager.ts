@@ -4,7 +4,14 @@ import { serializeCookie } from '../http/cookies.js';
 import type { RequestContext } from '../http/request-context.js';
 import { randomToken, sha256 } from '../internal/crypto.js';
 import type { ServerKeys } from '../internal/server-keys.js';
-import type { AuditRecord, LatchkeyStore, SessionRecord, UserRecord } from '../stores/contract.js';
+import type {
+  AuditRecord,
+  CredentialUse,
+  LatchkeyStore,
+  SessionRecord,
+  UserRecord,
+} from '../stores/contract.js';
+import { recordSignIn } from '../stores/sign-in-steps.js';
 import type { SessionCache } from './session-cache.js';
 
 /** Sessions are touched (lastSeenAt) at most this often, to keep reads cheap. */
@@ -218,6 +225,32 @@ export class SessionManager {
     const prepared = await this.prepare(ctx, start);
     await this.store.createSession(prepared.record, event);
     return this.commit(ctx, prepared);
+  }
+
+  /**
+   * `start` for a passkey sign-in: the session and its event are stored in one
+   * write with the passkey's new counter (`recordSignIn`), a compare-and-set on
+   * `expectedCounter`. Null, and nothing stored, when another assertion moved
+   * the counter first.
+   */
+  async startWithUse(
+    ctx: RequestContext,
+    start: SessionStart & { credentialId: string },
+    passkey: { expectedCounter: number; use: CredentialUse },
+    event?: AuditRecord,
+  ): Promise<SessionRecord | null> {
+    if (ctx.session) await this.store.deleteSession(ctx.session.id);
+    const prepared = await this.prepare(ctx, start);
+    const { expectedCounter, use } = passkey;
+    const stored = await recordSignIn(
+      this.store,
+      start.credentialId,
+      expectedCounter,
+      use,
+      prepared.record,
+      event,
+    );
+    return stored ? this.commit(ctx, prepared) : null;
   }
 
   /** A new session record and its secret, not yet stored (a sign-up stores it with the account). */

@@ -1,11 +1,18 @@
-import { EPHEMERAL_METHODS, type EphemeralStoreAdapter, type LatchkeyStore } from './contract.js';
+import {
+  EPHEMERAL_METHODS,
+  type EphemeralStoreAdapter,
+  type LatchkeyStore,
+  SPANNING_METHODS,
+} from './contract.js';
 
 /**
  * Joins a durable store and an ephemeral one into one `LatchkeyStore`: users,
  * passkeys, sessions, tokens, recovery codes, audit and signing keys go to
  * `durable`; challenges, rate limits, pairing, device codes, email links and
  * single-use markers (`EPHEMERAL_METHODS`) go to `ephemeral`, whatever `durable`
- * would do with them. `migrate()` and `close()` reach both.
+ * would do with them. Methods that span both (`SPANNING_METHODS`, such as
+ * `startAssertion`) go to neither: the server composes them from the two halves.
+ * `migrate()` and `close()` reach both.
  *
  * @example
  * import { combineStores } from '@latchkey/server';
@@ -22,7 +29,9 @@ export function combineStores(
 ): LatchkeyStore {
   const routes: Record<string, unknown> = {};
   // Each call looks the method up on its store then, as a hand-written forwarder would.
+  const spanning = new Set<string>(SPANNING_METHODS);
   for (const name of methodNames(durable)) {
+    if (spanning.has(name)) continue;
     routes[name] = (...args: unknown[]) => call(durable, name, args);
   }
   for (const name of EPHEMERAL_METHODS) {

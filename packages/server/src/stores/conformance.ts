@@ -7,6 +7,7 @@ import { defineRecoveryCodeTests } from './conformance/recovery-codes.js';
 import { defineSecretTests } from './conformance/secrets.js';
 import { defineSessionChangeTests } from './conformance/session-changes.js';
 import { defineSessionTests } from './conformance/sessions.js';
+import { defineSignInTests } from './conformance/sign-in.js';
 import { defineTokenTests } from './conformance/tokens.js';
 import { defineUserTests } from './conformance/users.js';
 import type { EphemeralStoreAdapter, LatchkeyStore } from './contract.js';
@@ -56,6 +57,7 @@ export function describeStoreConformance(
     defineAuditTests(get);
     defineSecretTests(get, concurrency);
     defineEphemeralTests(get, concurrency);
+    defineSignInTests(get, concurrency);
     defineLifecycleTests(makeStore);
   });
 }

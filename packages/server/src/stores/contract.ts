@@ -4,9 +4,10 @@
  * each promise made here, including the atomic ones under real concurrency.
  *
  * It is written in parts, one file a record in `contract/` (users, credentials,
- * sessions, recovery codes, tokens, audit, secrets, and the short-lived
- * records), composed here. The SQL store (`sql/`) and the conformance suite
- * (`conformance/`) are split the same way.
+ * sessions, recovery codes, tokens, audit, secrets, the short-lived records,
+ * and the optional steps of a sign-in that span them), composed here. The SQL
+ * store (`sql/`) and the conformance suite (`conformance/`) are split the same
+ * way.
  *
  * Times are epoch milliseconds. Secrets (session ids, token values, recovery
  * codes, device codes) never reach a store: only their SHA-256 hashes (base64url)
@@ -23,6 +24,7 @@ import type { EphemeralStore } from './contract/ephemeral.js';
 import type { RecoveryCodeStore } from './contract/recovery-codes.js';
 import type { SecretStore } from './contract/secrets.js';
 import type { SessionStore } from './contract/sessions.js';
+import type { SignInStore } from './contract/sign-in.js';
 import type { TokenStore } from './contract/tokens.js';
 import type { UserStore } from './contract/users.js';
 
@@ -33,6 +35,7 @@ export * from './contract/ephemeral.js';
 export * from './contract/recovery-codes.js';
 export * from './contract/secrets.js';
 export * from './contract/sessions.js';
+export * from './contract/sign-in.js';
 export * from './contract/tokens.js';
 export * from './contract/users.js';
 
@@ -47,9 +50,10 @@ export interface DurableStore
     RecoveryCodeStore,
     TokenStore,
     AuditStore,
-    SecretStore {}
+    SecretStore,
+    Pick<SignInStore, 'recordSignIn'> {}
 
-export interface LatchkeyStore extends DurableStore, EphemeralStore {
+export interface LatchkeyStore extends DurableStore, EphemeralStore, SignInStore {
   /**
    * The folder on this machine the store keeps its data in (the embedded PGlite
    * store). Outside production, without a configured `secret`, the server

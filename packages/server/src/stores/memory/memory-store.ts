@@ -385,6 +385,29 @@ export function memoryStore(): LatchkeyStore {
       return true;
     },
 
+    async recordSignIn(credentialId, expectedCounter, use, session, event) {
+      const s = open();
+      const credential = s.credentials.get(credentialId);
+      if (credential === undefined || credential.counter !== expectedCounter) return false;
+      // Every check before the first change: a refused session leaves the counter alone.
+      requireUser(s, session.userId);
+      checkNewSession(s, session);
+      if (event !== undefined && s.auditIds.has(event.id)) {
+        throw new StoreConflictError('other', `audit event ${event.id} already exists`);
+      }
+      credential.counter = use.counter;
+      credential.backedUp = use.backedUp;
+      credential.deviceType = use.deviceType;
+      if (use.transports !== undefined) credential.transports = [...use.transports];
+      credential.lastUsedAt = use.lastUsedAt;
+      insertSession(s, session);
+      if (event !== undefined) {
+        s.audit.push(copy(event));
+        s.auditIds.add(event.id);
+      }
+      return true;
+    },
+
     async updateCredential(credentialId, patch) {
       const credential = open().credentials.get(credentialId);
       if (credential === undefined) return null;
@@ -688,6 +711,20 @@ export function memoryStore(): LatchkeyStore {
       if (record === undefined) return null;
       s.challenges.delete(challenge);
       return record.expiresAt > now ? record : null;
+    },
+
+    async startAssertion(challenge, credentialId, now) {
+      const s = open();
+      const record = s.challenges.get(challenge);
+      if (record === undefined) return { challenge: null, credential: null, user: null };
+      s.challenges.delete(challenge);
+      const credential = s.credentials.get(credentialId);
+      const user = credential && s.users.get(credential.userId);
+      return {
+        challenge: record.expiresAt > now ? record : null,
+        credential: copyOrNull(credential),
+        user: copyOrNull(user),
+      };
     },
 
     async hitRateLimit(key, windowMs, now) {

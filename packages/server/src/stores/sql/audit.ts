@@ -50,6 +50,11 @@ export function sqlAudit({ t, db }: SqlContext): AuditStore {
 export async function insertAudit(t: SqlTables, tx: SqlExecutor, x: AuditRecord): Promise<void> {
   await tx.query(
     `INSERT INTO ${t.audit} (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
-    [x.id, x.type, x.userId, x.at, x.ip, x.userAgent, x.actor, jsonParam(x.data)],
+    auditValues(x),
   );
+}
+
+/** An audit event's values, in the order of `AUDIT_COLUMNS`. */
+export function auditValues(x: AuditRecord): unknown[] {
+  return [x.id, x.type, x.userId, x.at, x.ip, x.userAgent, x.actor, jsonParam(x.data)];
 }

@@ -120,7 +120,7 @@ export function sqlCredentials({ t, db }: SqlContext): CredentialStore {
   };
 }
 
-/** Inserts a passkey's row, in `tx` (a sign-up's transaction) or alone. */
+/** Inserts a passkey's row. */
 export async function insertCredential(
   t: SqlTables,
   tx: SqlExecutor,
@@ -129,26 +129,31 @@ export async function insertCredential(
   await tx.query(
     `INSERT INTO ${t.credentials} (${CREDENTIAL_COLUMNS}) VALUES
       ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19)`,
-    [
-      c.id,
-      c.userId,
-      c.credentialId,
-      c.publicKey,
-      c.counter,
-      jsonParam(c.transports),
-      c.deviceType,
-      c.backedUp,
-      c.aaguid,
-      c.name,
-      c.providerName,
-      c.providerIcon,
-      jsonParam(c.createdWith),
-      c.status,
-      c.rpId,
-      c.prf,
-      c.wrappedKey,
-      c.createdAt,
-      c.lastUsedAt,
-    ],
+    credentialValues(c),
   );
+}
+
+/** A passkey's values, in the order of `CREDENTIAL_COLUMNS` (JSON as text). */
+export function credentialValues(c: CredentialRecord): unknown[] {
+  return [
+    c.id,
+    c.userId,
+    c.credentialId,
+    c.publicKey,
+    c.counter,
+    jsonParam(c.transports),
+    c.deviceType,
+    c.backedUp,
+    c.aaguid,
+    c.name,
+    c.providerName,
+    c.providerIcon,
+    jsonParam(c.createdWith),
+    c.status,
+    c.rpId,
+    c.prf,
+    c.wrappedKey,
+    c.createdAt,
+    c.lastUsedAt,
+  ];
 }

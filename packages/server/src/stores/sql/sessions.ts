@@ -111,7 +111,7 @@ export function sqlSessions({ t, db }: SqlContext): SessionStore {
   };
 }
 
-/** Inserts a session's row, in `tx` (a sign-up's or a sign-in's transaction) or alone. */
+/** Inserts a session's row, in `tx` (with its audit event) or alone. */
 export async function insertSession(
   t: SqlTables,
   tx: SqlExecutor,
@@ -120,20 +120,25 @@ export async function insertSession(
   await tx.query(
     `INSERT INTO ${t.sessions} (${SESSION_COLUMNS}) VALUES
       ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [
-      x.id,
-      x.secretHash,
-      x.userId,
-      x.kind,
-      x.credentialId,
-      x.createdAt,
-      x.expiresAt,
-      x.lastSeenAt,
-      x.elevatedUntil,
-      x.ip,
-      x.userAgent,
-      x.popKey,
-      x.popProvenAt,
-    ],
+    sessionValues(x),
   );
+}
+
+/** A session's values, in the order of `SESSION_COLUMNS`. */
+export function sessionValues(x: SessionRecord): unknown[] {
+  return [
+    x.id,
+    x.secretHash,
+    x.userId,
+    x.kind,
+    x.credentialId,
+    x.createdAt,
+    x.expiresAt,
+    x.lastSeenAt,
+    x.elevatedUntil,
+    x.ip,
+    x.userAgent,
+    x.popKey,
+    x.popProvenAt,
+  ];
 }

@@ -7,6 +7,7 @@ import { runMigrations } from './run-migrations.js';
 import { sqlSecrets } from './secrets.js';
 import { watchSqlSessions } from './session-changes.js';
 import { sqlSessions } from './sessions.js';
+import { sqlSignIn } from './sign-in.js';
 import type { SqlClient } from './sql-client.js';
 import { type SqlContext, sqlTables } from './sql-context.js';
 import { sqlTokens } from './tokens.js';
@@ -65,6 +66,7 @@ export function sqlStore(client: SqlClient, options: SqlStoreOptions = {}): Latc
     ...sqlAudit(ctx),
     ...sqlSecrets(ctx),
     ...sqlEphemeral(ctx),
+    ...sqlSignIn(ctx),
   };
   if (listen === undefined) return store;
   return {

@@ -1,10 +1,18 @@
 import type { AccountFallbacks, UserStore } from '../contract.js';
-import { insertAudit } from './audit.js';
-import { insertCredential } from './credentials.js';
-import { insertRecoveryCodes } from './recovery-codes.js';
-import { insertSession } from './sessions.js';
+import { auditValues, insertAudit } from './audit.js';
+import { credentialValues } from './credentials.js';
+import { sessionValues } from './sessions.js';
 import { assignments, type SqlContext } from './sql-context.js';
-import { jsonParam, millis, type Row, readUser, USER_COLUMNS } from './sql-rows.js';
+import {
+  AUDIT_COLUMNS,
+  CREDENTIAL_COLUMNS,
+  jsonParam,
+  millis,
+  type Row,
+  readUser,
+  SESSION_COLUMNS,
+  USER_COLUMNS,
+} from './sql-rows.js';
 
 /**
  * Users: accounts, with their password and fallback settings. Part of `sqlStore`.
@@ -18,35 +26,55 @@ export function sqlUsers({ t, db }: SqlContext): UserStore {
       ) {
         throw new TypeError('the first credential and session must belong to the new user');
       }
-      await db().transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO ${t.users} (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            user.id,
-            user.email,
-            user.displayName,
-            user.userHandle,
-            user.tier,
-            user.prfSalt,
-            user.createdAt,
-            user.externalId,
-            user.emailVerified === true,
-          ],
+      // One statement of data-modifying CTEs: atomic without a transaction, one
+      // round trip. Foreign keys are checked at its end, when the user's row exists.
+      const params: unknown[] = [];
+      const values = (...list: unknown[]) =>
+        list.map((value) => `$${params.push(value)}`).join(', ');
+      const inserts = [
+        `INSERT INTO ${t.users} (${USER_COLUMNS}) VALUES (${values(
+          user.id,
+          user.email,
+          user.displayName,
+          user.userHandle,
+          user.tier,
+          user.prfSalt,
+          user.createdAt,
+          user.externalId,
+          user.emailVerified === true,
+        )})`,
+      ];
+      if (credential !== undefined) {
+        inserts.push(
+          `INSERT INTO ${t.credentials} (${CREDENTIAL_COLUMNS}) VALUES (${values(...credentialValues(credential))})`,
         );
-        if (credential !== undefined) await insertCredential(t, tx, credential);
-        await insertRecoveryCodes(t, tx, user.id, recoveryCodeHashes);
-        if (session !== undefined) await insertSession(t, tx, session);
-        // No ON CONFLICT: a taken name violates the primary key, which rolls the
-        // whole sign-up back (two instances racing to claim an owner-mode origin).
-        if (claim !== undefined) {
-          await tx.query(`INSERT INTO ${t.secrets} (name, value, created_at) VALUES ($1, $2, $3)`, [
-            claim.name,
-            claim.value,
-            Date.now(),
-          ]);
-        }
-        for (const event of events ?? []) await insertAudit(t, tx, event);
-      });
+      }
+      if (recoveryCodeHashes.length > 0) {
+        inserts.push(
+          `INSERT INTO ${t.recoveryCodes} (user_id, code_hash) SELECT ${values(user.id)}, unnest(${values([...recoveryCodeHashes])}::text[])`,
+        );
+      }
+      if (session !== undefined) {
+        inserts.push(
+          `INSERT INTO ${t.sessions} (${SESSION_COLUMNS}) VALUES (${values(...sessionValues(session))})`,
+        );
+      }
+      // No ON CONFLICT: a taken name violates the primary key, which rolls the
+      // whole sign-up back (two instances racing to claim an owner-mode origin).
+      if (claim !== undefined) {
+        inserts.push(
+          `INSERT INTO ${t.secrets} (name, value, created_at) VALUES (${values(claim.name, claim.value, Date.now())})`,
+        );
+      }
+      for (const event of events ?? []) {
+        inserts.push(
+          `INSERT INTO ${t.audit} (${AUDIT_COLUMNS}) VALUES (${values(...auditValues(event))})`,
+        );
+      }
+      await db().query(
+        `WITH ${inserts.map((insert, i) => `w${i} AS (${insert})`).join(', ')} SELECT 1`,
+        params,
+      );
     },
 
     async getUser(id) {
