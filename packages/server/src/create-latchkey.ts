@@ -18,6 +18,7 @@ import { createGate, type Gate, type GateOptions } from './gate/create-gate.js';
 import { createHandler } from './handler.js';
 import { handoffRoutes } from './handoff/handoff-routes.js';
 import type { ConnectionInfo } from './http/request-context.js';
+import { RpEnrolment } from './identity/rp-enrolment.js';
 import { createJwtApi } from './jwt/jwt-api.js';
 import { jwtRoutes } from './jwt/jwt-routes.js';
 import { SigningKeys } from './jwt/signing-keys.js';
@@ -110,6 +111,7 @@ export function createLatchkey(config: LatchkeyConfig): Latchkey {
     audit,
     rateLimit: new RateLimiter(resolved, store, audit),
     assertions: createAssertionVerifier(),
+    enrolment: new RpEnrolment(store),
     mailer: new Mailer(resolved),
     keys,
   };

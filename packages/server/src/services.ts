@@ -4,6 +4,7 @@ import type { AssertionVerifier } from './ceremonies/assertion-verifier.js';
 import type { ResolvedConfig } from './config/resolve-config.js';
 import type { Mailer } from './email/mailer.js';
 import type { RouteContext } from './http/route-context.js';
+import type { RpEnrolment } from './identity/rp-enrolment.js';
 import type { ServerKeys } from './internal/server-keys.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import type { SessionManager } from './sessions/session-manager.js';
@@ -18,6 +19,8 @@ export interface Services {
   readonly rateLimit: RateLimiter;
   /** Verifies assertion signatures with each passkey's public key imported once. */
   readonly assertions: AssertionVerifier;
+  /** Whether an RP ID has a passkey yet (first-enrolment grace), a yes remembered briefly. */
+  readonly enrolment: RpEnrolment;
   /** Sends Latchkey's emails off the request path. */
   readonly mailer: Mailer;
   /** The keys derived from the server secret (sealing, peppered hashes, MACs), loaded once. */

@@ -24,7 +24,7 @@ export async function firstEnrolmentGrace(
   services: Services,
   request: Request,
 ): Promise<string | null> {
-  const { config, store } = services;
+  const { config, enrolment } = services;
   const origin = requestOrigin(request, new URL(request.url), config.trustProxy);
   if (!config.webOrigins.has(origin)) return null;
   const sent = request.headers.get('origin');
@@ -32,7 +32,7 @@ export async function firstEnrolmentGrace(
   if (!canHoldPasskey(new URL(origin))) return null;
   if (config.mode === 'owner' && (await currentOwner(services))) return null;
   const rpId = rpIdOf(config, origin);
-  if (rpId === null || (await store.hasActiveCredentialForRpId(rpId))) return null;
+  if (rpId === null || (await enrolment.hasPasskeys(rpId))) return null;
   return rpId;
 }
 

@@ -7,7 +7,7 @@ import { toWireUser } from '../wire/to-wire-user.js';
 /** `GET /session`, `POST /sign-out`, `GET /sessions`, `DELETE /sessions/:id`. */
 export const sessionRoutes: RouteHandlers = {
   async getSession(ctx, services) {
-    const grace = !(await services.store.hasActiveCredentialForRpId(ctx.rpId));
+    const grace = !(await services.enrolment.hasPasskeys(ctx.rpId));
     // Can a device that is not signed in register here (sign up, or enrol for approval)?
     const signUp = (await signedOutEnrolment(services)).kind !== 'closed';
     const rp = { id: ctx.rpId, grace, signUp: signUp ? ('open' as const) : ('closed' as const) };
