@@ -10,6 +10,7 @@ import { HandoffPage } from './handoff/handoff-page.js';
 import { HomePage } from './home/home-page.js';
 import { NotFoundPage } from './home/not-found-page.js';
 import { SiteHeader } from './layout/site-header.js';
+import { UpgradeAfterSignIn } from './layout/upgrade-after-sign-in.js';
 import { usePath } from './navigation/use-location.js';
 import { PairDevicePage } from './pairing/pair-device-page.js';
 import { RecoverPage } from './recovery/recover-page.js';
@@ -62,6 +63,7 @@ export function App() {
         Skip to content
       </a>
       <SiteHeader />
+      <UpgradeAfterSignIn />
       <main id="main">
         <HandoffLanding />
         <CurrentPage key={path} />

@@ -14,6 +14,14 @@ export interface VirtualCredential {
   signCount: number;
 }
 
+/** A `navigator.credentials.create` call the page made, and how it has ended so far. */
+export interface CreateRequest {
+  mediation: string;
+  state: 'pending' | 'resolved' | 'rejected';
+  /** The DOMException's name, once rejected (`NotAllowedError`, `AbortError`…). */
+  error?: string;
+}
+
 /**
  * One simulated device: its own Chromium profile (a fresh user-data folder, so
  * its own cookies), one page, and a CTAP2 platform authenticator with resident
@@ -47,7 +55,18 @@ export interface BrowserDevice {
    * person who has not opened the autofill list.
    */
   waitForAutofillRequest(): Promise<void>;
+  /** Every `navigator.credentials.create` the current page made, in order (observed, not changed). */
+  createRequests(): Promise<CreateRequest[]>;
   close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /**
+   * `WebAuthn.enable`'s `enableUI`: with it, Chromium runs its own WebAuthn UI logic
+   * (still headless) instead of skipping straight to the virtual authenticator.
+   * Default false.
+   */
+  enableUI?: boolean;
 }
 
 /**
@@ -58,7 +77,10 @@ export interface BrowserDevice {
  * await alice.page.goto(`${demo.url}/sign-up`);
  * await alice.close();
  */
-export async function launchDevice(name: string): Promise<BrowserDevice> {
+export async function launchDevice(
+  name: string,
+  { enableUI = false }: LaunchOptions = {},
+): Promise<BrowserDevice> {
   const userDataDir = await mkdtemp(join(tmpdir(), `latchkey-e2e-${name}-`));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
@@ -105,10 +127,34 @@ export async function launchDevice(name: string): Promise<BrowserDevice> {
         }
         return request;
       };
+      // The same for create: the real call, with its mediation and outcome written down.
+      const create = credentials.create.bind(credentials);
+      const created = window as unknown as {
+        __latchkeyCreateRequests?: Array<{ mediation: string; state: string; error?: string }>;
+      };
+      created.__latchkeyCreateRequests = [];
+      credentials.create = (options?: CredentialCreationOptions) => {
+        const record = {
+          mediation: (options as { mediation?: string } | undefined)?.mediation ?? 'optional',
+          state: 'pending',
+        } as { mediation: string; state: string; error?: string };
+        created.__latchkeyCreateRequests!.push(record);
+        const request = create(options);
+        request.then(
+          () => {
+            record.state = 'resolved';
+          },
+          (error: unknown) => {
+            record.state = 'rejected';
+            record.error = (error as Error | undefined)?.name;
+          },
+        );
+        return request;
+      };
     });
 
     const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await cdp.send('WebAuthn.enable', { enableUI });
     const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
       options: {
         protocol: 'ctap2',
@@ -156,6 +202,13 @@ export async function launchDevice(name: string): Promise<BrowserDevice> {
               .__latchkeyConditionalRequests ?? 0) > 0,
           undefined,
           { timeout: 15_000 },
+        );
+      },
+      async createRequests() {
+        return page.evaluate(
+          () =>
+            (window as unknown as { __latchkeyCreateRequests?: CreateRequest[] })
+              .__latchkeyCreateRequests ?? [],
         );
       },
       async close() {

@@ -1,5 +1,7 @@
 export {
   type BrowserDevice,
+  type CreateRequest,
+  type LaunchOptions,
   launchDevice,
   type VirtualCredential,
 } from './browser-device.js';

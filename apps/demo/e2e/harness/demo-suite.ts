@@ -30,9 +30,12 @@ export interface DemoSuite {
   /**
    * A new device, closed after the suite. `presence: false`: its authenticator
    * answers only inside `touch()`, as a person touches it on purpose, so an
-   * autofill request waits instead of signing in by itself.
+   * autofill request waits instead of signing in by itself. `enableUI`: see `LaunchOptions`.
    */
-  device(name: string, options?: { presence?: boolean }): Promise<BrowserDevice>;
+  device(
+    name: string,
+    options?: { presence?: boolean; enableUI?: boolean },
+  ): Promise<BrowserDevice>;
   /** A device an earlier step made. */
   deviceNamed(name: string): BrowserDevice;
 }
@@ -122,8 +125,8 @@ export function demoSuite(
       return dataDir;
     },
     serverLog,
-    async device(deviceName, { presence = true } = {}) {
-      const launched = await launchDevice(`${name}-${deviceName}`);
+    async device(deviceName, { presence = true, enableUI = false } = {}) {
+      const launched = await launchDevice(`${name}-${deviceName}`, { enableUI });
       devices.push(launched);
       logMarks.set(launched, 0);
       if (!presence) await launched.setPresence(false);

@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeWebAuthn, installFakeWebAuthn } from '../testing/fake-webauthn.js';
 import { createMockServer } from '../testing/mock-server.js';
 import { createCeremonyCoordinator, toCeremonyError } from './ceremony-coordinator.js';
+import { enrolPasskeyIn } from './enrol-passkey.js';
+import { createSessionStore } from './session-store.js';
 import { signInWithPasskey } from './sign-in-with-passkey.js';
+import { upgradeToPasskeyIn } from './upgrade-to-passkey.js';
 
 let webauthn: FakeWebAuthn | undefined;
 afterEach(() => webauthn?.uninstall());
@@ -40,6 +43,40 @@ describe('createCeremonyCoordinator', () => {
     ]);
     expect(modalResult.data?.user.email).toBe('ada@example.com');
     expect(coordinator.pending).toBeNull();
+  });
+
+  it('aborts a pending conditional create (a quiet upgrade) before a modal one starts', async () => {
+    // A browser that declines by never answering, as Chromium does without its password manager.
+    const server = createMockServer({ signedIn: 'recovery', passkeys: [{ name: 'Old laptop' }] });
+    webauthn = installFakeWebAuthn({ conditionalCreate: true });
+    webauthn.pause();
+    const store = createSessionStore(server.client, { channel: false });
+    try {
+      const upgrade = upgradeToPasskeyIn(store);
+      await until(() => webauthn!.requests.length === 1);
+      expect(store.coordinator.pending).toBe('conditional');
+
+      const modal = enrolPasskeyIn(store, { name: 'This laptop' });
+      expect((await upgrade).error?.code).toBe('CEREMONY_CANCELLED');
+      expect(webauthn.requests.map((r) => [r.kind, r.mediation, r.state])).toEqual([
+        ['create', 'conditional', 'rejected'],
+      ]);
+      await until(() => webauthn!.requests.length === 2);
+      webauthn.resume();
+      const added = await modal;
+      expect(added.error).toBeNull();
+      expect(webauthn.requests.map((r) => [r.kind, r.mediation, r.state])).toEqual([
+        ['create', 'conditional', 'rejected'],
+        ['create', 'modal', 'resolved'],
+      ]);
+      expect(server.calls.filter((c) => c.route === 'registerOptions').map((c) => c.body)).toEqual([
+        { conditional: true },
+        {},
+      ]);
+      expect(server.routeNames().filter((r) => r === 'register')).toHaveLength(1);
+    } finally {
+      store.destroy();
+    }
   });
 
   it('lets a second conditional request replace the first (StrictMode double effects)', async () => {
