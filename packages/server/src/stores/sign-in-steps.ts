@@ -10,7 +10,9 @@ import type {
 /**
  * `store.startAssertion`, or the same steps composed from the methods it stands
  * for when the store has none (a custom store, or `combineStores`, whose
- * challenge and passkey live in different stores).
+ * challenge and passkey live in different stores): the challenge consumed, then
+ * the passkey and its user read in one call when the store can
+ * (`getPasskeyAndUser`), else one after the other.
  *
  * @example
  * const { challenge, credential, user } = await startAssertion(store, challengeId, response.id, ctx.now);
@@ -24,6 +26,9 @@ export async function startAssertion(
   if (store.startAssertion) return store.startAssertion(challenge, credentialId, now);
   const record = await store.consumeChallenge(challenge, now);
   if (record === null) return { challenge: null, credential: null, user: null };
+  if (store.getPasskeyAndUser) {
+    return { challenge: record, ...(await store.getPasskeyAndUser(credentialId)) };
+  }
   const credential = await store.getCredential(credentialId);
   const user = credential === null ? null : await store.getUser(credential.userId);
   return { challenge: record, credential, user };

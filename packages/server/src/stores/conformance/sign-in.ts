@@ -51,6 +51,38 @@ export function defineSignInTests(get: () => LatchkeyStore, concurrency: number)
       expect(await store.consumeChallenge(other.challenge, now)).toBeNull();
     });
 
+    it('composes the same first step when the challenge lives elsewhere (getPasskeyAndUser)', async () => {
+      // As `combineStores` does: no `startAssertion`, so the challenge is
+      // consumed first, then the passkey and its user are read (in one call
+      // when the store has `getPasskeyAndUser`).
+      const store = get();
+      const split = new Proxy(store, {
+        get: (target, name) => (name === 'startAssertion' ? undefined : Reflect.get(target, name)),
+      });
+      const { user, credential } = await seedUser(store);
+      const now = Date.now();
+      const record = makeChallenge({ userId: user.id });
+      await store.putChallenge(record);
+      expect(await startAssertion(split, record.challenge, credential.credentialId, now)).toEqual({
+        challenge: record,
+        credential,
+        user,
+      });
+      expect(
+        (await startAssertion(split, record.challenge, credential.credentialId, now)).challenge,
+      ).toBeNull();
+      if (store.getPasskeyAndUser) {
+        expect(await store.getPasskeyAndUser(credential.credentialId)).toEqual({
+          credential,
+          user,
+        });
+        expect(await store.getPasskeyAndUser(uid('missing'))).toEqual({
+          credential: null,
+          user: null,
+        });
+      }
+    });
+
     it('never hands out an expired challenge, and spends it', async () => {
       const store = get();
       const { credential } = await seedUser(store);

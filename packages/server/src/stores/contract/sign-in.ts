@@ -36,6 +36,13 @@ export interface SignInStore {
    */
   startAssertion?(challenge: string, credentialId: string, now: Millis): Promise<AssertionStart>;
   /**
+   * `getCredential(credentialId)` and `getUser` of that passkey's user, in one
+   * call (one statement on a SQL store): the durable half of `startAssertion`,
+   * which the server uses when the challenge lives in another store
+   * (`combineStores`). A read; nothing is consumed.
+   */
+  getPasskeyAndUser?(credentialId: string): Promise<Pick<AssertionStart, 'credential' | 'user'>>;
+  /**
    * `recordCredentialUse(credentialId, expectedCounter, use)` and, only when it
    * succeeds, `createSession(session, event)`, as one atomic write. False, and
    * nothing stored, when the counter is no longer `expectedCounter` (or the

@@ -727,6 +727,13 @@ export function memoryStore(): LatchkeyStore {
       };
     },
 
+    async getPasskeyAndUser(credentialId) {
+      const s = open();
+      const credential = s.credentials.get(credentialId);
+      const user = credential && s.users.get(credential.userId);
+      return { credential: copyOrNull(credential), user: copyOrNull(user) };
+    },
+
     async hitRateLimit(key, windowMs, now) {
       const s = open();
       sweep(s);

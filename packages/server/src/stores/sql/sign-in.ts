@@ -24,6 +24,12 @@ const ASSERTION_COLUMNS = [
   ...USER_FIELDS.map((f) => `u.${f} AS u_${f}`),
 ].join(', ');
 
+/** The passkey's and its user's columns, prefixed `k_` and `u_`. */
+const PASSKEY_AND_USER_COLUMNS = [
+  ...CREDENTIAL_FIELDS.map((f) => `k.${f} AS k_${f}`),
+  ...USER_FIELDS.map((f) => `u.${f} AS u_${f}`),
+].join(', ');
+
 /** One record's columns out of a joined row, unprefixed. */
 function part(row: Row, prefix: string, names: string[]): Row {
   return Object.fromEntries(names.map((f) => [f, row[`${prefix}${f}`]]));
@@ -56,6 +62,21 @@ export function sqlSignIn({ t, db }: SqlContext): Required<SignInStore> {
       return {
         challenge: record,
         credential: row.k_id == null ? null : readCredential(part(row, 'k_', CREDENTIAL_FIELDS)),
+        user: row.u_id == null ? null : readUser(part(row, 'u_', USER_FIELDS)),
+      };
+    },
+
+    async getPasskeyAndUser(credentialId) {
+      const { rows } = await db().query<Row>(
+        `SELECT ${PASSKEY_AND_USER_COLUMNS} FROM ${t.credentials} k
+           LEFT JOIN ${t.users} u ON u.id = k.user_id
+          WHERE k.credential_id = $1`,
+        [credentialId],
+      );
+      const row = rows[0];
+      if (row === undefined) return { credential: null, user: null };
+      return {
+        credential: readCredential(part(row, 'k_', CREDENTIAL_FIELDS)),
         user: row.u_id == null ? null : readUser(part(row, 'u_', USER_FIELDS)),
       };
     },
