@@ -65,52 +65,49 @@ describe('SessionCache', () => {
     expect(cache.trusted).toBe(true);
   });
 
-  it('answers a revoking write on a shared store once `window` has passed; a touch at once', async () => {
-    const { store } = drivenStore({ travels: true });
+  /** A guarded store with one user, on fake timers, and a way to see when a write answers. */
+  async function guardedWrites(options: { travels?: boolean }) {
+    const { store } = drivenStore(options);
     const { cache } = await readyCache(store);
     const guarded = cache.guard(store);
     const user = makeUser();
     await store.createUser({ user, recoveryCodeHashes: [] });
-    const session = makeSession(user.id);
-    await store.createSession(session);
+    const session = async () => {
+      const made = makeSession(user.id);
+      await store.createSession(made);
+      return made;
+    };
     vi.useFakeTimers();
-    let signedOut = false;
-    const signOut = guarded.deleteSession(session.id).then(() => {
-      signedOut = true;
-    });
-    await vi.advanceTimersByTimeAsync(SHARED_WINDOW_MS - 1);
-    expect(signedOut).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    await signOut;
-    expect(signedOut).toBe(true);
+    /** Starts `write`; `answered()` says whether it has resolved yet. */
+    const start = (write: Promise<unknown>) => {
+      let done = false;
+      const settled = write.then(() => {
+        done = true;
+      });
+      return { settled, answered: () => done };
+    };
+    return { guarded, session, start };
+  }
 
-    const other = makeSession(user.id);
-    await store.createSession(other);
-    let touched = false;
-    const touch = guarded.updateSession(other.id, { lastSeenAt: 5 }).then(() => {
-      touched = true;
-    });
+  it('answers a revoking write on a shared store once `window` has passed; a touch at once', async () => {
+    const { guarded, session, start } = await guardedWrites({ travels: true });
+    const signOut = start(guarded.deleteSession((await session()).id));
+    await vi.advanceTimersByTimeAsync(SHARED_WINDOW_MS - 1);
+    expect(signOut.answered()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await signOut.settled;
+    expect(signOut.answered()).toBe(true);
+
+    const touch = start(guarded.updateSession((await session()).id, { lastSeenAt: 5 }));
     await vi.advanceTimersByTimeAsync(0);
-    await touch;
-    expect(touched).toBe(true);
+    expect(touch.answered()).toBe(true);
   });
 
   it('answers every write at once on a store whose reports do not travel', async () => {
-    const { store } = drivenStore();
-    const { cache } = await readyCache(store);
-    const guarded = cache.guard(store);
-    const user = makeUser();
-    await store.createUser({ user, recoveryCodeHashes: [] });
-    const session = makeSession(user.id);
-    await store.createSession(session);
-    vi.useFakeTimers();
-    let signedOut = false;
-    const signOut = guarded.deleteSession(session.id).then(() => {
-      signedOut = true;
-    });
+    const { guarded, session, start } = await guardedWrites({});
+    const signOut = start(guarded.deleteSession((await session()).id));
     await vi.advanceTimersByTimeAsync(0);
-    await signOut;
-    expect(signedOut).toBe(true);
+    expect(signOut.answered()).toBe(true);
   });
 
   it('answers a session it kept, by the stored hash, as a copy', async () => {

@@ -97,6 +97,7 @@ export function defineSessionChangeTests(get: () => LatchkeyStore): void {
     for (const [name, write] of writes) {
       it(`reports the user of a session or user changed by ${name}`, async (test) => {
         const store = get();
+        // Optional in the contract: a store without it has every check read, nothing to hold it to.
         if (store.watchSessions === undefined) return test.skip();
         const { watch, reported } = await listen(store);
         try {
@@ -111,6 +112,7 @@ export function defineSessionChangeTests(get: () => LatchkeyStore): void {
 
     it('reports to every watch, and nothing more to a closed one', async (test) => {
       const store = get();
+      // Optional in the contract: a store without it has every check read, nothing to hold it to.
       if (store.watchSessions === undefined) return test.skip();
       const first = await listen(store);
       const second = await listen(store);

@@ -1,4 +1,4 @@
-import type { CredentialRecord, CredentialStore } from '../contract.js';
+import type { CredentialRecord, CredentialStore, CredentialUse } from '../contract.js';
 import type { SqlExecutor } from './sql-client.js';
 import { assignments, lockUser, type SqlContext, type SqlTables } from './sql-context.js';
 import {
@@ -8,6 +8,39 @@ import {
   readCredential,
   readCredentialShape,
 } from './sql-rows.js';
+
+/**
+ * The compare-and-set of a passkey's use (`recordCredentialUse`, and the first
+ * step of `recordSignIn`): an `UPDATE` that moves the counter only from
+ * `expectedCounter`, so of two racing assertions the second updates nothing.
+ * Its parameters are `$1`–`$7`; a statement may append its own after them.
+ *
+ * @example
+ * const { sql, params } = credentialUseUpdate(t, credentialId, 4, use);
+ * const { rowCount } = await db().query(sql, params);
+ */
+export function credentialUseUpdate(
+  t: SqlTables,
+  credentialId: string,
+  expectedCounter: number,
+  use: CredentialUse,
+): { sql: string; params: unknown[] } {
+  return {
+    sql: `UPDATE ${t.credentials}
+          SET counter = $3, backed_up = $4, device_type = $5,
+              transports = COALESCE($6::jsonb, transports), last_used_at = $7
+          WHERE credential_id = $1 AND counter = $2`,
+    params: [
+      credentialId,
+      expectedCounter,
+      use.counter,
+      use.backedUp,
+      use.deviceType,
+      use.transports === undefined ? null : jsonParam(use.transports),
+      use.lastUsedAt,
+    ],
+  };
+}
 
 /**
  * Passkeys. Part of `sqlStore`.
@@ -52,23 +85,8 @@ export function sqlCredentials({ t, db }: SqlContext): CredentialStore {
     },
 
     async recordCredentialUse(credentialId, expectedCounter, use) {
-      // Compare-and-set in one statement: of two racing assertions, the second finds
-      // the counter already moved and updates nothing.
-      const result = await db().query(
-        `UPDATE ${t.credentials}
-          SET counter = $3, backed_up = $4, device_type = $5,
-              transports = COALESCE($6::jsonb, transports), last_used_at = $7
-          WHERE credential_id = $1 AND counter = $2`,
-        [
-          credentialId,
-          expectedCounter,
-          use.counter,
-          use.backedUp,
-          use.deviceType,
-          use.transports === undefined ? null : jsonParam(use.transports),
-          use.lastUsedAt,
-        ],
-      );
+      const { sql, params } = credentialUseUpdate(t, credentialId, expectedCounter, use);
+      const result = await db().query(sql, params);
       return result.rowCount === 1;
     },
 

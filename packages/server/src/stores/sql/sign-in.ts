@@ -1,4 +1,5 @@
 import type { SignInStore } from '../contract.js';
+import { credentialUseUpdate } from './credentials.js';
 import type { SqlContext } from './sql-context.js';
 import {
   AUDIT_COLUMNS,
@@ -84,14 +85,9 @@ export function sqlSignIn({ t, db }: SqlContext): Required<SignInStore> {
     async recordSignIn(credentialId, expectedCounter, use, session, event) {
       // The counter's compare-and-set, then the session and its event only for
       // the row it moved: one statement, so all of it or none.
+      const counter = credentialUseUpdate(t, credentialId, expectedCounter, use);
       const params: unknown[] = [
-        credentialId,
-        expectedCounter,
-        use.counter,
-        use.backedUp,
-        use.deviceType,
-        use.transports === undefined ? null : jsonParam(use.transports),
-        use.lastUsedAt,
+        ...counter.params,
         session.id,
         session.secretHash,
         session.userId,
@@ -126,10 +122,7 @@ export function sqlSignIn({ t, db }: SqlContext): Required<SignInStore> {
       }
       const { rows } = await db().query(
         `WITH used AS (
-            UPDATE ${t.credentials}
-            SET counter = $3, backed_up = $4, device_type = $5,
-                transports = COALESCE($6::jsonb, transports), last_used_at = $7
-            WHERE credential_id = $1 AND counter = $2
+            ${counter.sql}
             RETURNING 1
           ), session AS (
             INSERT INTO ${t.sessions} (${SESSION_COLUMNS})
