@@ -122,10 +122,16 @@ export async function watchSqlSessions(
     const n = syncCount;
     // Taken before the statement is sent: the probe commits after this moment.
     syncsInFlight.set(n, now);
-    ctx
-      .db()
-      .query('SELECT pg_notify($1, $2)', [channel, `${syncPrefix}${n}`])
-      .catch(() => syncsInFlight.delete(n));
+    // From a timer: nothing may throw out of here (a closed store throws at once).
+    const forget = () => syncsInFlight.delete(n);
+    try {
+      ctx
+        .db()
+        .query('SELECT pg_notify($1, $2)', [channel, `${syncPrefix}${n}`])
+        .catch(forget);
+    } catch {
+      forget();
+    }
   };
   const heardSync = (payload: string) => {
     const n = Number(payload.slice(syncPrefix.length));
